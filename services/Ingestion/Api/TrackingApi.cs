@@ -1,0 +1,65 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Personalization.Contracts;
+using Personalization.Ingestion.Auth;
+using Personalization.Ingestion.Storage;
+using Personalization.Ingestion.Validation;
+
+namespace Personalization.Ingestion.Api;
+
+/// <summary>The Segment HTTP tracking API: <c>/v1/batch</c> and one route per call type.</summary>
+public static class TrackingApi
+{
+    public sealed record Accepted(bool Success, int Stored, int Duplicates);
+
+    public sealed record TrackingServices(RequestBodyReader BodyReader, GroupCommitWriter Writer, TimeProvider Clock);
+
+    public static IEndpointRouteBuilder MapTrackingApi(this IEndpointRouteBuilder app)
+    {
+        var v1 = app.MapGroup("/v1")
+            .RequireAuthorization(policy => policy.AddAuthenticationSchemes(WriteKeyAuthentication.SchemeName).RequireAuthenticatedUser())
+            .WithTags("Tracking");
+
+        v1.MapPost("/batch", (HttpContext http, [AsParameters] TrackingServices services, CancellationToken ct) =>
+            IngestAsync(http, services, SegmentMessageParser.ParseBatch, ct));
+
+        foreach (var type in EventTypes.All)
+            v1.MapPost("/" + type, (HttpContext http, [AsParameters] TrackingServices services, CancellationToken ct) =>
+                IngestAsync(http, services, body => SegmentMessageParser.ParseSingle(body, type), ct));
+
+        return app;
+    }
+
+    private static async Task<Results<Ok<Accepted>, ValidationProblem, ProblemHttpResult>> IngestAsync(
+        HttpContext http, TrackingServices services, Func<ReadOnlyMemory<byte>, ParseResult> parse, CancellationToken ct)
+    {
+        var body = await services.BodyReader.ReadAsync(http.Request, ct);
+        if (body.Error is not null)
+            return TypedResults.Problem(title: "The request body was rejected; nothing was stored.", detail: body.Error, statusCode: body.StatusCode);
+
+        var parsed = parse(body.Body);
+        if (!parsed.IsValid)
+            return TypedResults.ValidationProblem(parsed.Errors, title: "The request was rejected; nothing was stored.");
+
+        var tenant = http.User.FindFirstValue(WriteKeyAuthentication.TenantClaim)!;
+        var receivedAt = services.Clock.GetUtcNow();
+        var events = parsed.Events
+            .Select(e => new EventAccepted(tenant, e.MessageId, e.Type, e.Name, e.UserId, e.AnonymousId, e.Timestamp, receivedAt, e.Payload))
+            .ToList();
+
+        try
+        {
+            var outcome = await services.Writer.AppendAsync(events, ct);
+            return TypedResults.Ok(new Accepted(true, outcome.Stored, outcome.Duplicates));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // 503 makes Segment and Rudder SDKs retry the same batch; dedup keeps the retry harmless.
+            http.Response.Headers.RetryAfter = "1";
+            return TypedResults.Problem(
+                title: "The events could not be stored right now; retry the same request.",
+                detail: ex is IngestionOverloadedException ? ex.Message : "The event store is unavailable.",
+                statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Personalization.Ingestion;
+
+public enum IngestionRole
+{
+    /// <summary>Serves the tracking API; the async daemon is off (any number of replicas).</summary>
+    Api,
+
+    /// <summary>Runs Marten's async daemon in Solo mode and relays stored events to RabbitMQ (exactly one replica).</summary>
+    Relay,
+}
+
+public sealed class IngestionOptions
+{
+    public const string Section = "Ingestion";
+
+    public IngestionRole Role { get; set; } = IngestionRole.Api;
+
+    /// <summary>Write key to tenant id. A publisher sends its key as the HTTP Basic user name.</summary>
+    [Required, MinLength(1, ErrorMessage = "Configure at least one write key under Ingestion:WriteKeys.")]
+    public Dictionary<string, string> WriteKeys { get; set; } = [];
+
+    /// <summary>Largest body accepted on the wire (Segment's own batch limit is 500 KB).</summary>
+    [Range(1_024, 64 * 1024 * 1024)]
+    public long MaxRequestBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Largest body after gunzip, a guard against compression bombs.</summary>
+    [Range(1_024, 256 * 1024 * 1024)]
+    public long MaxDecompressedBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>Most events written by one group commit.</summary>
+    [Range(1, 100_000)]
+    public int MaxEventsPerCommit { get; set; } = 5_000;
+
+    /// <summary>Requests waiting for a commit before new ones are turned away with 503.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxPendingRequests { get; set; } = 10_000;
+}

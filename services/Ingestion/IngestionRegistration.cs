@@ -1,0 +1,49 @@
+using JasperFx.Events.Daemon;
+using Marten;
+using Microsoft.AspNetCore.Authentication;
+using Personalization.Ingestion.Auth;
+using Personalization.Ingestion.Relay;
+using Personalization.Ingestion.Storage;
+using Personalization.Ingestion.Validation;
+using Personalization.ServiceDefaults;
+
+namespace Personalization.Ingestion;
+
+public static class IngestionRegistration
+{
+    /// <summary>Wires the role named by <c>Ingestion:Role</c>: the tracking API, or the relay.</summary>
+    public static IngestionRole AddIngestion(this WebApplicationBuilder builder)
+    {
+        var role = builder.Configuration.GetValue(IngestionOptions.Section + ":" + nameof(IngestionOptions.Role), IngestionRole.Api);
+        var marten = builder.AddMartenStore(IngestionStore.Schema, IngestionStore.ConfigureMarten);
+
+        if (role == IngestionRole.Relay)
+        {
+            builder.AddRabbitMqMessaging();
+            marten.AddSubscriptionWithServices<RabbitMqRelay>(ServiceLifetime.Singleton);
+            // Solo: exactly one relay process. HotCold needs a distributed lock that fails to load here.
+            marten.AddAsyncDaemon(DaemonMode.Solo);
+            return role;
+        }
+
+        builder.AddGroupCommitWriter();
+        builder.Services.AddSingleton<RequestBodyReader>();
+        builder.Services.AddAuthentication(WriteKeyAuthentication.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, WriteKeyAuthentication>(WriteKeyAuthentication.SchemeName, null);
+        builder.Services.AddAuthorization();
+        return role;
+    }
+
+    /// <summary>The group-commit writer and its settings; needs the ingestion Marten store.</summary>
+    public static IHostApplicationBuilder AddGroupCommitWriter(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<IngestionOptions>()
+            .BindConfiguration(IngestionOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<GroupCommitWriter>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<GroupCommitWriter>());
+        return builder;
+    }
+}

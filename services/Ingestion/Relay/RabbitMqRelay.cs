@@ -1,0 +1,78 @@
+using JasperFx.Events;
+using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
+using Marten;
+using Marten.Subscriptions;
+using MassTransit;
+using Polly;
+using Polly.Retry;
+using Personalization.Contracts;
+using Personalization.Contracts.V1;
+using Personalization.Ingestion.Storage;
+
+namespace Personalization.Ingestion.Relay;
+
+/// <summary>
+/// A Marten subscription, run by the async daemon in the relay process, that publishes stored events to RabbitMQ
+/// in log order. The daemon advances its checkpoint only after a page is published, so delivery is at least once
+/// and resumes after a restart; consumers deduplicate on the event id, which is also the message id.
+/// </summary>
+public sealed class RabbitMqRelay : SubscriptionBase
+{
+    public const string SubscriptionName = "rabbitmq-relay";
+
+    private readonly IBus _publisher;
+    private readonly ResiliencePipeline _retry;
+
+    public RabbitMqRelay(IBus publisher, ILogger<RabbitMqRelay> logger)
+    {
+        _publisher = publisher;
+        Name = SubscriptionName;
+        Options.BatchSize = 500;
+        // While RabbitMQ is unreachable, keep retrying the same event rather than letting the daemon skip ahead.
+        _retry = new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(100),
+                MaxDelay = TimeSpan.FromSeconds(10),
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OperationCanceledException),
+                OnRetry = args =>
+                {
+                    logger.LogWarning(args.Outcome.Exception, "Relay publish failed (attempt {Attempt}); retrying", args.AttemptNumber + 1);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+    }
+
+    public override async Task<IChangeListener> ProcessEventsAsync(
+        EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken cancellationToken)
+    {
+        foreach (var stored in page.Events)
+        {
+            if (stored.Data is not EventAccepted accepted) continue;
+            var message = ToMessage(stored, accepted);
+            await _retry.ExecuteAsync(
+                async ct => await _publisher.Publish(message, context => context.MessageId = stored.Id, ct),
+                cancellationToken);
+        }
+        return NullChangeListener.Instance;
+    }
+
+    private static EventRecorded ToMessage(IEvent stored, EventAccepted e) => new(
+        stored.Id,
+        stored.Sequence,
+        e.TenantId,
+        StreamKey.For(e.TenantId, e.UserId, e.AnonymousId).ToString(),
+        e.MessageId,
+        e.Type,
+        e.Name,
+        e.UserId,
+        e.AnonymousId,
+        e.Timestamp,
+        e.ReceivedAt,
+        e.Payload);
+}

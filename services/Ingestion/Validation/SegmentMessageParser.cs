@@ -1,0 +1,182 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Personalization.Contracts;
+
+namespace Personalization.Ingestion.Validation;
+
+/// <summary>
+/// Parses Segment tracking-API bodies (https://segment.com/docs/connections/sources/catalog/libraries/server/http-api/):
+/// a batch (<c>{"batch":[...]}</c>) or a single call whose type comes from the route.
+/// A request is all or nothing: one bad message rejects it, so publishers see and fix the problem.
+/// </summary>
+public static class SegmentMessageParser
+{
+    public const int MaxMessagesPerBatch = 2_500;
+    private const int MaxIdLength = 256;
+
+    public static ParseResult ParseBatch(ReadOnlyMemory<byte> body) =>
+        Parse(body, root =>
+        {
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("batch", out var batch))
+                return (null, "The body must be a JSON object with a \"batch\" array.");
+            if (batch.ValueKind != JsonValueKind.Array)
+                return (null, "\"batch\" must be an array.");
+            if (batch.GetArrayLength() == 0)
+                return (null, "\"batch\" must hold at least one message.");
+            if (batch.GetArrayLength() > MaxMessagesPerBatch)
+                return (null, $"\"batch\" holds more than {MaxMessagesPerBatch} messages.");
+            return (batch.EnumerateArray().Select((message, i) => ($"batch[{i}]", message, (string?)null)).ToList(), null);
+        });
+
+    public static ParseResult ParseSingle(ReadOnlyMemory<byte> body, string type) =>
+        Parse(body, root => root.ValueKind == JsonValueKind.Object
+            ? ([("$", root, type)], null)
+            : (null, "The body must be a JSON object."));
+
+    private static ParseResult Parse(
+        ReadOnlyMemory<byte> body,
+        Func<JsonElement, (List<(string Path, JsonElement Message, string? RouteType)>? Messages, string? Error)> select)
+    {
+        var errors = new Dictionary<string, string[]>();
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
+        }
+        catch (JsonException ex)
+        {
+            errors["$"] = [$"The body is not valid JSON: {ex.Message}"];
+            return new ParseResult([], errors);
+        }
+
+        using (document)
+        {
+            var (messages, error) = select(document.RootElement);
+            if (messages is null)
+            {
+                errors["$"] = [error!];
+                return new ParseResult([], errors);
+            }
+
+            var events = new List<IncomingEvent>(messages.Count);
+            foreach (var (path, message, routeType) in messages)
+            {
+                var problems = new List<string>();
+                var parsed = ParseMessage(message, routeType, problems);
+                if (problems.Count > 0)
+                    errors[path] = [.. problems];
+                else
+                    events.Add(parsed!);
+            }
+            return errors.Count > 0 ? new ParseResult([], errors) : new ParseResult(events, errors);
+        }
+    }
+
+    private static IncomingEvent? ParseMessage(JsonElement message, string? routeType, List<string> problems)
+    {
+        if (message.ValueKind != JsonValueKind.Object)
+        {
+            problems.Add("A message must be a JSON object.");
+            return null;
+        }
+
+        var type = ReadString(message, "type", problems);
+        if (routeType is not null)
+        {
+            if (type is not null && type != routeType)
+                problems.Add($"\"type\" is \"{type}\" but this endpoint takes \"{routeType}\" calls.");
+            type = routeType;
+        }
+        else if (type is null)
+            problems.Add("\"type\" is required.");
+        else if (!EventTypes.All.Contains(type))
+            problems.Add($"\"type\" must be one of {string.Join(", ", EventTypes.All)}; got \"{type}\".");
+
+        var userId = ReadId(message, "userId", problems);
+        var anonymousId = ReadId(message, "anonymousId", problems);
+        if (userId is null && anonymousId is null)
+            problems.Add("\"userId\" or \"anonymousId\" is required.");
+
+        var name = type switch
+        {
+            EventTypes.Track => RequireString(message, "event", problems),
+            EventTypes.Page or EventTypes.Screen => ReadString(message, "name", problems),
+            _ => null,
+        };
+        if (type == EventTypes.Alias) ReadId(message, "previousId", problems, required: true);
+        if (type == EventTypes.Group) ReadId(message, "groupId", problems, required: true);
+
+        foreach (var objectField in new[] { "properties", "traits", "context", "integrations" })
+            if (message.TryGetProperty(objectField, out var value) && value.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
+                problems.Add($"\"{objectField}\" must be an object.");
+
+        var timestamp = ReadTimestamp(message, "timestamp", problems) ?? ReadTimestamp(message, "originalTimestamp", problems);
+        var messageId = ReadId(message, "messageId", problems);
+
+        if (problems.Count > 0) return null;
+        return new IncomingEvent(
+            messageId ?? ContentId(message),
+            type!,
+            name,
+            userId,
+            anonymousId,
+            timestamp ?? DateTimeOffset.UtcNow,
+            message.Clone());
+    }
+
+    // A re-sent message without a messageId hashes to the same id, so retries still deduplicate.
+    private static string ContentId(JsonElement message) =>
+        "sha256:" + Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(message)));
+
+    private static string? ReadString(JsonElement message, string field, List<string> problems)
+    {
+        if (!message.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        if (value.ValueKind == JsonValueKind.String) return value.GetString();
+        problems.Add($"\"{field}\" must be a string.");
+        return null;
+    }
+
+    private static string? RequireString(JsonElement message, string field, List<string> problems)
+    {
+        var value = ReadString(message, field, problems);
+        var wrongKind = message.TryGetProperty(field, out var raw) && raw.ValueKind is not (JsonValueKind.String or JsonValueKind.Null);
+        if (string.IsNullOrWhiteSpace(value) && !wrongKind)
+            problems.Add($"\"{field}\" is required.");
+        return value;
+    }
+
+    // Ids may arrive as strings or numbers (several SDKs send numeric user ids); both are kept as strings.
+    private static string? ReadId(JsonElement message, string field, List<string> problems, bool required = false)
+    {
+        if (!message.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            if (required) problems.Add($"\"{field}\" is required.");
+            return null;
+        }
+
+        var id = value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString(),
+            JsonValueKind.Number => value.GetRawText(),
+            _ => null,
+        };
+        if (id is null)
+            problems.Add($"\"{field}\" must be a string or a number.");
+        else if (string.IsNullOrWhiteSpace(id))
+        {
+            if (required) problems.Add($"\"{field}\" is required.");
+            return null;
+        }
+        else if (id.Length > MaxIdLength)
+            problems.Add($"\"{field}\" is longer than {MaxIdLength} characters.");
+        return id;
+    }
+
+    private static DateTimeOffset? ReadTimestamp(JsonElement message, string field, List<string> problems)
+    {
+        if (!message.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        if (value.ValueKind == JsonValueKind.String && value.TryGetDateTimeOffset(out var timestamp)) return timestamp;
+        problems.Add($"\"{field}\" must be an ISO-8601 date-time.");
+        return null;
+    }
+}

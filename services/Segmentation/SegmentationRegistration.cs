@@ -1,0 +1,16 @@
+using Personalization.Segmentation.Profiles;
+using Personalization.ServiceDefaults;
+
+namespace Personalization.Segmentation;
+
+public static class SegmentationRegistration
+{
+    public static WebApplicationBuilder AddSegmentation(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddMartenStore(SegmentationStore.Schema, SegmentationStore.ConfigureMarten);
+        builder.Services.AddScoped<EventCounter>();
+        builder.AddRabbitMqMessaging(bus => bus.AddConsumer<EventRecordedConsumer>());
+        return builder;
+    }
+}

@@ -1,0 +1,29 @@
+using System.Text.Json;
+
+namespace Personalization.Contracts.V1;
+
+/// <summary>
+/// One behavioural event, as stored in the event log, published by the ingestion relay.
+/// The message id is the stored event's id, so a redelivered or re-relayed event carries the same id.
+/// </summary>
+/// <param name="EventId">Id of the stored event; consumers key their inbox on it.</param>
+/// <param name="Sequence">Global position in the event log.</param>
+/// <param name="TenantId">Tenant that owns the event.</param>
+/// <param name="StreamKey">The (tenant, user) stream the event belongs to.</param>
+/// <param name="MessageId">The publisher's message id (deduplicated per tenant).</param>
+/// <param name="Type">Segment call type: identify, track, page, screen, group or alias.</param>
+/// <param name="Name">Event name for track, page or screen name for page/screen, otherwise null.</param>
+/// <param name="Payload">The message as the publisher sent it (properties, traits, context, ...).</param>
+public sealed record EventRecorded(
+    Guid EventId,
+    long Sequence,
+    string TenantId,
+    string StreamKey,
+    string MessageId,
+    string Type,
+    string? Name,
+    string? UserId,
+    string? AnonymousId,
+    DateTimeOffset Timestamp,
+    DateTimeOffset ReceivedAt,
+    JsonElement Payload);

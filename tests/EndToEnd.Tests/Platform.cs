@@ -1,0 +1,70 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Personalization.TestSupport;
+
+namespace Personalization.EndToEnd.Tests;
+
+/// <summary>
+/// The platform as a user runs it: ingestion API, ingestion relay and segmentation as real processes on loopback,
+/// over the real PostgreSQL and RabbitMQ, in a database of this run's own.
+/// </summary>
+[SetUpFixture]
+public class Platform
+{
+    public const string WriteKey = "e2e-write-key";
+
+    public static string Tenant { get; } = "e2e-" + Guid.NewGuid().ToString("N")[..12];
+    public static TestDatabase Database { get; private set; } = null!;
+    public static ServiceProcess Ingestion { get; private set; } = null!;
+    public static ServiceProcess Segmentation { get; private set; } = null!;
+    public static ServiceProcess Relay { get; private set; } = null!;
+
+    private static Dictionary<string, string> _environment = [];
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        var infra = await LocalInfrastructure.EnsureStartedAsync();
+        Database = await TestDatabase.CreateAsync("e2e");
+        _environment = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Postgres"] = Database.ConnectionString,
+            ["ConnectionStrings__RabbitMQ"] = infra.RabbitMqConnectionString,
+            [$"Ingestion__WriteKeys__{WriteKey}"] = Tenant,
+            ["Ingestion__MaxRequestBytes"] = "65536",
+        };
+
+        Ingestion = await ServiceProcess.StartAsync("Ingestion", _environment);
+        Segmentation = await ServiceProcess.StartAsync("Segmentation", _environment);
+        Relay = await StartRelayAsync();
+    }
+
+    public static Task<ServiceProcess> StartRelayAsync() =>
+        ServiceProcess.StartAsync("Ingestion", new Dictionary<string, string>(_environment) { ["Ingestion__Role"] = "Relay" });
+
+    public static async Task RestartRelayAsync(Func<Task> whileStopped)
+    {
+        await Relay.DisposeAsync();
+        await whileStopped();
+        Relay = await StartRelayAsync();
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        foreach (var service in new[] { Relay, Segmentation, Ingestion })
+            if (service is not null) await service.DisposeAsync();
+        if (Database is not null) await Database.DisposeAsync();
+    }
+
+    public static HttpRequestMessage Post(string path, string json, string? writeKey = WriteKey)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        if (writeKey is not null)
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(writeKey + ":")));
+        return request;
+    }
+
+    public static Task<long> StoredEventCountAsync(string userId) =>
+        Database.ScalarAsync<long>("select count(*) from ingestion.mt_events where stream_id = @stream", ("stream", $"{Tenant}/user:{userId}"));
+}

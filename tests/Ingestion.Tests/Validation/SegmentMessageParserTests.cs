@@ -1,0 +1,135 @@
+using System.Text;
+using Personalization.Ingestion.Validation;
+
+namespace Personalization.Ingestion.Tests.Validation;
+
+public class SegmentMessageParserTests
+{
+    private static ParseResult Batch(string json) => SegmentMessageParser.ParseBatch(Encoding.UTF8.GetBytes(json));
+
+    [Test]
+    public void Valid_batch_yields_every_call_type()
+    {
+        var result = Batch("""
+            {"batch":[
+              {"type":"track","event":"Product Viewed","userId":"u1","messageId":"m1","timestamp":"2026-01-02T03:04:05Z","properties":{"sku":"A"}},
+              {"type":"identify","anonymousId":"a1","traits":{"email":"x@example.com"},"messageId":"m2"},
+              {"type":"page","name":"Home","userId":"u1","messageId":"m3"},
+              {"type":"screen","name":"Cart","userId":"u1","messageId":"m4"},
+              {"type":"group","groupId":"g1","userId":"u1","messageId":"m5"},
+              {"type":"alias","previousId":"a1","userId":"u1","messageId":"m6"}
+            ]}
+            """);
+
+        Assert.That(result.Errors, Is.Empty);
+        Assert.That(result.Events.Select(e => e.Type), Is.EqualTo(new[] { "track", "identify", "page", "screen", "group", "alias" }));
+        var track = result.Events[0];
+        Assert.Multiple(() =>
+        {
+            Assert.That(track.Name, Is.EqualTo("Product Viewed"));
+            Assert.That(track.UserId, Is.EqualTo("u1"));
+            Assert.That(track.MessageId, Is.EqualTo("m1"));
+            Assert.That(track.Timestamp, Is.EqualTo(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero)));
+            Assert.That(track.Payload.GetProperty("properties").GetProperty("sku").GetString(), Is.EqualTo("A"));
+            Assert.That(result.Events[1].AnonymousId, Is.EqualTo("a1"));
+            Assert.That(result.Events[2].Name, Is.EqualTo("Home"));
+        });
+    }
+
+    [Test]
+    public void Each_invalid_message_is_named_with_its_reason()
+    {
+        var result = Batch("""
+            {"batch":[
+              {"type":"track","event":"ok","userId":"u1"},
+              {"event":"no type","userId":"u1"},
+              {"type":"track","event":"no user"},
+              {"type":"bogus","userId":"u1"},
+              {"type":"track","userId":"u1"},
+              {"type":"alias","userId":"u1"},
+              {"type":"group","userId":"u1"},
+              {"type":"track","event":"x","userId":"u1","timestamp":"yesterday"},
+              {"type":"track","event":"x","userId":{"id":1}},
+              {"type":"track","event":"x","userId":"u1","properties":[1,2]}
+            ]}
+            """);
+
+        Assert.That(result.IsValid, Is.False);
+        Assert.That(result.Events, Is.Empty, "a rejected request stores nothing, not even its valid messages");
+        Assert.That(result.Errors.Keys, Is.EquivalentTo(Enumerable.Range(1, 9).Select(i => $"batch[{i}]")));
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Errors["batch[1]"], Has.Some.Contains("\"type\" is required"));
+            Assert.That(result.Errors["batch[2]"], Has.Some.Contains("\"userId\" or \"anonymousId\" is required"));
+            Assert.That(result.Errors["batch[3]"], Has.Some.Contains("\"type\" must be one of"));
+            Assert.That(result.Errors["batch[4]"], Has.Some.Contains("\"event\" is required"));
+            Assert.That(result.Errors["batch[5]"], Has.Some.Contains("\"previousId\" is required"));
+            Assert.That(result.Errors["batch[6]"], Has.Some.Contains("\"groupId\" is required"));
+            Assert.That(result.Errors["batch[7]"], Has.Some.Contains("ISO-8601"));
+            Assert.That(result.Errors["batch[8]"], Has.Some.Contains("\"userId\" must be a string or a number"));
+            Assert.That(result.Errors["batch[9]"], Has.Some.Contains("\"properties\" must be an object"));
+        });
+    }
+
+    [TestCase("{not json", "not valid JSON")]
+    [TestCase("[]", "\"batch\" array")]
+    [TestCase("{\"batch\":{}}", "must be an array")]
+    [TestCase("{\"batch\":[]}", "at least one message")]
+    [TestCase("{\"batch\":[42]}", "must be a JSON object")]
+    public void Malformed_body_is_rejected_with_a_clear_reason(string body, string reason)
+    {
+        var result = Batch(body);
+
+        Assert.That(result.IsValid, Is.False);
+        Assert.That(result.Errors.Values.SelectMany(v => v), Has.Some.Contains(reason));
+    }
+
+    [Test]
+    public void Single_call_takes_its_type_from_the_route()
+    {
+        var result = SegmentMessageParser.ParseSingle(Encoding.UTF8.GetBytes("""{"event":"Signed Up","userId":42}"""), "track");
+
+        Assert.That(result.Errors, Is.Empty);
+        Assert.That(result.Events.Single().Type, Is.EqualTo("track"));
+        Assert.That(result.Events.Single().UserId, Is.EqualTo("42"), "numeric ids are kept as their text");
+    }
+
+    [Test]
+    public void Single_call_with_a_conflicting_type_is_rejected()
+    {
+        var result = SegmentMessageParser.ParseSingle(Encoding.UTF8.GetBytes("""{"type":"page","event":"x","userId":"u"}"""), "track");
+
+        Assert.That(result.Errors["$"], Has.Some.Contains("takes \"track\" calls"));
+    }
+
+    [Test]
+    public void Message_without_id_gets_a_stable_content_id_so_a_resend_deduplicates()
+    {
+        const string body = """{"batch":[{"type":"track","event":"x","userId":"u","timestamp":"2026-01-01T00:00:00Z"}]}""";
+
+        var first = Batch(body).Events.Single().MessageId;
+        var second = Batch(body).Events.Single().MessageId;
+        var other = Batch(body.Replace("\"x\"", "\"y\"")).Events.Single().MessageId;
+
+        Assert.That(first, Is.EqualTo(second));
+        Assert.That(first, Is.Not.EqualTo(other));
+    }
+
+    [Test]
+    public void Original_timestamp_is_used_when_timestamp_is_absent()
+    {
+        var result = Batch("""{"batch":[{"type":"track","event":"x","userId":"u","originalTimestamp":"2025-05-05T05:05:05.123+02:00"}]}""");
+
+        Assert.That(result.Events.Single().Timestamp, Is.EqualTo(new DateTimeOffset(2025, 5, 5, 5, 5, 5, 123, TimeSpan.FromHours(2))));
+    }
+
+    [Test]
+    public void Oversized_batch_count_is_rejected()
+    {
+        var messages = string.Join(',', Enumerable.Repeat("""{"type":"track","event":"x","userId":"u"}""", SegmentMessageParser.MaxMessagesPerBatch + 1));
+
+        var result = Batch($$"""{"batch":[{{messages}}]}""");
+
+        Assert.That(result.Errors["$"], Has.Some.Contains("more than"));
+    }
+}
