@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The whole test suite in one command: installs and starts the local PostgreSQL and RabbitMQ
+# (tools/infra.sh), builds, runs every NUnit project, and ends with "N passed, N failed".
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+bash tools/infra.sh up >/dev/null
+
+results=TestResults
+rm -rf "$results"
+set +e
+dotnet test Personalization.sln -c Release --logger trx --results-directory "$results" "$@"
+status=$?
+set -e
+
+# Count from the trx files, so the line reflects what really ran.
+count() { grep -ho '<Counters [^>]*' "$results"/*.trx 2>/dev/null | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' | awk '{s+=$1} END {print s+0}'; }
+passed=$(count passed)
+failed=$(count failed)
+if [[ $passed -eq 0 && $failed -eq 0 ]]; then
+  echo "no test results found in $results" >&2
+  status=1
+fi
+echo "$passed passed, $failed failed"
+exit "$status"
