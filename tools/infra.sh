@@ -15,7 +15,23 @@ SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 REPO_ROOT=$(cd "$SCRIPT_DIR/.." && pwd -P)
 SETTINGS_FILE=$SCRIPT_DIR/infra.env
 
-INFRA_DIR=$REPO_ROOT/.infra
+# Each server runs as its own OS user, which must reach its data. A checkout under a private
+# directory (mktemp -d, /root) can't be reached, so there the data lives under /var/tmp and
+# <repo>/.infra is a symlink to it (made by lock_infra).
+infra_dir() {
+  local link=$REPO_ROOT/.infra dir=$REPO_ROOT
+  if [[ -L $link ]]; then readlink "$link"; return; fi
+  if [[ -e $link ]]; then echo "$link"; return; fi
+  while [[ $dir != / ]]; do
+    if [[ $(stat -c %A "$dir") != *[xt] ]]; then
+      echo "/var/tmp/personalization-infra-$(printf '%s' "$REPO_ROOT" | sha256sum | cut -c1-12)"
+      return
+    fi
+    dir=$(dirname "$dir")
+  done
+  echo "$link"
+}
+INFRA_DIR=$(infra_dir)
 STARTED_FILE=$INFRA_DIR/started   # what this script started, one name a line
 
 PG_OS_USER=postgres
@@ -93,6 +109,7 @@ as_user() {
 LOCK_WAIT=600
 lock_infra() {
   install -d -m 755 "$INFRA_DIR"
+  [[ -e $REPO_ROOT/.infra ]] || ln -s "$INFRA_DIR" "$REPO_ROOT/.infra"
   exec 9>>"$INFRA_DIR/.lock"
   flock -w "$LOCK_WAIT" 9 || die "another tools/infra.sh still holds $INFRA_DIR/.lock after ${LOCK_WAIT}s"
 }
