@@ -5,7 +5,7 @@ namespace Personalization.Segmentation;
 
 public static class SegmentationRegistration
 {
-    public static WebApplicationBuilder AddSegmentation(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddSegmentation(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddMartenStore(SegmentationStore.Schema, SegmentationStore.ConfigureMarten);

@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -8,7 +9,9 @@ public static class MessagingRegistration
 {
     /// <summary>
     /// MassTransit over RabbitMQ from <c>ConnectionStrings:RabbitMQ</c> (an amqp:// URI with credentials).
-    /// Retry is configured here once for every endpoint; MassTransit adds the bus to the readiness check.
+    /// Retry is configured here once for every endpoint, and the bus joins the readiness check.
+    /// <c>Messaging:QueuePrefix</c> gives queues a prefix, so several environments can share one broker;
+    /// <c>Messaging:TemporaryQueues</c> makes them auto-delete, for test runs that must leave nothing behind.
     /// </summary>
     public static IHostApplicationBuilder AddRabbitMqMessaging(
         this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator>? configure = null)
@@ -18,7 +21,21 @@ public static class MessagingRegistration
 
         builder.Services.AddMassTransit(bus =>
         {
-            bus.SetKebabCaseEndpointNameFormatter();
+            bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(builder.Configuration["Messaging:QueuePrefix"], includeNamespace: false));
+            bus.ConfigureHealthCheckOptions(health =>
+            {
+                health.Name = "rabbitmq";
+                health.Tags.Add(ServiceDefaultsExtensions.ReadyTag);
+            });
+            if (builder.Configuration.GetValue<bool>("Messaging:TemporaryQueues"))
+                bus.AddConfigureEndpointsCallback((_, endpoint) =>
+                {
+                    if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                    {
+                        rabbit.AutoDelete = true;
+                        rabbit.Durable = false;
+                    }
+                });
             configure?.Invoke(bus);
             bus.UsingRabbitMq((context, rabbit) =>
             {

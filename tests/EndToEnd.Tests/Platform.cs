@@ -32,6 +32,8 @@ public class Platform
             ["ConnectionStrings__RabbitMQ"] = infra.RabbitMqConnectionString,
             [$"Ingestion__WriteKeys__{WriteKey}"] = Tenant,
             ["Ingestion__MaxRequestBytes"] = "65536",
+            ["Messaging__QueuePrefix"] = Tenant,
+            ["Messaging__TemporaryQueues"] = "true",
         };
 
         Ingestion = await ServiceProcess.StartAsync("Ingestion", _environment);
