@@ -25,31 +25,26 @@ public static class TrackingApi
 
         foreach (var type in EventTypes.All)
             v1.MapPost("/" + type, (HttpContext http, [AsParameters] TrackingServices services, CancellationToken ct) =>
-                IngestAsync(http, services, body => SegmentMessageParser.ParseSingle(body, type), ct));
+                IngestAsync(http, services, (body, tenant, receivedAt) => SegmentMessageParser.ParseSingle(body, type, tenant, receivedAt), ct));
 
         return app;
     }
 
     private static async Task<Results<Ok<Accepted>, ValidationProblem, ProblemHttpResult>> IngestAsync(
-        HttpContext http, TrackingServices services, Func<ReadOnlyMemory<byte>, ParseResult> parse, CancellationToken ct)
+        HttpContext http, TrackingServices services, Func<ReadOnlyMemory<byte>, string, DateTimeOffset, ParseResult> parse, CancellationToken ct)
     {
         var body = await services.BodyReader.ReadAsync(http.Request, ct);
         if (body.Error is not null)
             return TypedResults.Problem(title: "The request body was rejected; nothing was stored.", detail: body.Error, statusCode: body.StatusCode);
 
-        var parsed = parse(body.Body);
+        var tenant = http.User.FindFirstValue(WriteKeyAuthentication.TenantClaim)!;
+        var parsed = parse(body.Body, tenant, services.Clock.GetUtcNow());
         if (!parsed.IsValid)
             return TypedResults.ValidationProblem(parsed.Errors, title: "The request was rejected; nothing was stored.");
 
-        var tenant = http.User.FindFirstValue(WriteKeyAuthentication.TenantClaim)!;
-        var receivedAt = services.Clock.GetUtcNow();
-        var events = parsed.Events
-            .Select(e => new EventAccepted(tenant, e.MessageId, e.Type, e.Name, e.UserId, e.AnonymousId, e.Timestamp, receivedAt, e.Payload))
-            .ToList();
-
         try
         {
-            var outcome = await services.Writer.AppendAsync(events, ct);
+            var outcome = await services.Writer.AppendAsync(parsed.Events, ct);
             return TypedResults.Ok(new Accepted(true, outcome.Stored, outcome.Duplicates));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

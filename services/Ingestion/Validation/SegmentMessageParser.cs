@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Personalization.Contracts;
+using Personalization.Ingestion.Storage;
 
 namespace Personalization.Ingestion.Validation;
 
@@ -14,8 +15,8 @@ public static class SegmentMessageParser
     public const int MaxMessagesPerBatch = 2_500;
     private const int MaxIdLength = 256;
 
-    public static ParseResult ParseBatch(ReadOnlyMemory<byte> body) =>
-        Parse(body, root =>
+    public static ParseResult ParseBatch(ReadOnlyMemory<byte> body, string tenantId, DateTimeOffset receivedAt) =>
+        Parse(body, tenantId, receivedAt, root =>
         {
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("batch", out var batch))
                 return (null, "The body must be a JSON object with a \"batch\" array.");
@@ -28,13 +29,15 @@ public static class SegmentMessageParser
             return (batch.EnumerateArray().Select((message, i) => ($"batch[{i}]", message, (string?)null)).ToList(), null);
         });
 
-    public static ParseResult ParseSingle(ReadOnlyMemory<byte> body, string type) =>
-        Parse(body, root => root.ValueKind == JsonValueKind.Object
+    public static ParseResult ParseSingle(ReadOnlyMemory<byte> body, string type, string tenantId, DateTimeOffset receivedAt) =>
+        Parse(body, tenantId, receivedAt, root => root.ValueKind == JsonValueKind.Object
             ? ([("$", root, type)], null)
             : (null, "The body must be a JSON object."));
 
     private static ParseResult Parse(
         ReadOnlyMemory<byte> body,
+        string tenantId,
+        DateTimeOffset receivedAt,
         Func<JsonElement, (List<(string Path, JsonElement Message, string? RouteType)>? Messages, string? Error)> select)
     {
         var errors = new Dictionary<string, string[]>();
@@ -58,11 +61,11 @@ public static class SegmentMessageParser
                 return new ParseResult([], errors);
             }
 
-            var events = new List<IncomingEvent>(messages.Count);
+            var events = new List<EventAccepted>(messages.Count);
             foreach (var (path, message, routeType) in messages)
             {
                 var problems = new List<string>();
-                var parsed = ParseMessage(message, routeType, problems);
+                var parsed = ParseMessage(message, routeType, tenantId, receivedAt, problems);
                 if (problems.Count > 0)
                     errors[path] = [.. problems];
                 else
@@ -72,7 +75,8 @@ public static class SegmentMessageParser
         }
     }
 
-    private static IncomingEvent? ParseMessage(JsonElement message, string? routeType, List<string> problems)
+    private static EventAccepted? ParseMessage(
+        JsonElement message, string? routeType, string tenantId, DateTimeOffset receivedAt, List<string> problems)
     {
         if (message.ValueKind != JsonValueKind.Object)
         {
@@ -114,13 +118,15 @@ public static class SegmentMessageParser
         var messageId = ReadId(message, "messageId", problems);
 
         if (problems.Count > 0) return null;
-        return new IncomingEvent(
+        return new EventAccepted(
+            tenantId,
             messageId ?? ContentId(message),
             type!,
             name,
             userId,
             anonymousId,
-            timestamp ?? DateTimeOffset.UtcNow,
+            timestamp ?? receivedAt,
+            receivedAt,
             message.Clone());
     }
 

@@ -5,7 +5,9 @@ namespace Personalization.Ingestion.Tests.Validation;
 
 public class SegmentMessageParserTests
 {
-    private static ParseResult Batch(string json) => SegmentMessageParser.ParseBatch(Encoding.UTF8.GetBytes(json));
+    private static readonly DateTimeOffset ReceivedAt = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+
+    private static ParseResult Batch(string json) => SegmentMessageParser.ParseBatch(Encoding.UTF8.GetBytes(json), "tenant-a", ReceivedAt);
 
     [Test]
     public void Valid_batch_yields_every_call_type()
@@ -29,6 +31,8 @@ public class SegmentMessageParserTests
             Assert.That(track.Name, Is.EqualTo("Product Viewed"));
             Assert.That(track.UserId, Is.EqualTo("u1"));
             Assert.That(track.MessageId, Is.EqualTo("m1"));
+            Assert.That(track.TenantId, Is.EqualTo("tenant-a"));
+            Assert.That(track.ReceivedAt, Is.EqualTo(ReceivedAt));
             Assert.That(track.Timestamp, Is.EqualTo(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero)));
             Assert.That(track.Payload.GetProperty("properties").GetProperty("sku").GetString(), Is.EqualTo("A"));
             Assert.That(result.Events[1].AnonymousId, Is.EqualTo("a1"));
@@ -87,7 +91,7 @@ public class SegmentMessageParserTests
     [Test]
     public void Single_call_takes_its_type_from_the_route()
     {
-        var result = SegmentMessageParser.ParseSingle(Encoding.UTF8.GetBytes("""{"event":"Signed Up","userId":42}"""), "track");
+        var result = SegmentMessageParser.ParseSingle(Encoding.UTF8.GetBytes("""{"event":"Signed Up","userId":42}"""), "track", "tenant-a", ReceivedAt);
 
         Assert.That(result.Errors, Is.Empty);
         Assert.That(result.Events.Single().Type, Is.EqualTo("track"));
@@ -97,7 +101,7 @@ public class SegmentMessageParserTests
     [Test]
     public void Single_call_with_a_conflicting_type_is_rejected()
     {
-        var result = SegmentMessageParser.ParseSingle(Encoding.UTF8.GetBytes("""{"type":"page","event":"x","userId":"u"}"""), "track");
+        var result = SegmentMessageParser.ParseSingle(Encoding.UTF8.GetBytes("""{"type":"page","event":"x","userId":"u"}"""), "track", "tenant-a", ReceivedAt);
 
         Assert.That(result.Errors["$"], Has.Some.Contains("takes \"track\" calls"));
     }
@@ -121,6 +125,14 @@ public class SegmentMessageParserTests
         var result = Batch("""{"batch":[{"type":"track","event":"x","userId":"u","originalTimestamp":"2025-05-05T05:05:05.123+02:00"}]}""");
 
         Assert.That(result.Events.Single().Timestamp, Is.EqualTo(new DateTimeOffset(2025, 5, 5, 5, 5, 5, 123, TimeSpan.FromHours(2))));
+    }
+
+    [Test]
+    public void Message_without_a_time_is_stamped_with_the_receive_time()
+    {
+        var result = Batch("""{"batch":[{"type":"track","event":"x","userId":"u"}]}""");
+
+        Assert.That(result.Events.Single().Timestamp, Is.EqualTo(ReceivedAt));
     }
 
     [Test]
