@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The platform in one command: starts the local PostgreSQL and RabbitMQ, builds and starts
-# ingestion (API and relay) and segmentation, posts generated demo events, and prints where to look.
+# ingestion (API and relay), the Dapr sidecar emulator and segmentation (which hosts the profile
+# actors), posts generated demo events, and prints where to look.
 # Ctrl+C stops the services; `tools/infra.sh down` stops the infrastructure.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -20,19 +21,19 @@ mkdir -p "$logs"
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null' EXIT
 
-start() { # name project port [KEY=VALUE ...]
-  local name=$1 project=$2 port=$3 out="$PWD/services/$2/bin/Release/net10.0"
+start() { # name project-dir port [KEY=VALUE ...]
+  local name=$1 project=$2 port=$3 out="$PWD/$2/bin/Release/net10.0"
   shift 3
   env ASPNETCORE_ENVIRONMENT=Development "$@" \
-    dotnet "$out/Personalization.$project.dll" --contentRoot "$out" --urls "http://127.0.0.1:$port" \
+    dotnet "$out/Personalization.${project##*/}.dll" --contentRoot "$out" --urls "http://127.0.0.1:$port" \
     >"$logs/$name.log" 2>&1 &
   pids+=($!)
   echo "  $name on http://127.0.0.1:$port (log: $logs/$name.log)"
 }
 
-wait_ready() { # name port pid
+wait_ready() { # name port pid [readiness-path]
   for _ in $(seq 1 180); do
-    curl -sf "http://127.0.0.1:$2/health/ready" >/dev/null && return 0
+    curl -sf "http://127.0.0.1:$2${4:-/health/ready}" >/dev/null && return 0
     kill -0 "$3" 2>/dev/null || { echo "$1 exited; last lines of its log:" >&2; tail -n 30 "$logs/$1.log" >&2; exit 1; }
     sleep 0.5
   done
@@ -41,12 +42,15 @@ wait_ready() { # name port pid
 }
 
 echo "Starting services..."
-start ingestion Ingestion "$INGESTION_PORT"
-start ingestion-relay Ingestion "$INGESTION_RELAY_PORT" Ingestion__Role=Relay
-start segmentation Segmentation "$SEGMENTATION_PORT"
+export DAPR_HTTP_PORT=$DAPR_SIDECAR_PORT
+start ingestion services/Ingestion "$INGESTION_PORT"
+start ingestion-relay services/Ingestion "$INGESTION_RELAY_PORT" Ingestion__Role=Relay
+start dapr-sidecar tools/DaprSidecar "$DAPR_SIDECAR_PORT" "Sidecar__Apps__0=http://127.0.0.1:$SEGMENTATION_PORT"
+start segmentation services/Segmentation "$SEGMENTATION_PORT"
 wait_ready ingestion "$INGESTION_PORT" "${pids[0]}"
 wait_ready ingestion-relay "$INGESTION_RELAY_PORT" "${pids[1]}"
-wait_ready segmentation "$SEGMENTATION_PORT" "${pids[2]}"
+wait_ready dapr-sidecar "$DAPR_SIDECAR_PORT" "${pids[2]}" /v1.0/healthz
+wait_ready segmentation "$SEGMENTATION_PORT" "${pids[3]}"
 
 echo "Posting demo events..."
 dotnet tools/DemoData/bin/Release/net10.0/Personalization.DemoData.dll "http://127.0.0.1:$INGESTION_PORT" demo-write-key 50 42
@@ -65,6 +69,8 @@ Personalization is running (tenant "demo", write key "demo-write-key").
                     -d '{"event":"Product Viewed","userId":"demo-user-000","properties":{"productId":"sku-100"}}' \\
                     http://127.0.0.1:$INGESTION_PORT/v1/track
   Health:         curl http://127.0.0.1:$INGESTION_PORT/health/ready
+  Rebuild:        ConnectionStrings__Postgres='$ConnectionStrings__Postgres' DAPR_HTTP_PORT=$DAPR_SIDECAR_PORT \\
+                    dotnet services/Segmentation/bin/Release/net10.0/Personalization.Segmentation.dll rebuild-profiles
   Event store:    psql "postgresql://$PG_USER:$PG_PASSWORD@$PG_HOST:$PG_PORT/$PG_DATABASE" -c 'select count(*) from ingestion.mt_events'
   Logs:           $logs/
 Press Ctrl+C to stop the services.

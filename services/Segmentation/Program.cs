@@ -1,6 +1,10 @@
 using Personalization.Segmentation;
 using Personalization.Segmentation.Api;
+using Personalization.Segmentation.Rebuild;
 using Personalization.ServiceDefaults;
+
+if (args is [RebuildCommand.Verb, ..])
+    return await RebuildCommand.RunAsync(args[1..]);
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -8,5 +12,7 @@ builder.AddSegmentation();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapActorsHandlers();
 app.MapProfilesApi();
-app.Run();
+await app.RunAsync();
+return 0;

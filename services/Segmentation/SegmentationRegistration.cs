@@ -5,11 +5,11 @@ namespace Personalization.Segmentation;
 
 public static class SegmentationRegistration
 {
+    /// <summary>Hosts the CustomerProfile actors and feeds them from RabbitMQ.</summary>
     public static IHostApplicationBuilder AddSegmentation(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.AddMartenStore(SegmentationStore.Schema, SegmentationStore.ConfigureMarten);
-        builder.Services.AddScoped<EventCounter>();
+        builder.AddActorHosting(actors => actors.Actors.RegisterActor<CustomerProfileActor>());
+        builder.Services.AddSingleton<CustomerProfiles>();
         builder.AddRabbitMqMessaging(bus => bus.AddConsumer<EventRecordedConsumer>());
         return builder;
     }

@@ -11,7 +11,6 @@ namespace Personalization.EndToEnd.Tests;
 public class IngestionJourneyTests
 {
     private sealed record Accepted(bool Success, int Stored, int Duplicates);
-    private sealed record Profile(string TenantId, string UserKey, long EventCount, DateTimeOffset? LastEventAt);
 
     private static string NewUser() => "user-" + Guid.NewGuid().ToString("N")[..10];
 
@@ -31,16 +30,7 @@ public class IngestionJourneyTests
         writeKey = WriteKey,
     });
 
-    private static async Task<Profile?> ProfileAsync(string userId)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/profiles/{userId}");
-        request.Headers.Add("X-Tenant-Id", Tenant);
-        using var response = await Segmentation.Client.SendAsync(request);
-        return response.StatusCode == HttpStatusCode.NotFound ? null : await response.Content.ReadFromJsonAsync<Profile>();
-    }
-
-    private static Task<Profile?> ProfileWithCountAsync(string userId, long count) =>
-        TestSupport.Eventually.ReturnsAsync(() => ProfileAsync(userId), p => p?.EventCount >= count, TimeSpan.FromSeconds(60), $"{userId}'s profile to count {count} events");
+    private static Task<Profile?> ProfileWithCountAsync(string userId, long count) => Profiles.WithCountAsync(userId, count);
 
     [Test]
     public async Task Posted_batch_is_stored_and_reaches_segmentation()

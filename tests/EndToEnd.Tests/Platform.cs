@@ -5,8 +5,8 @@ using Personalization.TestSupport;
 namespace Personalization.EndToEnd.Tests;
 
 /// <summary>
-/// The platform as a user runs it: ingestion API, ingestion relay and segmentation as real processes on loopback,
-/// over the real PostgreSQL and RabbitMQ, in a database of this run's own.
+/// The platform as a user runs it: ingestion API, ingestion relay, the Dapr sidecar emulator and segmentation as
+/// real processes on loopback, over the real PostgreSQL and RabbitMQ, in a database of this run's own.
 /// </summary>
 [SetUpFixture]
 public class Platform
@@ -18,6 +18,7 @@ public class Platform
     public static ServiceProcess Ingestion { get; private set; } = null!;
     public static ServiceProcess Segmentation { get; private set; } = null!;
     public static ServiceProcess Relay { get; private set; } = null!;
+    public static ServiceProcess Sidecar { get; private set; } = null!;
 
     private static Dictionary<string, string> _environment = [];
 
@@ -36,13 +37,42 @@ public class Platform
             ["Messaging__TemporaryQueues"] = "true",
         };
 
-        Ingestion = await ServiceProcess.StartAsync("Ingestion", _environment);
-        Segmentation = await ServiceProcess.StartAsync("Segmentation", _environment);
+        (_sidecarPort, _segmentationPort) = (ServiceProcess.FreePort(), ServiceProcess.FreePort());
+        _environment["DAPR_HTTP_PORT"] = _sidecarPort.ToString();
+
+        Ingestion = await ServiceProcess.StartAsync("services/Ingestion", _environment);
+        await StartActorsAsync("dapr_sidecar");
         Relay = await StartRelayAsync();
     }
 
+    private static int _sidecarPort;
+    private static int _segmentationPort;
+
+    /// <summary>The sidecar and Segmentation (which hosts the actors), with actor state in <paramref name="stateSchema"/>.</summary>
+    private static async Task StartActorsAsync(string stateSchema)
+    {
+        Sidecar = await ServiceProcess.StartAsync(
+            "tools/DaprSidecar",
+            new Dictionary<string, string>(_environment)
+            {
+                ["Sidecar__Apps__0"] = $"http://127.0.0.1:{_segmentationPort}",
+                ["Sidecar__Schema"] = stateSchema,
+            },
+            _sidecarPort,
+            readinessPath: "/v1.0/healthz");
+        Segmentation = await ServiceProcess.StartAsync("services/Segmentation", _environment, _segmentationPort);
+    }
+
+    /// <summary>Restarts the actor side with empty actor state, as after losing the state store.</summary>
+    public static async Task RestartActorsWithEmptyStateAsync()
+    {
+        await Segmentation.DisposeAsync();
+        await Sidecar.DisposeAsync();
+        await StartActorsAsync("dapr_sidecar_" + Guid.NewGuid().ToString("N")[..8]);
+    }
+
     public static Task<ServiceProcess> StartRelayAsync() =>
-        ServiceProcess.StartAsync("Ingestion", new Dictionary<string, string>(_environment) { ["Ingestion__Role"] = "Relay" });
+        ServiceProcess.StartAsync("services/Ingestion", new Dictionary<string, string>(_environment) { ["Ingestion__Role"] = "Relay" });
 
     public static async Task RestartRelayAsync(Func<Task> whileStopped)
     {
@@ -54,10 +84,13 @@ public class Platform
     [OneTimeTearDown]
     public async Task StopAsync()
     {
-        foreach (var service in new[] { Relay, Segmentation, Ingestion })
+        foreach (var service in new[] { Relay, Segmentation, Sidecar, Ingestion })
             if (service is not null) await service.DisposeAsync();
         if (Database is not null) await Database.DisposeAsync();
     }
+
+    /// <summary>Runs a command-line verb of a service with the platform's settings, and returns its output.</summary>
+    public static Task<string> RunVerbAsync(string project, params string[] args) => ServiceProcess.RunToEndAsync(project, _environment, args);
 
     public static HttpRequestMessage Post(string path, string json, string? writeKey = WriteKey)
     {

@@ -1,4 +1,3 @@
-using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
@@ -6,9 +5,7 @@ using Marten.Subscriptions;
 using MassTransit;
 using Polly;
 using Polly.Retry;
-using Personalization.Contracts;
-using Personalization.Contracts.V1;
-using Personalization.Ingestion.Storage;
+using Personalization.Contracts.EventLog;
 
 namespace Personalization.Ingestion.Relay;
 
@@ -54,25 +51,11 @@ public sealed class RabbitMqRelay : SubscriptionBase
         foreach (var stored in page.Events)
         {
             if (stored.Data is not EventAccepted accepted) continue;
-            var message = ToMessage(stored, accepted);
+            var message = accepted.ToMessage(stored.Id, stored.Sequence, stored.Version);
             await _retry.ExecuteAsync(
                 async ct => await _publisher.Publish(message, context => context.MessageId = stored.Id, ct),
                 cancellationToken);
         }
         return NullChangeListener.Instance;
     }
-
-    private static EventRecorded ToMessage(IEvent stored, EventAccepted e) => new(
-        stored.Id,
-        stored.Sequence,
-        e.TenantId,
-        StreamKey.For(e.TenantId, e.UserId, e.AnonymousId).ToString(),
-        e.MessageId,
-        e.Type,
-        e.Name,
-        e.UserId,
-        e.AnonymousId,
-        e.Timestamp,
-        e.ReceivedAt,
-        e.Payload);
 }

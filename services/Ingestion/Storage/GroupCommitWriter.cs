@@ -1,3 +1,4 @@
+using Personalization.Contracts.EventLog;
 using System.Threading.Channels;
 using Marten;
 using Microsoft.Extensions.Options;
@@ -104,7 +105,7 @@ public sealed class GroupCommitWriter(
         if (fresh.Count > 0)
         {
             await using var session = store.LightweightSession(Marten.Services.SessionOptions.ForTransaction(transaction));
-            foreach (var stream in fresh.Select(c => c.Event).GroupBy(e => StreamKey.For(e.TenantId, e.UserId, e.AnonymousId)))
+            foreach (var stream in fresh.Select(c => c.Event).GroupBy(e => e.StreamKey))
                 session.Events.Append(stream.Key.ToString(), stream.ToArray<object>());
             await session.SaveChangesAsync();
         }

@@ -1,4 +1,4 @@
-using Personalization.Ingestion.Storage;
+using Personalization.Contracts.EventLog;
 
 namespace Personalization.Ingestion.Validation;
 

@@ -1,7 +1,7 @@
+using Personalization.Contracts.EventLog;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Personalization.Contracts;
-using Personalization.Ingestion.Storage;
 
 namespace Personalization.Ingestion.Validation;
 

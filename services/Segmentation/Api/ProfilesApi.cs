@@ -1,4 +1,3 @@
-using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Personalization.Contracts;
@@ -11,24 +10,21 @@ public static class ProfilesApi
 {
     public const string TenantHeader = "X-Tenant-Id";
 
-    public sealed record ProfileView(string TenantId, string UserKey, long EventCount, DateTimeOffset? LastEventAt);
-
     public static IEndpointRouteBuilder MapProfilesApi(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/api/profiles").WithTags("Profiles").MapGet("/{userId}", GetProfileAsync);
         return app;
     }
 
-    private static async Task<Results<Ok<ProfileView>, ProblemHttpResult>> GetProfileAsync(
-        string userId, [FromHeader(Name = TenantHeader)] string? tenantId, IQuerySession session, CancellationToken ct)
+    private static async Task<Results<Ok<CustomerProfile>, ProblemHttpResult>> GetProfileAsync(
+        string userId, [FromHeader(Name = TenantHeader)] string? tenantId, CustomerProfiles profiles)
     {
         if (string.IsNullOrWhiteSpace(tenantId))
             return TypedResults.Problem(title: "Tenant missing", detail: $"Send the tenant id in the {TenantHeader} header.", statusCode: StatusCodes.Status400BadRequest);
 
-        var key = StreamKey.ForUser(tenantId, userId);
-        var profile = await session.LoadAsync<EventCountProfile>(key.ToString(), ct);
+        var profile = await profiles.For(StreamKey.ForUser(tenantId, userId)).GetAsync();
         return profile is null
             ? TypedResults.Problem(title: "Profile not found", detail: $"No events have been recorded for user '{userId}'.", statusCode: StatusCodes.Status404NotFound)
-            : TypedResults.Ok(new ProfileView(profile.TenantId, profile.UserKey, profile.EventCount, profile.LastEventAt));
+            : TypedResults.Ok(profile);
     }
 }

@@ -3,7 +3,7 @@ using Personalization.Contracts.V1;
 
 namespace Personalization.Segmentation.Profiles;
 
-public sealed class EventRecordedConsumer(EventCounter counter) : IConsumer<EventRecorded>
+public sealed class EventRecordedConsumer(CustomerProfiles profiles) : IConsumer<EventRecorded>
 {
-    public Task Consume(ConsumeContext<EventRecorded> context) => counter.ApplyAsync(context.Message, context.CancellationToken);
+    public Task Consume(ConsumeContext<EventRecorded> context) => profiles.For(context.Message.StreamKey).ApplyAsync(context.Message);
 }

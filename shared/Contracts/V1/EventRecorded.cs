@@ -10,6 +10,7 @@ namespace Personalization.Contracts.V1;
 /// <param name="Sequence">Global position in the event log.</param>
 /// <param name="TenantId">Tenant that owns the event.</param>
 /// <param name="StreamKey">The (tenant, user) stream the event belongs to.</param>
+/// <param name="StreamVersion">Position in that stream, from 1; consumers use it to apply a person's events in order, once.</param>
 /// <param name="MessageId">The publisher's message id (deduplicated per tenant).</param>
 /// <param name="Type">Segment call type: identify, track, page, screen, group or alias.</param>
 /// <param name="Name">Event name for track, page or screen name for page/screen, otherwise null.</param>
@@ -19,6 +20,7 @@ public sealed record EventRecorded(
     long Sequence,
     string TenantId,
     string StreamKey,
+    long StreamVersion,
     string MessageId,
     string Type,
     string? Name,

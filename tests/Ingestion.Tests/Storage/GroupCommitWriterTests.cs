@@ -1,9 +1,9 @@
+using Personalization.Contracts.EventLog;
 using System.Text.Json;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Personalization.Contracts;
-using Personalization.Ingestion.Storage;
 using Personalization.ServiceDefaults;
 using Personalization.TestSupport;
 

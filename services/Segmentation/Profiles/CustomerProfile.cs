@@ -1,0 +1,42 @@
+using System.Text.Json;
+
+namespace Personalization.Segmentation.Profiles;
+
+/// <summary>Everything Segmentation knows about one person, kept by their <see cref="CustomerProfileActor"/>.</summary>
+public sealed class CustomerProfile
+{
+    public string TenantId { get; set; } = "";
+    public string UserKey { get; set; } = "";
+    public long EventCount { get; set; }
+
+    /// <summary>Calls by Segment type: identify, track, page, ...</summary>
+    public Dictionary<string, long> CountsByType { get; set; } = [];
+
+    /// <summary>Track calls by event name: "Product Viewed", "Order Completed", ...</summary>
+    public Dictionary<string, long> CountsByEvent { get; set; } = [];
+
+    public DateTimeOffset? FirstSeen { get; set; }
+    public DateTimeOffset? LastSeen { get; set; }
+    public int SessionCount { get; set; }
+    public DateTimeOffset? SessionStartedAt { get; set; }
+    public ProfileContext LastContext { get; set; } = new();
+
+    /// <summary>Most recent first, one entry per item, at most <see cref="CustomerProfileProjection.RecentlyViewedCap"/>.</summary>
+    public List<ViewedItem> RecentlyViewed { get; set; } = [];
+
+    public Dictionary<string, CartLine> Cart { get; set; } = [];
+    public decimal CartValue => Cart.Values.Sum(line => line.Price * line.Quantity);
+    public PurchaseSummary Purchases { get; set; } = new();
+
+    /// <summary>Traits from identify calls, the latest value of each.</summary>
+    public Dictionary<string, JsonElement> Traits { get; set; } = [];
+}
+
+public sealed record ProfileContext(
+    string? Device = null, string? Os = null, string? Locale = null, string? Country = null, string? City = null, string? Referrer = null);
+
+public sealed record ViewedItem(string ItemId, string? Name, DateTimeOffset ViewedAt);
+
+public sealed record CartLine(string ItemId, string? Name, int Quantity, decimal Price);
+
+public sealed record PurchaseSummary(int Count = 0, decimal MonetaryTotal = 0, DateTimeOffset? LastPurchaseAt = null);

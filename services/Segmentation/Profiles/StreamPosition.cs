@@ -1,0 +1,32 @@
+using Personalization.Contracts.V1;
+
+namespace Personalization.Segmentation.Profiles;
+
+/// <summary>
+/// Where a profile stands in its person's event stream. Delivery is at least once and in no guaranteed order
+/// (retries, redeliveries, concurrent consumers), so events are applied strictly by stream version: an old version
+/// is a duplicate, a version ahead of the next one waits here until the gap fills. Pure; kept as actor state.
+/// </summary>
+public sealed class StreamPosition
+{
+    /// <summary>Version of the last event applied; 0 before any.</summary>
+    public long Version { get; set; }
+
+    /// <summary>Events that arrived ahead of their turn, by version.</summary>
+    public SortedDictionary<long, EventRecorded> Waiting { get; set; } = [];
+
+    /// <summary>Takes a delivered event and returns the events that may now be applied, in order (often just it).</summary>
+    public IReadOnlyList<EventRecorded> Accept(EventRecorded message)
+    {
+        if (message.StreamVersion <= Version || !Waiting.TryAdd(message.StreamVersion, message))
+            return [];
+
+        var ready = new List<EventRecorded>();
+        while (Waiting.Remove(Version + 1, out var next))
+        {
+            ready.Add(next);
+            Version++;
+        }
+        return ready;
+    }
+}

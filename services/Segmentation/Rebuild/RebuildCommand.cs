@@ -1,0 +1,31 @@
+using Dapr.Actors.Client;
+using Personalization.Segmentation.Profiles;
+using Personalization.ServiceDefaults;
+
+namespace Personalization.Segmentation.Rebuild;
+
+/// <summary>
+/// <c>Personalization.Segmentation rebuild-profiles</c>: replays the event log into the profile actors. It calls the
+/// actors through the sidecar, so the Segmentation service that hosts them must be running.
+/// </summary>
+public static class RebuildCommand
+{
+    public const string Verb = "rebuild-profiles";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var builder = Host.CreateApplicationBuilder(args);
+        builder.AddEventLogReader();
+        builder.Services.AddSingleton<IActorProxyFactory>(new ActorProxyFactory(ActorHosting.ProxyOptions(builder.Configuration)));
+        builder.Services.AddSingleton<CustomerProfiles>();
+        builder.Services.AddSingleton<ProfileRebuilder>();
+        using var host = builder.Build();
+
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        var progress = new Progress<RebuildProgress>(p => Console.WriteLine($"  {p.Events} events, {p.Profiles} profiles (sequence {p.LastSequence})"));
+        var result = await host.Services.GetRequiredService<ProfileRebuilder>().RebuildAsync(progress, cancel.Token);
+        Console.WriteLine($"Rebuilt {result.Profiles} profiles from {result.Events} events.");
+        return 0;
+    }
+}

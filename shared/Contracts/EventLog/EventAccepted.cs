@@ -1,0 +1,26 @@
+using System.Text.Json;
+using Personalization.Contracts.V1;
+
+namespace Personalization.Contracts.EventLog;
+
+/// <summary>
+/// An event the platform accepted, as it sits in the (tenant, user) stream of the event log. Never changed after
+/// append. Ingestion writes it; the relay and every rebuild read it, so its shape is a contract.
+/// </summary>
+public sealed record EventAccepted(
+    string TenantId,
+    string MessageId,
+    string Type,
+    string? Name,
+    string? UserId,
+    string? AnonymousId,
+    DateTimeOffset Timestamp,
+    DateTimeOffset ReceivedAt,
+    JsonElement Payload)
+{
+    public StreamKey StreamKey => StreamKey.For(TenantId, UserId, AnonymousId);
+
+    /// <summary>The integration message for this event, as stored: its id, global sequence and version in its stream.</summary>
+    public EventRecorded ToMessage(Guid eventId, long sequence, long streamVersion) => new(
+        eventId, sequence, TenantId, StreamKey.ToString(), streamVersion, MessageId, Type, Name, UserId, AnonymousId, Timestamp, ReceivedAt, Payload);
+}

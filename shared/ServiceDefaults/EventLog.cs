@@ -1,0 +1,39 @@
+using JasperFx;
+using JasperFx.Events;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Personalization.Contracts.EventLog;
+using Weasel.Core;
+
+namespace Personalization.ServiceDefaults;
+
+/// <summary>A read-only handle on the ingestion event log, for services that rebuild from it.</summary>
+public interface IEventLogStore : IDocumentStore;
+
+/// <summary>The event log's layout in Marten, shared by its writer (ingestion) and its readers (rebuilds).</summary>
+public static class EventLog
+{
+    public const string Schema = "ingestion";
+
+    public static void Configure(StoreOptions options)
+    {
+        options.Events.StreamIdentity = StreamIdentity.AsString;
+        options.Events.AddEventType<EventAccepted>();
+    }
+
+    /// <summary>Registers <see cref="IEventLogStore"/>; it never changes the schema, which ingestion owns.</summary>
+    public static IHostApplicationBuilder AddEventLogReader(this IHostApplicationBuilder builder)
+    {
+        var connectionString = ConnectionStrings.GetRequired(builder.Configuration, ConnectionStrings.Postgres);
+        builder.Services.AddMartenStore<IEventLogStore>(options =>
+        {
+            options.Connection(connectionString);
+            options.DatabaseSchemaName = Schema;
+            options.UseSystemTextJsonForSerialization(EnumStorage.AsString);
+            options.AutoCreateSchemaObjects = AutoCreate.None;
+            Configure(options);
+        });
+        return builder;
+    }
+}

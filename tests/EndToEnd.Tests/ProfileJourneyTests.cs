@@ -1,0 +1,93 @@
+using System.Net;
+using System.Text.Json;
+using static Personalization.EndToEnd.Tests.Platform;
+
+namespace Personalization.EndToEnd.Tests;
+
+/// <summary>A shopper's story, told through the tracking API and read back from their profile actor.</summary>
+public class ProfileJourneyTests
+{
+    private static string Track(string user, int n, string @event, object properties, DateTimeOffset at) => JsonSerializer.Serialize(new
+    {
+        type = "track", @event, userId = user, messageId = $"{user}-{n}", timestamp = at.ToString("O"), properties,
+        context = new { device = new { type = "ios" }, locale = "en-GB", location = new { country = "GB" } },
+    });
+
+    private static async Task PostBatchAsync(params string[] messages)
+    {
+        using var response = await Ingestion.Client.SendAsync(Post("/v1/batch", $$"""{"batch":[{{string.Join(',', messages)}}]}"""));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+    }
+
+    [Test]
+    public async Task Browse_add_to_cart_and_buy_shows_in_the_profile()
+    {
+        var user = "shopper-" + Guid.NewGuid().ToString("N")[..8];
+        var t0 = DateTimeOffset.UtcNow.AddHours(-1);
+        await PostBatchAsync(
+            $$$"""{"type":"identify","userId":"{{{user}}}","messageId":"{{{user}}}-0","timestamp":"{{{t0:O}}}","traits":{"email":"{{{user}}}@example.com"}}""",
+            Track(user, 1, "Product Viewed", new { product_id = "sku-1", name = "Mug" }, t0.AddMinutes(1)),
+            Track(user, 2, "Product Viewed", new { product_id = "sku-2", name = "Towel" }, t0.AddMinutes(2)),
+            Track(user, 3, "Product Added", new { product_id = "sku-1", price = 6.5, quantity = 2 }, t0.AddMinutes(3)));
+
+        var carted = await Profiles.WithCountAsync(user, 4);
+        Assert.That(carted!.Cart["sku-1"], Is.EqualTo(new CartLine("sku-1", null, 2, 6.5m)));
+        Assert.That(carted.CartValue, Is.EqualTo(13m));
+        Assert.That(carted.RecentlyViewed.Select(v => v.ItemId), Is.EqualTo(new[] { "sku-2", "sku-1" }));
+        Assert.That(carted.Traits["email"].GetString(), Is.EqualTo($"{user}@example.com"));
+
+        await PostBatchAsync(Track(user, 4, "Order Completed", new { order_id = "o-1", revenue = 13 }, t0.AddMinutes(4)));
+
+        var bought = await Profiles.WithCountAsync(user, 5);
+        Assert.That(bought!.Cart, Is.Empty);
+        Assert.That(bought.Purchases.Count, Is.EqualTo(1));
+        Assert.That(bought.Purchases.MonetaryTotal, Is.EqualTo(13m));
+        Assert.That(bought.CountsByEvent["Product Viewed"], Is.EqualTo(2));
+        Assert.That(bought.SessionCount, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Profiles_are_scoped_to_their_tenant()
+    {
+        var user = "scoped-" + Guid.NewGuid().ToString("N")[..8];
+        await PostBatchAsync(Track(user, 1, "Product Viewed", new { product_id = "sku-1" }, DateTimeOffset.UtcNow));
+        await Profiles.WithCountAsync(user, 1);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/profiles/{user}");
+        request.Headers.Add("X-Tenant-Id", "another-tenant");
+        using var response = await Segmentation.Client.SendAsync(request);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    [Test]
+    public async Task Rebuilt_profiles_equal_the_ones_built_live()
+    {
+        var users = Enumerable.Range(0, 3).Select(i => $"rebuild-{i}-" + Guid.NewGuid().ToString("N")[..6]).ToList();
+        var t0 = DateTimeOffset.UtcNow.AddHours(-5);
+        foreach (var user in users)
+            await PostBatchAsync(
+                Track(user, 1, "Product Viewed", new { product_id = "sku-1" }, t0),
+                Track(user, 2, "Product Added", new { product_id = "sku-1", price = 2 }, t0.AddMinutes(1)),
+                Track(user, 3, "Product Viewed", new { product_id = "sku-9" }, t0.AddHours(2)),
+                Track(user, 4, "Order Completed", new { revenue = 2 }, t0.AddHours(2).AddMinutes(5)));
+        var live = new List<string>();
+        foreach (var user in users)
+        {
+            await Profiles.WithCountAsync(user, 4);
+            live.Add((await Profiles.GetRawAsync(user)).Body);
+        }
+
+        await RestartActorsWithEmptyStateAsync();
+        foreach (var user in users)
+            Assert.That((await Profiles.GetRawAsync(user)).Status, Is.EqualTo(HttpStatusCode.NotFound), "actor state starts empty");
+
+        var output = await RunVerbAsync("services/Segmentation", "rebuild-profiles");
+
+        var rebuilt = new List<string>();
+        foreach (var user in users)
+            rebuilt.Add((await Profiles.GetRawAsync(user)).Body);
+        Assert.That(rebuilt, Is.EqualTo(live));
+        Assert.That(output, Does.Contain("Rebuilt"));
+    }
+}

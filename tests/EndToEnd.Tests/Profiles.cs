@@ -1,0 +1,43 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using static Personalization.EndToEnd.Tests.Platform;
+
+namespace Personalization.EndToEnd.Tests;
+
+public sealed record CartLine(string ItemId, string? Name, int Quantity, decimal Price);
+public sealed record Purchases(int Count, decimal MonetaryTotal, DateTimeOffset? LastPurchaseAt);
+public sealed record ViewedItem(string ItemId, string? Name, DateTimeOffset ViewedAt);
+
+/// <summary>The profile as the public API shows it; only what the tests read.</summary>
+public sealed record Profile(
+    string TenantId,
+    string UserKey,
+    long EventCount,
+    Dictionary<string, long> CountsByEvent,
+    int SessionCount,
+    List<ViewedItem> RecentlyViewed,
+    Dictionary<string, CartLine> Cart,
+    decimal CartValue,
+    Purchases Purchases,
+    Dictionary<string, JsonElement> Traits);
+
+public static class Profiles
+{
+    public static async Task<(HttpStatusCode Status, string Body)> GetRawAsync(string userId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/profiles/{Uri.EscapeDataString(userId)}");
+        request.Headers.Add("X-Tenant-Id", Tenant);
+        using var response = await Segmentation.Client.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    public static async Task<Profile?> GetAsync(string userId)
+    {
+        var (status, body) = await GetRawAsync(userId);
+        return status == HttpStatusCode.NotFound ? null : JsonSerializer.Deserialize<Profile>(body, JsonSerializerOptions.Web);
+    }
+
+    public static Task<Profile?> WithCountAsync(string userId, long count) =>
+        TestSupport.Eventually.ReturnsAsync(() => GetAsync(userId), p => p?.EventCount >= count, TimeSpan.FromSeconds(60), $"{userId}'s profile to count {count} events");
+}

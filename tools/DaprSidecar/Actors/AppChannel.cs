@@ -1,0 +1,109 @@
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Options;
+using Personalization.DaprSidecar.Discovery;
+
+namespace Personalization.DaprSidecar.Actors;
+
+/// <summary>
+/// The emulator's calls to the apps, in daprd's HTTP actor callback protocol:
+/// <c>PUT /actors/{type}/{id}/method/{method}</c> (also <c>remind/{name}</c> and <c>timer/{name}</c>),
+/// <c>DELETE /actors/{type}/{id}</c> and <c>GET /dapr/config</c>.
+/// </summary>
+public sealed class AppChannel : IDisposable
+{
+    public const string ApiTokenHeader = "dapr-api-token";
+    public const string ReentrancyIdHeader = "Dapr-Reentrancy-Id";
+
+    // Hop-by-hop and per-connection headers are never forwarded; the sidecar's own token is never shown to the app.
+    private static readonly HashSet<string> NotForwarded = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Host", "Connection", "Keep-Alive", "Transfer-Encoding", "TE", "Trailer", "Upgrade", "Expect",
+        "Proxy-Connection", "Proxy-Authorization", "Content-Length", ApiTokenHeader,
+    };
+
+    private static readonly HashSet<string> NotPassedBack = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Connection", "Keep-Alive", "Transfer-Encoding", "Trailer", "Upgrade", "Content-Length", "Server", "Date",
+    };
+
+    // Own client, not IHttpClientFactory: the standard resilience handler would retry actor calls (not idempotent) and
+    // cut long ones, and the factory's per-request Information logs would drown the emulator's own.
+    private readonly HttpClient _http = new(new SocketsHttpHandler
+    {
+        UseProxy = false,
+        AllowAutoRedirect = false,
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+    })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
+
+    private readonly string? _appToken;
+
+    public AppChannel(IOptions<SidecarOptions> options) => _appToken = options.Value.AppApiToken;
+
+    public Task<AppReply> InvokeMethodAsync(
+        ActorTypeSettings type, ActorKey key, string method, byte[] body, IEnumerable<KeyValuePair<string, string[]>> headers,
+        string? reentrancyId, CancellationToken cancellationToken)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, MethodUrl(type, key, Escape(method))) { Content = new ByteArrayContent(body) };
+        foreach (var (name, values) in headers)
+        {
+            if (NotForwarded.Contains(name)) continue;
+            if (name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase))
+                request.Content.Headers.TryAddWithoutValidation(name, values);
+            else
+                request.Headers.TryAddWithoutValidation(name, values);
+        }
+        if (reentrancyId is not null)
+        {
+            request.Headers.Remove(ReentrancyIdHeader);
+            request.Headers.TryAddWithoutValidation(ReentrancyIdHeader, reentrancyId);
+        }
+        return SendAsync(request, cancellationToken);
+    }
+
+    public Task<AppReply> FireReminderAsync(ActorTypeSettings type, ActorKey key, string name, byte[] body, CancellationToken cancellationToken) =>
+        SendAsync(JsonPut(MethodUrl(type, key, "remind/" + Escape(name)), body), cancellationToken);
+
+    public Task<AppReply> FireTimerAsync(ActorTypeSettings type, ActorKey key, string name, byte[] body, CancellationToken cancellationToken) =>
+        SendAsync(JsonPut(MethodUrl(type, key, "timer/" + Escape(name)), body), cancellationToken);
+
+    public Task<AppReply> DeactivateAsync(ActorTypeSettings type, ActorKey key, CancellationToken cancellationToken) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Delete, $"{Base(type.App)}/actors/{Escape(key.Type)}/{Escape(key.Id)}"), cancellationToken);
+
+    public Task<AppReply> GetConfigAsync(Uri app, CancellationToken cancellationToken) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Get, $"{Base(app)}/dapr/config"), cancellationToken);
+
+    private async Task<AppReply> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using (request)
+        {
+            if (!string.IsNullOrEmpty(_appToken))
+                request.Headers.TryAddWithoutValidation(ApiTokenHeader, _appToken);
+
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            var headers = response.Headers.Concat(response.Content.Headers)
+                .Where(h => !NotPassedBack.Contains(h.Key))
+                .Select(h => KeyValuePair.Create(h.Key, h.Value.ToArray()))
+                .ToList();
+            return new AppReply((int)response.StatusCode, headers, body, response.Content.Headers.ContentType?.ToString());
+        }
+    }
+
+    private static HttpRequestMessage JsonPut(string url, byte[] body) => new(HttpMethod.Put, url)
+    {
+        Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
+    };
+
+    private static string MethodUrl(ActorTypeSettings type, ActorKey key, string escapedMethod) =>
+        $"{Base(type.App)}/actors/{Escape(key.Type)}/{Escape(key.Id)}/method/{escapedMethod}";
+
+    private static string Base(Uri app) => app.ToString().TrimEnd('/');
+
+    private static string Escape(string segment) => Uri.EscapeDataString(segment);
+
+    public void Dispose() => _http.Dispose();
+}
