@@ -20,6 +20,8 @@ public class Platform
     public static ServiceProcess Relay { get; private set; } = null!;
     public static ServiceProcess Sidecar { get; private set; } = null!;
 
+    public static string RabbitMqConnectionString => _environment["ConnectionStrings__RabbitMQ"];
+
     private static Dictionary<string, string> _environment = [];
 
     [OneTimeSetUp]

@@ -44,10 +44,29 @@ public sealed class InProcessSidecar(Uri address, IReadOnlyDictionary<string, st
 
     public async ValueTask DisposeAsync() => await StopAsync();
 
+    /// <summary>
+    /// A free port below the kernel's ephemeral range, so no outgoing connection takes it as its source port while the
+    /// emulator is down or before a late app binds it.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var ephemeralStart = File.Exists(EphemeralRange) && int.TryParse(File.ReadAllText(EphemeralRange).Split('\t', ' ')[0], out var start) ? start : 32768;
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var port = Random.Shared.Next(20_000, Math.Max(20_001, ephemeralStart));
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken; try another.
+            }
+        }
+        throw new InvalidOperationException("no free port below the ephemeral range");
     }
+
+    private const string EphemeralRange = "/proc/sys/net/ipv4/ip_local_port_range";
 }

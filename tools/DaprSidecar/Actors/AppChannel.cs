@@ -1,4 +1,6 @@
+using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using Personalization.DaprSidecar.Discovery;
 
@@ -34,6 +36,7 @@ public sealed class AppChannel : IDisposable
         AllowAutoRedirect = false,
         ConnectTimeout = TimeSpan.FromSeconds(5),
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        ConnectCallback = ConnectAsync,
     })
     {
         Timeout = Timeout.InfiniteTimeSpan,
@@ -90,6 +93,25 @@ public sealed class AppChannel : IDisposable
                 .Select(h => KeyValuePair.Create(h.Key, h.Value.ToArray()))
                 .ToList();
             return new AppReply((int)response.StatusCode, headers, body, response.Content.Headers.ContentType?.ToString());
+        }
+    }
+
+    private static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+            // Polling a loopback port nobody listens on yet (an app that starts after the emulator) can connect the socket
+            // to itself, TCP's simultaneous open; the app could then not bind its port. Such a connection is dropped.
+            if (socket.LocalEndPoint is IPEndPoint local && local.Equals(socket.RemoteEndPoint))
+                throw new HttpRequestException($"nothing listens on {context.DnsEndPoint.Host}:{context.DnsEndPoint.Port} (the connection reached itself)");
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
         }
     }
 
