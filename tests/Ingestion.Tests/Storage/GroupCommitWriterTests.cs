@@ -1,4 +1,5 @@
 using Personalization.Contracts.EventLog;
+using Personalization.Ingestion.Storage;
 using System.Text.Json;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
