@@ -22,6 +22,7 @@ public sealed class ConformanceEnvironment
     public static InProcessSidecar Sidecar { get; private set; } = null!;
     public static ActorTestApp App { get; private set; } = null!;
     public static RawActorApp RawApp { get; private set; } = null!;
+    public static ActorTestApp JsonApp { get; private set; } = null!;
     public static Uri LateAppAddress { get; private set; } = null!;
 
     public static ActorProxyOptions ProxyOptions => new()
@@ -51,6 +52,7 @@ public sealed class ConformanceEnvironment
         var appAddress = new Uri($"http://127.0.0.1:{InProcessSidecar.FreePort()}");
         LateAppAddress = new Uri($"http://127.0.0.1:{InProcessSidecar.FreePort()}");
         var rawAppAddress = new Uri($"http://127.0.0.1:{InProcessSidecar.FreePort()}");
+        var jsonAppAddress = new Uri($"http://127.0.0.1:{InProcessSidecar.FreePort()}");
 
         Sidecar = new InProcessSidecar(sidecarAddress, new Dictionary<string, string?>
         {
@@ -58,6 +60,7 @@ public sealed class ConformanceEnvironment
             ["Sidecar:Apps:0"] = appAddress.ToString(),
             ["Sidecar:Apps:1"] = LateAppAddress.ToString(),
             ["Sidecar:Apps:2"] = rawAppAddress.ToString(),
+            ["Sidecar:Apps:3"] = jsonAppAddress.ToString(),
             ["Sidecar:ApiToken"] = ApiToken,
             ["Sidecar:AppApiToken"] = AppToken,
             ["Sidecar:DiscoveryInterval"] = "00:00:00.500",
@@ -70,6 +73,7 @@ public sealed class ConformanceEnvironment
         await Sidecar.StartAsync();
         App = await ActorTestApp.StartAsync(appAddress, Sidecar.Address, ApiToken, AppToken, ActorTypes.RegisterMain);
         RawApp = await RawActorApp.StartAsync(rawAppAddress);
+        JsonApp = await ActorTestApp.StartAsync(jsonAppAddress, Sidecar.Address, ApiToken, AppToken, ActorTypes.RegisterJson);
     }
 
     [OneTimeTearDown]
@@ -77,6 +81,7 @@ public sealed class ConformanceEnvironment
     {
         if (App is not null) await App.DisposeAsync();
         if (RawApp is not null) await RawApp.DisposeAsync();
+        if (JsonApp is not null) await JsonApp.DisposeAsync();
         if (Sidecar is not null) await Sidecar.DisposeAsync();
         if (_database is not null) await _database.DisposeAsync();
     }
@@ -90,6 +95,7 @@ public static class ActorTypes
     public const string PingPong = "PingPong";
     public const string ReentrantPingPong = "ReentrantPingPong";
     public const string LateProbe = "LateProbe";
+    public const string JsonProbe = "JsonProbe";
 
     public const int ReentrantMaxStackDepth = 2;
     public static readonly TimeSpan ShortIdleTimeout = TimeSpan.FromMilliseconds(600);
@@ -103,6 +109,13 @@ public static class ActorTypes
         {
             ReentrancyConfig = new ActorReentrancyConfig { Enabled = true, MaxStackDepth = ReentrantMaxStackDepth },
         });
+    }
+
+    /// <summary>Remoting with JSON bodies instead of DataContract, as the services configure it (ActorHosting).</summary>
+    public static void RegisterJson(ActorRuntimeOptions options)
+    {
+        options.UseJsonSerialization = true;
+        options.Actors.RegisterActor<ProbeActor>(JsonProbe);
     }
 
     public static void RegisterLate(ActorRuntimeOptions options) => options.Actors.RegisterActor<ProbeActor>(LateProbe);

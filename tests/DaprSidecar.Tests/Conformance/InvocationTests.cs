@@ -1,6 +1,7 @@
 using Dapr;
 using Dapr.Actors;
 using Dapr.Actors.Client;
+using Personalization.DaprSidecar.Tests.Conformance.TestApp;
 using static Personalization.DaprSidecar.Tests.Conformance.ConformanceEnvironment;
 
 namespace Personalization.DaprSidecar.Tests.Conformance;
@@ -46,5 +47,18 @@ public class InvocationTests
         var proxy = ActorProxy.Create(new ActorId(NewId()), ActorTypes.Probe, ProxyOptions);
         var ex = Assert.ThrowsAsync<DaprApiException>(() => proxy.InvokeMethodAsync<string, string>("NoSuchMethod", "x"));
         Assert.That(ex!.ErrorCode, Is.EqualTo("ERR_ACTOR_INVOKE_METHOD"));
+    }
+
+    [Test]
+    public async Task Remoting_with_json_serialization_works_including_exceptions()
+    {
+        var id = NewId();
+        var options = ProxyOptions;
+        options.UseJsonSerialization = true;
+        var proxy = ActorProxy.Create<IProbeActor>(new ActorId(id), ActorTypes.JsonProbe, options);
+
+        Assert.That(await proxy.EchoAsync("json"), Is.EqualTo($"{id} says json"));
+        var ex = Assert.ThrowsAsync<ActorMethodInvocationException>(() => proxy.FailAsync("out of stock"));
+        Assert.That(ex!.InnerException?.Message, Does.Contain("out of stock"));
     }
 }
