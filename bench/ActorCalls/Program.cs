@@ -8,7 +8,8 @@ using Personalization.DaprSidecar;
 
 // Actor calls per second and latency through the sidecar: a remoting ActorProxy client calling a trivial actor hosted
 // by a real Dapr.Actors app, both in this process on loopback.
-// Usage: ActorCalls [calls=20000] [concurrency=64] [actors=100] [--sidecar http://127.0.0.1:3500 --app-url http://127.0.0.1:5300]
+// Usage: ActorCalls [calls=20000] [concurrency=64] [actors=100] [--rate N] [--sidecar http://127.0.0.1:3500 --app-url http://127.0.0.1:5300]
+//   --rate N: open loop, one call every 1/N s whatever the answers (as Dapr's published 500 QPS figures); else closed loop.
 //   Without --sidecar the emulator runs in-process (needs ConnectionStrings__Postgres; tools/infra.sh env prints it).
 //   With --sidecar, an already running sidecar (the emulator or daprd) must list --app-url among its apps.
 const int MaxCalls = 200_000;
@@ -57,25 +58,43 @@ var proxies = Enumerable.Range(0, actors).Select(i => ActorProxy.Create<IBenchAc
 // Warm-up: discovery, proxy code generation, connection pools, one activation per actor.
 await Task.WhenAll(proxies.Select(p => p.PingAsync(0)));
 
+var rate = Named("--rate") is { } perSecond ? int.Parse(perSecond) : 0;
 var latencies = new double[calls];
 var next = -1;
 var clock = Stopwatch.StartNew();
-await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+if (rate > 0)
 {
-    int i;
-    while ((i = Interlocked.Increment(ref next)) < calls)
+    var inFlight = new List<Task>(calls);
+    for (var i = 0; i < calls; i++)
     {
-        var started = Stopwatch.GetTimestamp();
-        await proxies[i % actors].PingAsync(i);
-        latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        var wait = TimeSpan.FromSeconds((double)i / rate) - clock.Elapsed;
+        if (wait > TimeSpan.Zero) await Task.Delay(wait);
+        inFlight.Add(CallAsync(i));
     }
-}));
+    await Task.WhenAll(inFlight);
+}
+else
+{
+    await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+    {
+        int i;
+        while ((i = Interlocked.Increment(ref next)) < calls)
+            await CallAsync(i);
+    }));
+}
 var elapsed = clock.Elapsed;
+
+async Task CallAsync(int i)
+{
+    var started = Stopwatch.GetTimestamp();
+    await proxies[i % actors].PingAsync(i);
+    latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+}
 
 Array.Sort(latencies);
 double Percentile(double p) => latencies[Math.Min(calls - 1, (int)Math.Ceiling(p * calls) - 1)];
 Console.WriteLine($"sidecar      {(emulator is null ? sidecar : "in-process emulator")}");
-Console.WriteLine($"calls        {calls} over {actors} actors, concurrency {concurrency}");
+Console.WriteLine($"calls        {calls} over {actors} actors, {(rate > 0 ? $"open loop at {rate}/s" : $"concurrency {concurrency}")}");
 Console.WriteLine($"throughput   {calls / elapsed.TotalSeconds:N0} calls/s ({elapsed.TotalSeconds:N2} s)");
 Console.WriteLine($"latency ms   p50 {Percentile(0.50):N2}  p99 {Percentile(0.99):N2}  max {latencies[^1]:N2}");
 

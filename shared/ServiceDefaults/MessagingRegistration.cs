@@ -47,6 +47,8 @@ public static class MessagingRegistration
                         host.Password(password);
                     }
                 });
+                // Consumers here mostly wait on I/O (actor calls), so more messages in flight means more throughput.
+                rabbit.PrefetchCount = builder.Configuration.GetValue("Messaging:PrefetchCount", 128);
                 rabbit.UseMessageRetry(retry => retry.Exponential(10, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200)));
                 rabbit.ConfigureEndpoints(context);
             });

@@ -39,8 +39,16 @@ public sealed class ServiceProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        await instance.WaitUntilReadyAsync(service, readinessPath, TimeSpan.FromSeconds(90));
-        return instance;
+        try
+        {
+            await instance.WaitUntilReadyAsync(service, readinessPath, TimeSpan.FromSeconds(90));
+            return instance;
+        }
+        catch
+        {
+            await instance.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Runs a command-line verb of a project to completion; throws with its output if it fails.</summary>
