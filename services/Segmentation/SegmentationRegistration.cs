@@ -10,6 +10,8 @@ public static class SegmentationRegistration
     {
         builder.AddActorHosting(actors => actors.Actors.RegisterActor<CustomerProfileActor>());
         builder.Services.AddSingleton<CustomerProfiles>();
+        builder.AddEventLogReader();
+        builder.Services.AddSingleton<StreamGapFiller>();
         builder.AddRabbitMqMessaging(bus => bus.AddConsumer<EventRecordedConsumer>());
         return builder;
     }

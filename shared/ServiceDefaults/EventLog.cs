@@ -26,6 +26,7 @@ public static class EventLog
     public static IHostApplicationBuilder AddEventLogReader(this IHostApplicationBuilder builder)
     {
         var connectionString = ConnectionStrings.GetRequired(builder.Configuration, ConnectionStrings.Postgres);
+        builder.AddPostgresReadiness(connectionString);
         builder.Services.AddMartenStore<IEventLogStore>(options =>
         {
             options.Connection(connectionString);

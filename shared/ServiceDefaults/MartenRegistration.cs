@@ -9,6 +9,16 @@ namespace Personalization.ServiceDefaults;
 
 public static class MartenRegistration
 {
+    private sealed class PostgresReadinessAdded;
+
+    /// <summary>PostgreSQL joins the readiness check once, however many stores a service registers.</summary>
+    internal static void AddPostgresReadiness(this IHostApplicationBuilder builder, string connectionString)
+    {
+        if (builder.Services.Any(service => service.ServiceType == typeof(PostgresReadinessAdded))) return;
+        builder.Services.AddSingleton<PostgresReadinessAdded>();
+        builder.Services.AddHealthChecks().AddNpgSql(connectionString, name: "postgres", tags: [ServiceDefaultsExtensions.ReadyTag]);
+    }
+
     /// <summary>
     /// Registers the service's Marten store in its own PostgreSQL schema, sharing one NpgsqlDataSource with
     /// code that needs plain SQL, and adds PostgreSQL to the readiness check.
@@ -18,7 +28,7 @@ public static class MartenRegistration
     {
         var connectionString = ConnectionStrings.GetRequired(builder.Configuration, ConnectionStrings.Postgres);
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
-        builder.Services.AddHealthChecks().AddNpgSql(connectionString, name: "postgres", tags: [ServiceDefaultsExtensions.ReadyTag]);
+        builder.AddPostgresReadiness(connectionString);
 
         return builder.Services
             .AddMarten(options =>

@@ -90,4 +90,23 @@ public class ProfileJourneyTests
         Assert.That(rebuilt, Is.EqualTo(live));
         Assert.That(output, Does.Contain("Rebuilt"));
     }
+
+    [Test]
+    public async Task A_profile_that_lost_its_state_catches_up_from_the_log_on_its_next_event()
+    {
+        var user = "catch-up-" + Guid.NewGuid().ToString("N")[..8];
+        var t0 = DateTimeOffset.UtcNow.AddHours(-1);
+        await PostBatchAsync(
+            Track(user, 1, "Product Viewed", new { product_id = "sku-1" }, t0),
+            Track(user, 2, "Product Added", new { product_id = "sku-1", price = 3 }, t0.AddMinutes(1)));
+        await Profiles.WithCountAsync(user, 2);
+
+        await RestartActorsWithEmptyStateAsync();
+        await PostBatchAsync(Track(user, 3, "Product Viewed", new { product_id = "sku-2" }, t0.AddMinutes(2)));
+
+        var profile = await Profiles.WithCountAsync(user, 3);
+        Assert.That(profile!.EventCount, Is.EqualTo(3));
+        Assert.That(profile.Cart["sku-1"].Price, Is.EqualTo(3m), "the events before the loss were replayed from the log");
+        Assert.That(profile.RecentlyViewed.Select(v => v.ItemId), Is.EqualTo(new[] { "sku-2", "sku-1" }));
+    }
 }

@@ -15,13 +15,14 @@ public sealed class CustomerProfileActor(ActorHost host) : Actor(host), ICustome
     private const string ProfileKey = "profile";
     private const string PositionKey = "stream-position";
 
-    public async Task<bool> ApplyAsync(EventRecorded message)
+    public async Task<ApplyOutcome> ApplyAsync(EventRecorded message)
     {
         var position = await StateManager.GetOrAddStateAsync(PositionKey, new StreamPosition());
         var waitingBefore = position.Waiting.Count;
         var ready = position.Accept(message);
+        var outcome = new ApplyOutcome(position.Version, position.Waiting.Count > 0 ? position.Waiting.Keys.First() : null);
         if (ready.Count == 0 && position.Waiting.Count == waitingBefore)
-            return false;
+            return outcome;
 
         if (ready.Count > 0)
         {
@@ -31,7 +32,7 @@ public sealed class CustomerProfileActor(ActorHost host) : Actor(host), ICustome
             await StateManager.SetStateAsync(ProfileKey, profile);
         }
         await StateManager.SetStateAsync(PositionKey, position);
-        return ready.Count > 0;
+        return outcome;
     }
 
     public async Task<CustomerProfile?> GetAsync()

@@ -3,11 +3,14 @@ using Personalization.Contracts.V1;
 
 namespace Personalization.Segmentation.Profiles;
 
+/// <summary>Where the profile stands after a delivery: its stream version, and the first early event still waiting, if any.</summary>
+public sealed record ApplyOutcome(long Version, long? FirstWaiting);
+
 /// <summary>One person's profile, one actor per (tenant, user). Dapr actor methods take no CancellationToken.</summary>
 public interface ICustomerProfileActor : IActor
 {
-    /// <summary>Applies the event in stream order (holding it if it came early, ignoring it if already applied); true when the profile changed.</summary>
-    Task<bool> ApplyAsync(EventRecorded message);
+    /// <summary>Applies the event in stream order: holds it if it came early, ignores it if already applied.</summary>
+    Task<ApplyOutcome> ApplyAsync(EventRecorded message);
 
     /// <summary>The profile, or null while no event has been applied.</summary>
     Task<CustomerProfile?> GetAsync();
