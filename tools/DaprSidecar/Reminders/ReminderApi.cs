@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Personalization.DaprSidecar.Actors;
 using Personalization.DaprSidecar.Discovery;
 using Personalization.DaprSidecar.Http;
@@ -23,17 +22,9 @@ public static class ReminderApi
     private static async Task<IResult> CreateAsync(
         string actorType, string actorId, string name, HttpRequest request, [AsParameters] ReminderServices services, CancellationToken cancellationToken)
     {
-        ScheduleRequest body;
-        try
-        {
-            using var buffer = new MemoryStream();
-            await request.Body.CopyToAsync(buffer, cancellationToken);
-            body = ScheduleRequest.Parse(buffer.ToArray());
-        }
-        catch (JsonException ex)
-        {
-            return DaprError.MalformedRequest(ex.Message);
-        }
+        var (body, malformed) = await ScheduleRequest.ReadAsync(request, cancellationToken);
+        if (body is null)
+            return malformed!;
 
         if (await services.Directory.ResolveAsync(actorType, cancellationToken) is null)
             return DaprError.ReminderNotHosted(actorType, services.Directory.DescribeApps());

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Personalization.DaprSidecar.Durations;
+using Personalization.DaprSidecar.Http;
 
 namespace Personalization.DaprSidecar.Reminders;
 
@@ -10,6 +11,21 @@ namespace Personalization.DaprSidecar.Reminders;
 public sealed record ScheduleRequest(string DueTime, string Period, string Ttl, string? DataJson, string? Callback)
 {
     /// <exception cref="JsonException">The body is not a JSON object.</exception>
+    /// <summary>Reads a reminder or timer body from the request; on bad JSON, the error to answer instead.</summary>
+    public static async Task<(ScheduleRequest? Request, IResult? Error)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, cancellationToken);
+        try
+        {
+            return (Parse(buffer.ToArray()), null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, DaprError.MalformedRequest(ex.Message));
+        }
+    }
+
     public static ScheduleRequest Parse(ReadOnlySpan<byte> body)
     {
         using var document = JsonDocument.Parse(body.ToArray());

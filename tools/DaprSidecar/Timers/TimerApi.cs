@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Personalization.DaprSidecar.Actors;
 using Personalization.DaprSidecar.Discovery;
 using Personalization.DaprSidecar.Http;
@@ -26,17 +25,9 @@ public static class TimerApi
         string actorType, string actorId, string name, HttpRequest request,
         ActorTypeDirectory directory, ActorTimers timers, TimeProvider clock, CancellationToken cancellationToken)
     {
-        ScheduleRequest body;
-        try
-        {
-            using var buffer = new MemoryStream();
-            await request.Body.CopyToAsync(buffer, cancellationToken);
-            body = ScheduleRequest.Parse(buffer.ToArray());
-        }
-        catch (JsonException ex)
-        {
-            return DaprError.MalformedRequest(ex.Message);
-        }
+        var (body, malformed) = await ScheduleRequest.ReadAsync(request, cancellationToken);
+        if (body is null)
+            return malformed!;
 
         var actor = new ActorKey(actorType, actorId);
         if (await directory.ResolveAsync(actorType, cancellationToken) is not { } type)
