@@ -36,7 +36,7 @@ for (var start = 0; start < events; start += inFlight)
     await Task.WhenAll(Enumerable.Range(start, Math.Min(inFlight, events - start)).Select(i =>
     {
         var user = $"user-{i % users}";
-        var message = new EventRecorded(Guid.NewGuid(), i, tenant, StreamKey.ForUser(tenant, user).ToString(), ++versions[i % users], $"m-{i}",
+        var message = new EventRecorded(Guid.NewGuid(), i, tenant, "bench", StreamKey.ForUser(tenant, user).ToString(), ++versions[i % users], $"m-{i}",
             EventTypes.Track, "Product Viewed", user, null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, payload);
         return bus.Publish(message, context => context.MessageId = message.EventId);
     }));

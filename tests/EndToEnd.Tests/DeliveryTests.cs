@@ -10,7 +10,7 @@ namespace Personalization.EndToEnd.Tests;
 public class DeliveryTests
 {
     private static EventRecorded Viewed(string user, long version, string item) => new(
-        Guid.NewGuid(), version, Tenant, StreamKey.ForUser(Tenant, user).ToString(), version, $"{user}-{version}",
+        Guid.NewGuid(), version, Tenant, "web", StreamKey.ForUser(Tenant, user).ToString(), version, $"{user}-{version}",
         EventTypes.Track, "Product Viewed", user, null, DateTimeOffset.UtcNow.AddMinutes(version), DateTimeOffset.UtcNow,
         JsonSerializer.SerializeToElement(new { properties = new { product_id = item } }));
 

@@ -25,20 +25,19 @@ public static class TrackingApi
 
         foreach (var type in EventTypes.All)
             v1.MapPost("/" + type, (HttpContext http, [AsParameters] TrackingServices services, CancellationToken ct) =>
-                IngestAsync(http, services, (body, tenant, receivedAt) => SegmentMessageParser.ParseSingle(body, type, tenant, receivedAt), ct));
+                IngestAsync(http, services, (body, origin) => SegmentMessageParser.ParseSingle(body, type, origin), ct));
 
         return app;
     }
 
     private static async Task<Results<Ok<Accepted>, ValidationProblem, ProblemHttpResult>> IngestAsync(
-        HttpContext http, TrackingServices services, Func<ReadOnlyMemory<byte>, string, DateTimeOffset, ParseResult> parse, CancellationToken ct)
+        HttpContext http, TrackingServices services, Func<ReadOnlyMemory<byte>, EventOrigin, ParseResult> parse, CancellationToken ct)
     {
         var body = await services.BodyReader.ReadAsync(http.Request, ct);
         if (body.Error is not null)
             return TypedResults.Problem(title: "The request body was rejected; nothing was stored.", detail: body.Error, statusCode: body.StatusCode);
 
-        var tenant = http.User.FindFirstValue(WriteKeyAuthentication.TenantClaim)!;
-        var parsed = parse(body.Body, tenant, services.Clock.GetUtcNow());
+        var parsed = parse(body.Body, WriteKeyAuthentication.OriginOf(http.User, services.Clock.GetUtcNow()));
         if (!parsed.IsValid)
             return TypedResults.ValidationProblem(parsed.Errors, title: "The request was rejected; nothing was stored.");
 

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using Personalization.Ingestion.Validation;
 
 namespace Personalization.Ingestion.Auth;
 
@@ -20,6 +21,11 @@ public sealed class WriteKeyAuthentication(
 {
     public const string SchemeName = "WriteKey";
     public const string TenantClaim = "tenant";
+    public const string SourceClaim = "source";
+    public const string DefaultSource = "default";
+
+    public static EventOrigin OriginOf(ClaimsPrincipal user, DateTimeOffset receivedAt) =>
+        new(user.FindFirstValue(TenantClaim)!, user.FindFirstValue(SourceClaim)!, receivedAt);
 
     private const string MissingKey = "Send the write key as the HTTP Basic user name, with an empty password.";
 
@@ -46,7 +52,7 @@ public sealed class WriteKeyAuthentication(
         if (!ingestion.Value.WriteKeys.TryGetValue(writeKey, out var tenant))
             return Task.FromResult(AuthenticateResult.Fail("The write key is not known."));
 
-        var identity = new ClaimsIdentity([new Claim(TenantClaim, tenant)], SchemeName);
+        var identity = new ClaimsIdentity([new Claim(TenantClaim, tenant), new Claim(SourceClaim, DefaultSource)], SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
 

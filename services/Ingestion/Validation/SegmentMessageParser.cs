@@ -15,8 +15,8 @@ public static class SegmentMessageParser
     public const int MaxMessagesPerBatch = 2_500;
     private const int MaxIdLength = 256;
 
-    public static ParseResult ParseBatch(ReadOnlyMemory<byte> body, string tenantId, DateTimeOffset receivedAt) =>
-        Parse(body, tenantId, receivedAt, root =>
+    public static ParseResult ParseBatch(ReadOnlyMemory<byte> body, EventOrigin origin) =>
+        Parse(body, origin, root =>
         {
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("batch", out var batch))
                 return (null, "The body must be a JSON object with a \"batch\" array.");
@@ -29,15 +29,14 @@ public static class SegmentMessageParser
             return (batch.EnumerateArray().Select((message, i) => ($"batch[{i}]", message, (string?)null)).ToList(), null);
         });
 
-    public static ParseResult ParseSingle(ReadOnlyMemory<byte> body, string type, string tenantId, DateTimeOffset receivedAt) =>
-        Parse(body, tenantId, receivedAt, root => root.ValueKind == JsonValueKind.Object
+    public static ParseResult ParseSingle(ReadOnlyMemory<byte> body, string type, EventOrigin origin) =>
+        Parse(body, origin, root => root.ValueKind == JsonValueKind.Object
             ? ([("$", root, type)], null)
             : (null, "The body must be a JSON object."));
 
     private static ParseResult Parse(
         ReadOnlyMemory<byte> body,
-        string tenantId,
-        DateTimeOffset receivedAt,
+        EventOrigin origin,
         Func<JsonElement, (List<(string Path, JsonElement Message, string? RouteType)>? Messages, string? Error)> select)
     {
         var errors = new Dictionary<string, string[]>();
@@ -65,7 +64,7 @@ public static class SegmentMessageParser
             foreach (var (path, message, routeType) in messages)
             {
                 var problems = new List<string>();
-                var parsed = ParseMessage(message, routeType, tenantId, receivedAt, problems);
+                var parsed = ParseMessage(message, routeType, origin, problems);
                 if (problems.Count > 0)
                     errors[path] = [.. problems];
                 else
@@ -76,7 +75,7 @@ public static class SegmentMessageParser
     }
 
     private static EventAccepted? ParseMessage(
-        JsonElement message, string? routeType, string tenantId, DateTimeOffset receivedAt, List<string> problems)
+        JsonElement message, string? routeType, EventOrigin origin, List<string> problems)
     {
         if (message.ValueKind != JsonValueKind.Object)
         {
@@ -119,14 +118,15 @@ public static class SegmentMessageParser
 
         if (problems.Count > 0) return null;
         return new EventAccepted(
-            tenantId,
+            origin.TenantId,
+            origin.SourceId,
             messageId ?? ContentId(message),
             type!,
             name,
             userId,
             anonymousId,
-            timestamp ?? receivedAt,
-            receivedAt,
+            timestamp ?? origin.ReceivedAt,
+            origin.ReceivedAt,
             message.Clone());
     }
 

@@ -9,6 +9,7 @@ namespace Personalization.Contracts.EventLog;
 /// </summary>
 public sealed record EventAccepted(
     string TenantId,
+    string SourceId,
     string MessageId,
     string Type,
     string? Name,
@@ -22,5 +23,5 @@ public sealed record EventAccepted(
 
     /// <summary>The integration message for this event, as stored: its id, global sequence and version in its stream.</summary>
     public EventRecorded ToMessage(Guid eventId, long sequence, long streamVersion) => new(
-        eventId, sequence, TenantId, StreamKey.ToString(), streamVersion, MessageId, Type, Name, UserId, AnonymousId, Timestamp, ReceivedAt, Payload);
+        eventId, sequence, TenantId, SourceId, StreamKey.ToString(), streamVersion, MessageId, Type, Name, UserId, AnonymousId, Timestamp, ReceivedAt, Payload);
 }

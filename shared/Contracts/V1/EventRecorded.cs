@@ -9,6 +9,7 @@ namespace Personalization.Contracts.V1;
 /// <param name="EventId">Id of the stored event; consumers key their inbox on it.</param>
 /// <param name="Sequence">Global position in the event log.</param>
 /// <param name="TenantId">Tenant that owns the event.</param>
+/// <param name="SourceId">The tenant's source (app, site, server) whose write key sent it.</param>
 /// <param name="StreamKey">The (tenant, user) stream the event belongs to.</param>
 /// <param name="StreamVersion">Position in that stream, from 1; consumers use it to apply a person's events in order, once.</param>
 /// <param name="MessageId">The publisher's message id (deduplicated per tenant).</param>
@@ -19,6 +20,7 @@ public sealed record EventRecorded(
     Guid EventId,
     long Sequence,
     string TenantId,
+    string SourceId,
     string StreamKey,
     long StreamVersion,
     string MessageId,

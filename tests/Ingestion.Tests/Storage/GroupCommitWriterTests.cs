@@ -47,7 +47,7 @@ public class GroupCommitWriterTests
     }
 
     private static EventAccepted Event(string tenant, string user, string messageId) => new(
-        tenant, messageId, EventTypes.Track, "Product Viewed", user, null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow,
+        tenant, "web", messageId, EventTypes.Track, "Product Viewed", user, null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow,
         JsonSerializer.SerializeToElement(new { messageId, userId = user }));
 
     private Task<long> StoredCountAsync(string tenant) =>

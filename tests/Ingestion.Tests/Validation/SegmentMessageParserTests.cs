@@ -6,8 +6,9 @@ namespace Personalization.Ingestion.Tests.Validation;
 public class SegmentMessageParserTests
 {
     private static readonly DateTimeOffset ReceivedAt = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+    private static readonly EventOrigin Origin = new("tenant-a", "web", ReceivedAt);
 
-    private static ParseResult Batch(string json) => SegmentMessageParser.ParseBatch(Encoding.UTF8.GetBytes(json), "tenant-a", ReceivedAt);
+    private static ParseResult Batch(string json) => SegmentMessageParser.ParseBatch(Encoding.UTF8.GetBytes(json), Origin);
 
     [Test]
     public void Valid_batch_yields_every_call_type()
@@ -32,6 +33,7 @@ public class SegmentMessageParserTests
             Assert.That(track.UserId, Is.EqualTo("u1"));
             Assert.That(track.MessageId, Is.EqualTo("m1"));
             Assert.That(track.TenantId, Is.EqualTo("tenant-a"));
+            Assert.That(track.SourceId, Is.EqualTo("web"));
             Assert.That(track.ReceivedAt, Is.EqualTo(ReceivedAt));
             Assert.That(track.Timestamp, Is.EqualTo(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero)));
             Assert.That(track.Payload.GetProperty("properties").GetProperty("sku").GetString(), Is.EqualTo("A"));
@@ -91,7 +93,7 @@ public class SegmentMessageParserTests
     [Test]
     public void Single_call_takes_its_type_from_the_route()
     {
-        var result = SegmentMessageParser.ParseSingle(Encoding.UTF8.GetBytes("""{"event":"Signed Up","userId":42}"""), "track", "tenant-a", ReceivedAt);
+        var result = SegmentMessageParser.ParseSingle(Encoding.UTF8.GetBytes("""{"event":"Signed Up","userId":42}"""), "track", Origin);
 
         Assert.That(result.Errors, Is.Empty);
         Assert.That(result.Events.Single().Type, Is.EqualTo("track"));
@@ -101,7 +103,7 @@ public class SegmentMessageParserTests
     [Test]
     public void Single_call_with_a_conflicting_type_is_rejected()
     {
-        var result = SegmentMessageParser.ParseSingle(Encoding.UTF8.GetBytes("""{"type":"page","event":"x","userId":"u"}"""), "track", "tenant-a", ReceivedAt);
+        var result = SegmentMessageParser.ParseSingle(Encoding.UTF8.GetBytes("""{"type":"page","event":"x","userId":"u"}"""), "track", Origin);
 
         Assert.That(result.Errors["$"], Has.Some.Contains("takes \"track\" calls"));
     }

@@ -10,7 +10,7 @@ public class CustomerProfileProjectionTests
     private static readonly DateTimeOffset T0 = new(2026, 11, 1, 9, 0, 0, TimeSpan.Zero);
 
     private static EventRecorded Event(string type, string? name, DateTimeOffset at, object? properties = null, object? context = null, object? traits = null) => new(
-        Guid.NewGuid(), 0, "tenant", StreamKey.ForUser("tenant", "u1").ToString(), 0, Guid.NewGuid().ToString(), type, name, "u1", null, at, at,
+        Guid.NewGuid(), 0, "tenant", "web", StreamKey.ForUser("tenant", "u1").ToString(), 0, Guid.NewGuid().ToString(), type, name, "u1", null, at, at,
         JsonSerializer.SerializeToElement(new { type, userId = "u1", properties, context, traits }));
 
     private static CustomerProfile Project(params EventRecorded[] events)

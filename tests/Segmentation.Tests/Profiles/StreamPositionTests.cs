@@ -8,7 +8,7 @@ namespace Personalization.Segmentation.Tests.Profiles;
 public class StreamPositionTests
 {
     private static EventRecorded Version(long version) => new(
-        Guid.NewGuid(), version, "t", StreamKey.ForUser("t", "u").ToString(), version, $"m-{version}", EventTypes.Track, "x", "u", null,
+        Guid.NewGuid(), version, "t", "web", StreamKey.ForUser("t", "u").ToString(), version, $"m-{version}", EventTypes.Track, "x", "u", null,
         DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, JsonSerializer.SerializeToElement(new { }));
 
     [Test]
