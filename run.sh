@@ -57,17 +57,20 @@ dotnet tools/DemoData/bin/Release/net10.0/Personalization.DemoData.dll "http://1
 
 profile="http://127.0.0.1:$SEGMENTATION_PORT/api/profiles/demo-user-000"
 for _ in $(seq 1 60); do
-  curl -sf -H 'X-Tenant-Id: demo' "$profile" >/dev/null && break
+  curl -sf -H 'Authorization: Bearer demo-read-token' "$profile" >/dev/null && break
   sleep 0.5
 done
 
 cat <<TXT
 
-Personalization is running (tenant "demo", write key "demo-write-key").
-  A profile:      curl -H 'X-Tenant-Id: demo' $profile
+Personalization is running (tenant "demo", write key "demo-write-key", read token "demo-read-token",
+admin token "demo-admin-token").
+  A profile:      curl -H 'Authorization: Bearer demo-read-token' $profile
   Send an event:  curl -u demo-write-key: -H 'Content-Type: application/json' \\
                     -d '{"event":"Product Viewed","userId":"demo-user-000","properties":{"productId":"sku-100"}}' \\
                     http://127.0.0.1:$INGESTION_PORT/v1/track
+  A new source:   curl -H 'Authorization: Bearer demo-admin-token' -H 'Content-Type: application/json' \\
+                    -d '{"sourceId":"ios-app"}' http://127.0.0.1:$INGESTION_PORT/admin/tenants/demo/sources
   Health:         curl http://127.0.0.1:$INGESTION_PORT/health/ready
   Rebuild:        ConnectionStrings__Postgres='$ConnectionStrings__Postgres' DAPR_HTTP_PORT=$DAPR_SIDECAR_PORT \\
                     dotnet services/Segmentation/bin/Release/net10.0/Personalization.Segmentation.dll rebuild-profiles
@@ -75,5 +78,5 @@ Personalization is running (tenant "demo", write key "demo-write-key").
   Logs:           $logs/
 Press Ctrl+C to stop the services.
 TXT
-curl -s -H 'X-Tenant-Id: demo' "$profile"; echo
+curl -s -H 'Authorization: Bearer demo-read-token' "$profile"; echo
 wait

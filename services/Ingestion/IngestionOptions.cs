@@ -17,8 +17,10 @@ public sealed class IngestionOptions
 
     public IngestionRole Role { get; set; } = IngestionRole.Api;
 
-    /// <summary>Write key to tenant id. A publisher sends its key as the HTTP Basic user name.</summary>
-    [Required, MinLength(1, ErrorMessage = "Configure at least one write key under Ingestion:WriteKeys.")]
+    /// <summary>
+    /// Static write keys (key to tenant, source "default"), for bootstrap and development. Keys made with the admin
+    /// API live in the database instead.
+    /// </summary>
     public Dictionary<string, string> WriteKeys { get; set; } = [];
 
     /// <summary>Largest body accepted on the wire (Segment's own batch limit is 500 KB).</summary>

@@ -2,7 +2,10 @@ using JasperFx.Events.Daemon;
 using Marten;
 using Microsoft.AspNetCore.Authentication;
 using Personalization.Ingestion.Auth;
+using Personalization.Ingestion.Metrics;
+using Personalization.Ingestion.RateLimiting;
 using Personalization.Ingestion.Relay;
+using Personalization.Ingestion.Sources;
 using Personalization.Ingestion.Storage;
 using Personalization.Ingestion.Validation;
 using Personalization.ServiceDefaults;
@@ -15,7 +18,11 @@ public static class IngestionRegistration
     public static IngestionRole AddIngestion(this WebApplicationBuilder builder)
     {
         var role = builder.Configuration.GetValue(IngestionOptions.Section + ":" + nameof(IngestionOptions.Role), IngestionRole.Api);
-        var marten = builder.AddMartenStore(IngestionStore.Schema, IngestionStore.ConfigureMarten);
+        var marten = builder.AddMartenStore(IngestionStore.Schema, options =>
+        {
+            IngestionStore.ConfigureMarten(options);
+            SourcesStore.ConfigureMarten(options);
+        });
 
         if (role == IngestionRole.Relay)
         {
@@ -28,9 +35,15 @@ public static class IngestionRegistration
 
         builder.AddGroupCommitWriter();
         builder.Services.AddSingleton<RequestBodyReader>();
+        builder.Services.AddSingleton<IngestionMetrics>();
+        builder.Services.AddMemoryCache();
+        builder.Services.AddSingleton<WriteKeyDirectory>();
+        builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section);
         builder.Services.AddAuthentication(WriteKeyAuthentication.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, WriteKeyAuthentication>(WriteKeyAuthentication.SchemeName, null);
+            .AddScheme<AuthenticationSchemeOptions, WriteKeyAuthentication>(WriteKeyAuthentication.SchemeName, null)
+            .AddAdminToken();
         builder.Services.AddAuthorization();
+        builder.AddWriteKeyRateLimits();
         return role;
     }
 

@@ -9,7 +9,11 @@ var role = builder.AddIngestion();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 if (role == IngestionRole.Api)
+{
+    app.UseRateLimiter();
     app.MapTrackingApi();
+    app.MapSourcesAdminApi();
+}
 app.Run();
 
 /// <summary>Entry point, visible to the tests' host factory.</summary>

@@ -1,3 +1,4 @@
+using Personalization.Segmentation.Api;
 using Personalization.Segmentation.Profiles;
 using Personalization.ServiceDefaults;
 
@@ -9,6 +10,7 @@ public static class SegmentationRegistration
     public static IHostApplicationBuilder AddSegmentation(this IHostApplicationBuilder builder)
     {
         builder.AddActorHosting(actors => actors.Actors.RegisterActor<CustomerProfileActor>());
+        builder.AddProfileReaders();
         builder.Services.AddSingleton<CustomerProfiles>();
         builder.AddEventLogReader();
         builder.Services.AddSingleton<StreamGapFiller>();

@@ -12,6 +12,8 @@ namespace Personalization.EndToEnd.Tests;
 public class Platform
 {
     public const string WriteKey = "e2e-write-key";
+    public const string AdminToken = "e2e-admin-token";
+    public const string ReadToken = "e2e-read-token";
 
     public static string Tenant { get; } = "e2e-" + Guid.NewGuid().ToString("N")[..12];
     public static TestDatabase Database { get; private set; } = null!;
@@ -21,6 +23,9 @@ public class Platform
     public static ServiceProcess Sidecar { get; private set; } = null!;
 
     public static string RabbitMqConnectionString => _environment["ConnectionStrings__RabbitMQ"];
+
+    /// <summary>The platform's settings, for tests that start a differently configured copy of a service.</summary>
+    public static IReadOnlyDictionary<string, string> Settings => _environment;
 
     private static Dictionary<string, string> _environment = [];
 
@@ -34,6 +39,8 @@ public class Platform
             ["ConnectionStrings__Postgres"] = Database.ConnectionString,
             ["ConnectionStrings__RabbitMQ"] = infra.RabbitMqConnectionString,
             [$"Ingestion__WriteKeys__{WriteKey}"] = Tenant,
+            [$"Segmentation__AccessTokens__{ReadToken}"] = Tenant,
+            ["Admin__Token"] = AdminToken,
             ["Ingestion__MaxRequestBytes"] = "65536",
             ["Messaging__QueuePrefix"] = Tenant,
             ["Messaging__TemporaryQueues"] = "true",

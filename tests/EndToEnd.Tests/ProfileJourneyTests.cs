@@ -47,17 +47,18 @@ public class ProfileJourneyTests
     }
 
     [Test]
-    public async Task Profiles_are_scoped_to_their_tenant()
+    public async Task Reading_a_profile_needs_a_valid_access_token()
     {
-        var user = "scoped-" + Guid.NewGuid().ToString("N")[..8];
+        var user = "guarded-" + Guid.NewGuid().ToString("N")[..8];
         await PostBatchAsync(Track(user, 1, "Product Viewed", new { product_id = "sku-1" }, DateTimeOffset.UtcNow));
         await Profiles.WithCountAsync(user, 1);
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/profiles/{user}");
-        request.Headers.Add("X-Tenant-Id", "another-tenant");
-        using var response = await Segmentation.Client.SendAsync(request);
+        var (status, body) = await Profiles.GetRawAsync(user, token: "not-a-token");
+        using var anonymous = await Segmentation.Client.GetAsync($"/api/profiles/{user}");
 
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(status, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(body, Does.Contain("not valid"));
+        Assert.That(anonymous.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
     }
 
     [Test]

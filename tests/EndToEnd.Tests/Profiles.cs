@@ -24,10 +24,10 @@ public sealed record Profile(
 
 public static class Profiles
 {
-    public static async Task<(HttpStatusCode Status, string Body)> GetRawAsync(string userId)
+    public static async Task<(HttpStatusCode Status, string Body)> GetRawAsync(string userId, string token = ReadToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/profiles/{Uri.EscapeDataString(userId)}");
-        request.Headers.Add("X-Tenant-Id", Tenant);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         using var response = await Segmentation.Client.SendAsync(request);
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }

@@ -2,6 +2,8 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Personalization.Contracts;
 using Personalization.Ingestion.Auth;
+using Personalization.Ingestion.Metrics;
+using Personalization.Ingestion.RateLimiting;
 using Personalization.Ingestion.Storage;
 using Personalization.Ingestion.Validation;
 
@@ -12,12 +14,13 @@ public static class TrackingApi
 {
     public sealed record Accepted(bool Success, int Stored, int Duplicates);
 
-    public sealed record TrackingServices(RequestBodyReader BodyReader, GroupCommitWriter Writer, TimeProvider Clock);
+    public sealed record TrackingServices(RequestBodyReader BodyReader, GroupCommitWriter Writer, IngestionMetrics Metrics, TimeProvider Clock);
 
     public static IEndpointRouteBuilder MapTrackingApi(this IEndpointRouteBuilder app)
     {
         var v1 = app.MapGroup("/v1")
             .RequireAuthorization(policy => policy.AddAuthenticationSchemes(WriteKeyAuthentication.SchemeName).RequireAuthenticatedUser())
+            .RequireRateLimiting(WriteKeyRateLimits.Policy)
             .WithTags("Tracking");
 
         v1.MapPost("/batch", (HttpContext http, [AsParameters] TrackingServices services, CancellationToken ct) =>
@@ -37,13 +40,19 @@ public static class TrackingApi
         if (body.Error is not null)
             return TypedResults.Problem(title: "The request body was rejected; nothing was stored.", detail: body.Error, statusCode: body.StatusCode);
 
-        var parsed = parse(body.Body, WriteKeyAuthentication.OriginOf(http.User, services.Clock.GetUtcNow()));
+        var origin = WriteKeyAuthentication.OriginOf(http.User, services.Clock.GetUtcNow());
+        var parsed = parse(body.Body, origin);
         if (!parsed.IsValid)
+        {
+            services.Metrics.Rejected(origin, parsed.Errors.Count);
             return TypedResults.ValidationProblem(parsed.Errors, title: "The request was rejected; nothing was stored.");
+        }
 
         try
         {
             var outcome = await services.Writer.AppendAsync(parsed.Events, ct);
+            services.Metrics.Accepted(origin, outcome.Stored);
+            services.Metrics.Deduplicated(origin, outcome.Duplicates);
             return TypedResults.Ok(new Accepted(true, outcome.Stored, outcome.Duplicates));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

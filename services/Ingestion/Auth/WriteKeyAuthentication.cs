@@ -4,7 +4,9 @@ using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using Personalization.Ingestion.Sources;
 using Personalization.Ingestion.Validation;
+using Personalization.ServiceDefaults;
 
 namespace Personalization.Ingestion.Auth;
 
@@ -16,25 +18,24 @@ public sealed class WriteKeyAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IOptions<IngestionOptions> ingestion,
-    IProblemDetailsService problems) : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, logger, encoder)
+    WriteKeyDirectory keys) : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, logger, encoder)
 {
     public const string SchemeName = "WriteKey";
     public const string TenantClaim = "tenant";
     public const string SourceClaim = "source";
-    public const string DefaultSource = "default";
+    public const string KeyClaim = "key";
 
     public static EventOrigin OriginOf(ClaimsPrincipal user, DateTimeOffset receivedAt) =>
         new(user.FindFirstValue(TenantClaim)!, user.FindFirstValue(SourceClaim)!, receivedAt);
 
     private const string MissingKey = "Send the write key as the HTTP Basic user name, with an empty password.";
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (!AuthenticationHeaderValue.TryParse(Request.Headers.Authorization, out var header)
             || !header.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase)
             || header.Parameter is null)
-            return Task.FromResult(AuthenticateResult.Fail(MissingKey));
+            return AuthenticateResult.Fail(MissingKey);
 
         string credentials;
         try
@@ -43,28 +44,23 @@ public sealed class WriteKeyAuthentication(
         }
         catch (FormatException)
         {
-            return Task.FromResult(AuthenticateResult.Fail("The Basic credentials are not valid base64."));
+            return AuthenticateResult.Fail("The Basic credentials are not valid base64.");
         }
 
         var writeKey = credentials.Split(':', 2)[0];
         if (writeKey.Length == 0)
-            return Task.FromResult(AuthenticateResult.Fail(MissingKey));
-        if (!ingestion.Value.WriteKeys.TryGetValue(writeKey, out var tenant))
-            return Task.FromResult(AuthenticateResult.Fail("The write key is not known."));
+            return AuthenticateResult.Fail(MissingKey);
+        if (await keys.FindAsync(writeKey, Context.RequestAborted) is not { } owner)
+            return AuthenticateResult.Fail("The write key is not known, or has been revoked.");
 
-        var identity = new ClaimsIdentity([new Claim(TenantClaim, tenant), new Claim(SourceClaim, DefaultSource)], SchemeName);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+        var identity = new ClaimsIdentity(
+            [new Claim(TenantClaim, owner.TenantId), new Claim(SourceClaim, owner.SourceId), new Claim(KeyClaim, owner.KeyId)], SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var result = await HandleAuthenticateOnceSafeAsync();
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
-        Response.Headers.WWWAuthenticate = "Basic realm=\"personalization\"";
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = Context,
-            ProblemDetails = { Status = 401, Title = "Missing or unknown write key", Detail = result.Failure?.Message ?? MissingKey },
-        });
+        await UnauthorizedProblem.WriteAsync(Context, "Basic realm=\"personalization\"", "Missing or unknown write key", result.Failure?.Message ?? MissingKey);
     }
 }
