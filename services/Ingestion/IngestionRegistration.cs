@@ -7,6 +7,7 @@ using Personalization.Ingestion.RateLimiting;
 using Personalization.Ingestion.Relay;
 using Personalization.Ingestion.Sources;
 using Personalization.Ingestion.Storage;
+using Personalization.Ingestion.TrackingPlans;
 using Personalization.Ingestion.Validation;
 using Personalization.ServiceDefaults;
 
@@ -22,6 +23,7 @@ public static class IngestionRegistration
         {
             IngestionStore.ConfigureMarten(options);
             SourcesStore.ConfigureMarten(options);
+            TrackingPlansStore.ConfigureMarten(options);
         });
 
         if (role == IngestionRole.Relay)
@@ -36,6 +38,8 @@ public static class IngestionRegistration
         builder.AddGroupCommitWriter();
         builder.Services.AddSingleton<RequestBodyReader>();
         builder.Services.AddSingleton<IngestionMetrics>();
+        builder.Services.AddSingleton<TrackingPlanRegistry>();
+        builder.Services.AddSingleton<DeadLetters>();
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<WriteKeyDirectory>();
         builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section);

@@ -13,6 +13,7 @@ if (role == IngestionRole.Api)
     app.UseRateLimiter();
     app.MapTrackingApi();
     app.MapSourcesAdminApi();
+    app.MapTrackingPlansAdminApi();
 }
 app.Run();
 

@@ -5,6 +5,7 @@ using Personalization.Ingestion.Auth;
 using Personalization.Ingestion.Metrics;
 using Personalization.Ingestion.RateLimiting;
 using Personalization.Ingestion.Storage;
+using Personalization.Ingestion.TrackingPlans;
 using Personalization.Ingestion.Validation;
 
 namespace Personalization.Ingestion.Api;
@@ -12,9 +13,11 @@ namespace Personalization.Ingestion.Api;
 /// <summary>The Segment HTTP tracking API: <c>/v1/batch</c> and one route per call type.</summary>
 public static class TrackingApi
 {
-    public sealed record Accepted(bool Success, int Stored, int Duplicates);
+    /// <summary>Segment SDKs read only <c>success</c>; the counts help people debugging a source.</summary>
+    public sealed record Accepted(bool Success, int Stored, int Duplicates, int DeadLettered);
 
-    public sealed record TrackingServices(RequestBodyReader BodyReader, GroupCommitWriter Writer, IngestionMetrics Metrics, TimeProvider Clock);
+    public sealed record TrackingServices(
+        RequestBodyReader BodyReader, TrackingPlanRegistry Plans, DeadLetters DeadLetters, GroupCommitWriter Writer, IngestionMetrics Metrics, TimeProvider Clock);
 
     public static IEndpointRouteBuilder MapTrackingApi(this IEndpointRouteBuilder app)
     {
@@ -44,16 +47,20 @@ public static class TrackingApi
         var parsed = parse(body.Body, origin);
         if (!parsed.IsValid)
         {
-            services.Metrics.Rejected(origin, parsed.Errors.Count);
+            services.Metrics.Rejected(origin, parsed.Errors.Count, IngestionMetrics.InvalidReason);
             return TypedResults.ValidationProblem(parsed.Errors, title: "The request was rejected; nothing was stored.");
         }
 
         try
         {
-            var outcome = await services.Writer.AppendAsync(parsed.Events, ct);
+            // Events that break their tracking plan are kept as dead letters, durably, before the answer.
+            var (passed, failed) = await services.Plans.SplitAsync(parsed.Events, ct);
+            await services.DeadLetters.SaveAsync(failed, ct);
+            var outcome = passed.Count > 0 ? await services.Writer.AppendAsync(passed, ct) : new AppendOutcome(0, 0);
             services.Metrics.Accepted(origin, outcome.Stored);
             services.Metrics.Deduplicated(origin, outcome.Duplicates);
-            return TypedResults.Ok(new Accepted(true, outcome.Stored, outcome.Duplicates));
+            services.Metrics.Rejected(origin, failed.Count, IngestionMetrics.TrackingPlanReason);
+            return TypedResults.Ok(new Accepted(true, outcome.Stored, outcome.Duplicates, failed.Count));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Personalization.Ingestion.Validation;
 
@@ -7,6 +8,8 @@ namespace Personalization.Ingestion.Metrics;
 public sealed class IngestionMetrics
 {
     public const string MeterName = "Personalization.Ingestion";
+    public const string InvalidReason = "invalid";
+    public const string TrackingPlanReason = "tracking-plan";
 
     private readonly Counter<long> _accepted;
     private readonly Counter<long> _rejected;
@@ -16,17 +19,19 @@ public sealed class IngestionMetrics
     {
         var meter = meters.Create(MeterName);
         _accepted = meter.CreateCounter<long>("ingestion.events.accepted", "{event}", "Events stored for the first time.");
-        _rejected = meter.CreateCounter<long>("ingestion.events.rejected", "{event}", "Messages refused as invalid; their whole request stored nothing.");
+        _rejected = meter.CreateCounter<long>("ingestion.events.rejected", "{event}", "Messages not stored: invalid (their whole request refused) or dead-lettered by a tracking plan.");
         _deduplicated = meter.CreateCounter<long>("ingestion.events.deduplicated", "{event}", "Messages already stored, skipped.");
     }
 
     public void Accepted(EventOrigin origin, int count) => Add(_accepted, origin, count);
-    public void Rejected(EventOrigin origin, int count) => Add(_rejected, origin, count);
+    public void Rejected(EventOrigin origin, int count, string reason) => Add(_rejected, origin, count, reason);
     public void Deduplicated(EventOrigin origin, int count) => Add(_deduplicated, origin, count);
 
-    private static void Add(Counter<long> counter, EventOrigin origin, int count)
+    private static void Add(Counter<long> counter, EventOrigin origin, int count, string? reason = null)
     {
-        if (count > 0)
-            counter.Add(count, new KeyValuePair<string, object?>("tenant", origin.TenantId), new KeyValuePair<string, object?>("source", origin.SourceId));
+        if (count <= 0) return;
+        var tags = new TagList { { "tenant", origin.TenantId }, { "source", origin.SourceId } };
+        if (reason is not null) tags.Add("reason", reason);
+        counter.Add(count, tags);
     }
 }

@@ -1,0 +1,45 @@
+using Marten;
+using Personalization.Ingestion.Storage;
+
+namespace Personalization.Ingestion.TrackingPlans;
+
+public sealed record ReplayOutcome(int Replayed, int StillFailing, int Stored, int Duplicates);
+
+/// <summary>Keeps dead letters durably, and replays them through the normal append once their plan is fixed.</summary>
+public sealed class DeadLetters(IDocumentStore store, TrackingPlanRegistry plans, GroupCommitWriter writer, TimeProvider clock)
+{
+    public const int MaxPerReplay = 1_000;
+
+    public async Task SaveAsync(IReadOnlyList<DeadLetter> deadLetters, CancellationToken cancellationToken)
+    {
+        if (deadLetters.Count == 0) return;
+        await using var session = store.LightweightSession();
+        session.Insert<DeadLetter>(deadLetters);
+        await session.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Checks the tenant's waiting dead letters (or the given ones) against the current plans: those that pass are
+    /// appended (deduplicated like any event) and marked replayed; the rest keep their new reasons.
+    /// </summary>
+    public async Task<ReplayOutcome> ReplayAsync(string tenantId, IReadOnlyCollection<Guid>? ids, CancellationToken cancellationToken)
+    {
+        await using var session = store.LightweightSession();
+        var query = session.Query<DeadLetter>().Where(d => d.TenantId == tenantId && d.ReplayedAt == null);
+        if (ids is { Count: > 0 })
+            query = query.Where(d => d.Id.IsOneOf(ids.ToArray()));
+        var waiting = await query.OrderBy(d => d.Event.ReceivedAt).Take(MaxPerReplay).ToListAsync(cancellationToken);
+
+        var (passed, failed) = await plans.SplitAsync(waiting.Select(d => d.Event).ToList(), cancellationToken);
+        var appended = passed.Count > 0 ? await writer.AppendAsync(passed, cancellationToken) : new AppendOutcome(0, 0);
+
+        var now = clock.GetUtcNow();
+        var failures = failed.ToDictionary(f => (object)f.Event, ReferenceEqualityComparer.Instance);
+        foreach (var letter in waiting)
+            session.Store(failures.TryGetValue(letter.Event, out var failure)
+                ? letter with { Reasons = failure.Reasons, PlanVersion = failure.PlanVersion }
+                : letter with { ReplayedAt = now });
+        await session.SaveChangesAsync(cancellationToken);
+        return new ReplayOutcome(waiting.Count - failures.Count, failures.Count, appended.Stored, appended.Duplicates);
+    }
+}
