@@ -2,8 +2,10 @@ using JasperFx.Events.Daemon;
 using Marten;
 using Microsoft.AspNetCore.Authentication;
 using Personalization.Ingestion.Auth;
+using Personalization.Ingestion.Catalog;
 using Personalization.Ingestion.Metrics;
 using Personalization.Ingestion.RateLimiting;
+using Personalization.Ingestion.Screening;
 using Personalization.Ingestion.Relay;
 using Personalization.Ingestion.Sources;
 using Personalization.Ingestion.Storage;
@@ -23,6 +25,7 @@ public static class IngestionRegistration
         {
             IngestionStore.ConfigureMarten(options);
             SourcesStore.ConfigureMarten(options);
+            CatalogStore.ConfigureMarten(options);
             TrackingPlansStore.ConfigureMarten(options);
         });
 
@@ -39,6 +42,9 @@ public static class IngestionRegistration
         builder.Services.AddSingleton<RequestBodyReader>();
         builder.Services.AddSingleton<IngestionMetrics>();
         builder.Services.AddSingleton<TrackingPlanRegistry>();
+        builder.Services.AddOptions<ScreeningOptions>().BindConfiguration(ScreeningOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<BurstDetector>();
+        builder.Services.AddSingleton<EventScreening>();
         builder.Services.AddSingleton<DeadLetters>();
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<WriteKeyDirectory>();
@@ -48,6 +54,7 @@ public static class IngestionRegistration
             .AddAdminToken();
         builder.Services.AddAuthorization();
         builder.AddWriteKeyRateLimits();
+        builder.AddCatalog();
         return role;
     }
 

@@ -1,6 +1,11 @@
 using Personalization.Ingestion;
 using Personalization.Ingestion.Api;
+using Personalization.Ingestion.Backfill;
+using Personalization.Ingestion.Catalog;
 using Personalization.ServiceDefaults;
+
+if (args is [BackfillCommand.Verb, ..])
+    return await BackfillCommand.RunAsync(args[1..]);
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -13,9 +18,11 @@ if (role == IngestionRole.Api)
     app.UseRateLimiter();
     app.MapTrackingApi();
     app.MapSourcesAdminApi();
+    app.MapCatalogApi();
     app.MapTrackingPlansAdminApi();
 }
 app.Run();
+return 0;
 
 /// <summary>Entry point, visible to the tests' host factory.</summary>
 public partial class Program;

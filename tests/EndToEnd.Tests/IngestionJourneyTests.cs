@@ -129,4 +129,49 @@ public class IngestionJourneyTests
         Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain(reason));
         Assert.That(await StoredEventCountAsync(user), Is.Zero);
     }
+
+    [Test]
+    public async Task Chunked_cloudevents_batch_without_content_length_is_stored()
+    {
+        var user = NewUser();
+        var json = $$$"""
+            [{"specversion":"1.0","id":"{{{user}}}-1","source":"/e2e","type":"Product Viewed","subject":"{{{user}}}","data":{"product_id":"sku-1"}},
+             {"specversion":"1.0","id":"{{{user}}}-2","source":"/e2e","type":"Product Added","subject":"{{{user}}}","data":{"product_id":"sku-1"}}]
+            """;
+        var request = Post("/v1/cloudevents", "");
+        request.Content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(json)));
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/cloudevents-batch+json");
+        request.Headers.TransferEncodingChunked = true;
+
+        using var response = await Ingestion.Client.SendAsync(request);
+        using var resent = await Ingestion.Client.SendAsync(CloneOf(json));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        Assert.That(request.Content.Headers.ContentLength, Is.Null, "sent chunked");
+        Assert.That(await StoredEventCountAsync(user), Is.EqualTo(2), "the CloudEvents' source and id deduplicate a resend");
+    }
+
+    [Test]
+    public async Task Binary_cloudevent_is_stored()
+    {
+        var user = NewUser();
+        var request = Post("/v1/cloudevents", """{"product_id":"sku-9"}""");
+        request.Headers.Add("ce-specversion", "1.0");
+        request.Headers.Add("ce-id", user + "-b");
+        request.Headers.Add("ce-source", "/e2e");
+        request.Headers.Add("ce-type", "Product Viewed");
+        request.Headers.Add("ce-subject", user);
+
+        using var response = await Ingestion.Client.SendAsync(request);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        Assert.That(await StoredEventCountAsync(user), Is.EqualTo(1));
+    }
+
+    private static HttpRequestMessage CloneOf(string batchJson)
+    {
+        var request = Post("/v1/cloudevents", "");
+        request.Content = new StringContent(batchJson, Encoding.UTF8, "application/cloudevents-batch+json");
+        return request;
+    }
 }

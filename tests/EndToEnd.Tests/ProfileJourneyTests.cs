@@ -110,4 +110,35 @@ public class ProfileJourneyTests
         Assert.That(profile.Cart["sku-1"].Price, Is.EqualTo(3m), "the events before the loss were replayed from the log");
         Assert.That(profile.RecentlyViewed.Select(v => v.ItemId), Is.EqualTo(new[] { "sku-2", "sku-1" }));
     }
+
+    [Test]
+    public async Task Bot_and_unconsented_events_are_stored_but_leave_the_profile_alone()
+    {
+        var user = "screened-" + Guid.NewGuid().ToString("N")[..8];
+        var now = DateTimeOffset.UtcNow;
+        await PostBatchAsync(
+            Track(user, 1, "Product Viewed", new { product_id = "sku-1" }, now),
+            JsonSerializer.Serialize(new
+            {
+                type = "track", @event = "Product Added", userId = user, messageId = $"{user}-bot", properties = new { product_id = "sku-2", price = 9 },
+                context = new { userAgent = "Mozilla/5.0 (compatible; Googlebot/2.1)" },
+            }),
+            JsonSerializer.Serialize(new
+            {
+                type = "track", @event = "Product Viewed", userId = user, messageId = $"{user}-private", properties = new { product_id = "sku-3" },
+                context = new { consent = new { categoryPreferences = new { Personalization = false } } },
+            }));
+
+        var profile = await TestSupport.Eventually.ReturnsAsync(
+            () => Profiles.GetAsync(user), p => p?.EventCount + p?.ExcludedEvents >= 3, TimeSpan.FromSeconds(60), "all three events applied");
+
+        Assert.That(await StoredEventCountAsync(user), Is.EqualTo(3), "flagged events stay in the log");
+        Assert.That(profile!.EventCount, Is.EqualTo(1));
+        Assert.That(profile.ExcludedEvents, Is.EqualTo(2));
+        Assert.That(profile.Cart, Is.Empty);
+        Assert.That(profile.RecentlyViewed.Select(v => v.ItemId), Is.EqualTo(new[] { "sku-1" }));
+        Assert.That(await Database.ScalarAsync<string>(
+            "select data->>'Flags' from ingestion.mt_events where stream_id = @s and data->>'MessageId' = @m",
+            ("s", $"{Tenant}/user:{user}"), ("m", $"{user}-bot")), Is.EqualTo("KnownBot"));
+    }
 }

@@ -14,6 +14,7 @@ public sealed record Profile(
     string TenantId,
     string UserKey,
     long EventCount,
+    long ExcludedEvents,
     Dictionary<string, long> CountsByEvent,
     int SessionCount,
     List<ViewedItem> RecentlyViewed,

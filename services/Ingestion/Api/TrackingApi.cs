@@ -2,22 +2,24 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Personalization.Contracts;
 using Personalization.Ingestion.Auth;
+using Personalization.Ingestion.CloudEvents;
 using Personalization.Ingestion.Metrics;
 using Personalization.Ingestion.RateLimiting;
+using Personalization.Ingestion.Screening;
 using Personalization.Ingestion.Storage;
 using Personalization.Ingestion.TrackingPlans;
 using Personalization.Ingestion.Validation;
 
 namespace Personalization.Ingestion.Api;
 
-/// <summary>The Segment HTTP tracking API: <c>/v1/batch</c> and one route per call type.</summary>
+/// <summary>The Segment HTTP tracking API (<c>/v1/batch</c> and one route per call type), and CloudEvents.</summary>
 public static class TrackingApi
 {
     /// <summary>Segment SDKs read only <c>success</c>; the counts help people debugging a source.</summary>
     public sealed record Accepted(bool Success, int Stored, int Duplicates, int DeadLettered);
 
     public sealed record TrackingServices(
-        RequestBodyReader BodyReader, TrackingPlanRegistry Plans, DeadLetters DeadLetters, GroupCommitWriter Writer, IngestionMetrics Metrics, TimeProvider Clock);
+        RequestBodyReader BodyReader, EventScreening Screening, TrackingPlanRegistry Plans, DeadLetters DeadLetters, GroupCommitWriter Writer, IngestionMetrics Metrics, TimeProvider Clock);
 
     public static IEndpointRouteBuilder MapTrackingApi(this IEndpointRouteBuilder app)
     {
@@ -28,6 +30,10 @@ public static class TrackingApi
 
         v1.MapPost("/batch", (HttpContext http, [AsParameters] TrackingServices services, CancellationToken ct) =>
             IngestAsync(http, services, SegmentMessageParser.ParseBatch, ct));
+
+        // CloudEvents, the native format: structured, binary (ce-* headers) and batch mode.
+        v1.MapPost("/cloudevents", (HttpContext http, [AsParameters] TrackingServices services, CancellationToken ct) =>
+            IngestAsync(http, services, (body, origin) => CloudEventsTranslator.Parse(http.Request.ContentType, http.Request.Headers, body, origin), ct));
 
         foreach (var type in EventTypes.All)
             v1.MapPost("/" + type, (HttpContext http, [AsParameters] TrackingServices services, CancellationToken ct) =>
@@ -54,7 +60,7 @@ public static class TrackingApi
         try
         {
             // Events that break their tracking plan are kept as dead letters, durably, before the answer.
-            var (passed, failed) = await services.Plans.SplitAsync(parsed.Events, ct);
+            var (passed, failed) = await services.Plans.SplitAsync(services.Screening.Screen(parsed.Events), ct);
             await services.DeadLetters.SaveAsync(failed, ct);
             var outcome = passed.Count > 0 ? await services.Writer.AppendAsync(passed, ct) : new AppendOutcome(0, 0);
             services.Metrics.Accepted(origin, outcome.Stored);

@@ -3,8 +3,8 @@ using Weasel.Postgresql.Tables;
 namespace Personalization.Ingestion.Storage;
 
 /// <summary>
-/// Durable record of every (tenant, messageId) already stored. Claiming ids with INSERT ... ON CONFLICT in the
-/// same transaction as the append makes deduplication exact across concurrent requests and nodes.
+/// Durable record of the (tenant, messageId) pairs stored within the dedup window. Claiming ids with INSERT ... ON
+/// CONFLICT in the same transaction as the append makes deduplication exact across concurrent requests and nodes.
 /// </summary>
 public static class DedupTable
 {
@@ -16,14 +16,40 @@ public static class DedupTable
         table.AddColumn<string>("tenant_id").AsPrimaryKey();
         table.AddColumn<string>("message_id").AsPrimaryKey();
         table.AddColumn<DateTimeOffset>("received_at").NotNull();
+        // The cleanup finds expired ids by age; without this index every batch would scan the whole table.
+        table.Indexes.Add(new IndexDefinition($"ix_{Name}_received_at") { Columns = ["received_at"] });
         return table;
     }
 
+    /// <summary>
+    /// Claims ids and returns those that are new: never seen, or last seen before <c>@cutoff</c> (expired, even if the
+    /// cleanup has not removed the row yet; the claim then restarts its window). A conflicting row that a concurrent
+    /// transaction is claiming makes this one wait for it, so exactly one of them gets the id.
+    /// Callers pass ids in one global order (sorted), so two commits never wait on each other in a cycle.
+    /// </summary>
     public static string ClaimSql(string schema) =>
         $"""
-        insert into {schema}.{Name} (tenant_id, message_id, received_at)
+        insert into {schema}.{Name} as seen (tenant_id, message_id, received_at)
         select * from unnest(@tenants, @messages, @received)
-        on conflict do nothing
+        on conflict (tenant_id, message_id) do update set received_at = excluded.received_at
+            where seen.received_at < @cutoff
         returning tenant_id, message_id
+        """;
+
+    /// <summary>
+    /// Deletes at most <c>@batch</c> ids older than <c>@cutoff</c>, oldest first, in one short statement. SKIP LOCKED
+    /// leaves rows that a claim (or another replica's cleanup) holds, so nobody waits on anybody.
+    /// </summary>
+    public static string DeleteExpiredSql(string schema) =>
+        $"""
+        delete from {schema}.{Name} as seen
+        using (
+            select tenant_id, message_id from {schema}.{Name}
+            where received_at < @cutoff
+            order by received_at
+            limit @batch
+            for update skip locked
+        ) as expired
+        where seen.tenant_id = expired.tenant_id and seen.message_id = expired.message_id
         """;
 }

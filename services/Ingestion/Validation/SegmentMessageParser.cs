@@ -1,6 +1,9 @@
 using Personalization.Contracts.EventLog;
+using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using Personalization.Contracts;
 
 namespace Personalization.Ingestion.Validation;
@@ -43,7 +46,7 @@ public static class SegmentMessageParser
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
+            document = JsonDocument.Parse(ReplaceUnstorableText(body), new JsonDocumentOptions { MaxDepth = 64 });
         }
         catch (JsonException ex)
         {
@@ -128,6 +131,82 @@ public static class SegmentMessageParser
             timestamp ?? origin.ReceivedAt,
             origin.ReceivedAt,
             message.Clone());
+    }
+
+    private static readonly byte[] EscapedReplacementCharacter = "\\ufffd"u8.ToArray();
+
+    /// <summary>
+    /// Replaces text that cannot be stored with U+FFFD: invalid UTF-8, and the JSON escapes <c>\u0000</c> and unpaired
+    /// surrogates. Those escapes are legal JSON, and JavaScript SDKs send them whenever an app's string holds a NUL or
+    /// half an emoji; but PostgreSQL refuses U+0000 in text and jsonb, and .NET cannot read a lone surrogate as a
+    /// string. Kept as they are, they fail the request (500) or its whole group commit (503), and the SDK re-sends the
+    /// same batch until it gives up. Segment's own pipeline (Go's encoding/json) also turns such text into U+FFFD.
+    /// The replacement is deterministic, so a re-sent message still deduplicates.
+    /// </summary>
+    internal static ReadOnlyMemory<byte> ReplaceUnstorableText(ReadOnlyMemory<byte> body)
+    {
+        if (!Utf8.IsValid(body.Span))
+            body = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(body.Span));
+
+        var text = body.Span;
+        if (text.IndexOf("\\u"u8) < 0) return body;
+
+        byte[]? copy = null;
+        var highAt = -1; // a high-surrogate escape waiting for its low half, which must follow at once
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] != (byte)'\\')
+            {
+                EndPair(ref highAt);
+                continue;
+            }
+            if (i + 5 < text.Length && text[i + 1] == (byte)'u' && TryReadHex(text.Slice(i + 2, 4), out var unit))
+            {
+                if (char.IsHighSurrogate(unit))
+                {
+                    EndPair(ref highAt);
+                    highAt = i;
+                }
+                else if (char.IsLowSurrogate(unit))
+                {
+                    if (highAt < 0) Replace(i);
+                    highAt = -1;
+                }
+                else
+                {
+                    EndPair(ref highAt);
+                    if (unit == '\0') Replace(i);
+                }
+                i += 5;
+            }
+            else
+            {
+                // Any other escape (\" \\ \n ...): its second character is not the start of another escape.
+                EndPair(ref highAt);
+                i++;
+            }
+        }
+        EndPair(ref highAt);
+        return copy ?? body;
+
+        void EndPair(ref int at)
+        {
+            if (at >= 0) Replace(at);
+            at = -1;
+        }
+
+        void Replace(int at)
+        {
+            copy ??= body.ToArray();
+            EscapedReplacementCharacter.CopyTo(copy, at);
+        }
+    }
+
+    private static bool TryReadHex(ReadOnlySpan<byte> digits, out char unit)
+    {
+        var ok = ushort.TryParse(digits, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var value);
+        unit = (char)value;
+        return ok;
     }
 
     // A re-sent message without a messageId hashes to the same id, so retries still deduplicate.

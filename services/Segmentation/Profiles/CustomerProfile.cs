@@ -9,6 +9,9 @@ public sealed class CustomerProfile
     public string UserKey { get; set; } = "";
     public long EventCount { get; set; }
 
+    /// <summary>Events of this person left out: from bots, in bursts, or without consent for personalization.</summary>
+    public long ExcludedEvents { get; set; }
+
     /// <summary>Calls by Segment type: identify, track, page, ...</summary>
     public Dictionary<string, long> CountsByType { get; set; } = [];
 

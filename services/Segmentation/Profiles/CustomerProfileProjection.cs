@@ -19,6 +19,13 @@ public static class CustomerProfileProjection
         var key = StreamKey.For(e.TenantId, e.UserId, e.AnonymousId);
         profile.TenantId = key.TenantId;
         profile.UserKey = key.UserKey;
+        // Bots, bursts and events without consent are kept in the log but shape nothing here.
+        if (e.Flags != EventFlags.None)
+        {
+            profile.ExcludedEvents++;
+            return;
+        }
+
         profile.EventCount++;
         Increment(profile.CountsByType, e.Type);
         if (e.Type == EventTypes.Track && e.Name is not null)

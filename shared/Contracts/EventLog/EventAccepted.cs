@@ -17,11 +17,12 @@ public sealed record EventAccepted(
     string? AnonymousId,
     DateTimeOffset Timestamp,
     DateTimeOffset ReceivedAt,
-    JsonElement Payload)
+    JsonElement Payload,
+    EventFlags Flags = EventFlags.None)
 {
     public StreamKey StreamKey => StreamKey.For(TenantId, UserId, AnonymousId);
 
     /// <summary>The integration message for this event, as stored: its id, global sequence and version in its stream.</summary>
     public EventRecorded ToMessage(Guid eventId, long sequence, long streamVersion) => new(
-        eventId, sequence, TenantId, SourceId, StreamKey.ToString(), streamVersion, MessageId, Type, Name, UserId, AnonymousId, Timestamp, ReceivedAt, Payload);
+        eventId, sequence, TenantId, SourceId, StreamKey.ToString(), streamVersion, MessageId, Type, Name, UserId, AnonymousId, Timestamp, ReceivedAt, Payload, Flags);
 }

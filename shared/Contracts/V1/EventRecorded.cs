@@ -16,6 +16,7 @@ namespace Personalization.Contracts.V1;
 /// <param name="Type">Segment call type: identify, track, page, screen, group or alias.</param>
 /// <param name="Name">Event name for track, page or screen name for page/screen, otherwise null.</param>
 /// <param name="Payload">The message as the publisher sent it (properties, traits, context, ...).</param>
+/// <param name="Flags">Why the event must not shape profiles or models (bot, burst, no consent); usually none.</param>
 public sealed record EventRecorded(
     Guid EventId,
     long Sequence,
@@ -30,4 +31,5 @@ public sealed record EventRecorded(
     string? AnonymousId,
     DateTimeOffset Timestamp,
     DateTimeOffset ReceivedAt,
-    JsonElement Payload);
+    JsonElement Payload,
+    EventFlags Flags = EventFlags.None);

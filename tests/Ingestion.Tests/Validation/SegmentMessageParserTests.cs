@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using Personalization.Ingestion.Validation;
 
 namespace Personalization.Ingestion.Tests.Validation;
@@ -135,6 +136,56 @@ public class SegmentMessageParserTests
         var result = Batch("""{"batch":[{"type":"track","event":"x","userId":"u"}]}""");
 
         Assert.That(result.Events.Single().Timestamp, Is.EqualTo(ReceivedAt));
+    }
+
+    [Test]
+    public void Text_postgres_cannot_store_is_kept_with_replacement_characters()
+    {
+        // What JSON.stringify makes of JavaScript strings holding a NUL or half an emoji, as the Node SDKs send them.
+        var result = Batch("""
+            {"batch":[{"type":"track","event":"cut \ud83d","userId":"u\u00001","messageId":"m\ude00","properties":{
+              "nul":"a\u0000b","high":"x\ud83dy","low":"x\ude00y","highThenEscape":"\ud83d\n","twoHighs":"\ud83d\ud83d\ude00",
+              "pair":"\ud83d\ude00","escapedBackslash":"\\u0000","tab":"\u0009","key\u0000":1}}]}
+            """);
+
+        Assert.That(result.Errors, Is.Empty);
+        var message = result.Events.Single();
+        var properties = message.Payload.GetProperty("properties");
+        Assert.Multiple(() =>
+        {
+            Assert.That(message.Name, Is.EqualTo("cut \uFFFD"));
+            Assert.That(message.UserId, Is.EqualTo("u\uFFFD1"));
+            Assert.That(message.MessageId, Is.EqualTo("m\uFFFD"));
+            Assert.That(properties.GetProperty("nul").GetString(), Is.EqualTo("a\uFFFDb"));
+            Assert.That(properties.GetProperty("high").GetString(), Is.EqualTo("x\uFFFDy"));
+            Assert.That(properties.GetProperty("low").GetString(), Is.EqualTo("x\uFFFDy"));
+            Assert.That(properties.GetProperty("highThenEscape").GetString(), Is.EqualTo("\uFFFD\n"));
+            Assert.That(properties.GetProperty("twoHighs").GetString(), Is.EqualTo("\uFFFD\U0001F600"));
+            Assert.That(properties.GetProperty("pair").GetString(), Is.EqualTo("\U0001F600"), "a whole emoji is kept");
+            Assert.That(properties.GetProperty("escapedBackslash").GetString(), Is.EqualTo("\\u0000"), "an escaped backslash is not an escape");
+            Assert.That(properties.GetProperty("tab").GetString(), Is.EqualTo("\t"));
+            Assert.That(properties.TryGetProperty("key\uFFFD", out _), Is.True, "property names too");
+            Assert.That(() => JsonSerializer.Serialize(message.Payload), Throws.Nothing, "the payload serializes (a lone surrogate throws)");
+        });
+    }
+
+    [Test]
+    public void Text_that_is_not_utf8_is_kept_with_replacement_characters()
+    {
+        byte[] body = [.. Encoding.UTF8.GetBytes("""{"batch":[{"type":"track","event":"x"""), 0xff, .. Encoding.UTF8.GetBytes("""y","userId":"u"}]}""")];
+
+        var result = SegmentMessageParser.ParseBatch(body, Origin);
+
+        Assert.That(result.Errors, Is.Empty);
+        Assert.That(result.Events.Single().Name, Is.EqualTo("x\uFFFDy"));
+    }
+
+    [Test]
+    public void Replacing_unstorable_text_is_deterministic_so_a_resend_deduplicates()
+    {
+        const string body = """{"batch":[{"type":"track","event":"x","userId":"u","properties":{"t":"\ud83d"}}]}""";
+
+        Assert.That(Batch(body).Events.Single().MessageId, Is.EqualTo(Batch(body).Events.Single().MessageId));
     }
 
     [Test]

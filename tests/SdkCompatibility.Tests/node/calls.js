@@ -31,6 +31,8 @@ function plan({ numericIds }) {
         integrations: { All: false, Mixpanel: true },
       }],
       ['track', { userId: user(3), anonymousId: anon(3), event: 'Signed Up' }],
+      // Text PostgreSQL cannot store as sent: half an emoji (cut by a slice) and a NUL; JSON.stringify escapes both.
+      ['track', { userId: user(3), event: 'Review Written', properties: { title: 'Great \u{1F600}'.slice(0, 7), note: 'nul\u0000inside' } }],
       ['page', { userId: user(1), name: 'Home', category: 'Landing', properties: { url: 'https://shop.example.com/' } }],
       ['page', { anonymousId: anon(1) }],
       ['page', { anonymousId: anon(2), name: 'Cart', context }],
@@ -53,7 +55,8 @@ function summary(message) {
     type: message.type,
     userId: message.userId ?? null,
     anonymousId: message.anonymousId ?? null,
-    timestamp: message.timestamp ?? null,
+    // The time the event happened: Rudder sends originalTimestamp, and timestamp only when the caller gave one.
+    timestamp: message.timestamp ?? message.originalTimestamp ?? null,
   };
 }
 

@@ -145,4 +145,18 @@ public class CustomerProfileProjectionTests
 
         Assert.That(JsonSerializer.Serialize(Project(events)), Is.EqualTo(JsonSerializer.Serialize(Project(events))));
     }
+
+    [Test]
+    public void Flagged_events_are_counted_as_excluded_and_shape_nothing()
+    {
+        var bot = Event(EventTypes.Track, "Product Added", T0, new { product_id = "a", price = 5 }) with { Flags = EventFlags.KnownBot };
+        var noConsent = Event(EventTypes.Track, "Product Viewed", T0, new { product_id = "b" }) with { Flags = EventFlags.NoConsent };
+
+        var profile = Project(Event(EventTypes.Page, "Home", T0), bot, noConsent);
+
+        Assert.That(profile.EventCount, Is.EqualTo(1));
+        Assert.That(profile.ExcludedEvents, Is.EqualTo(2));
+        Assert.That(profile.Cart, Is.Empty);
+        Assert.That(profile.RecentlyViewed, Is.Empty);
+    }
 }

@@ -1,0 +1,122 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Primitives;
+using Personalization.Contracts;
+using Personalization.Ingestion.Validation;
+
+namespace Personalization.Ingestion.CloudEvents;
+
+/// <summary>
+/// CloudEvents 1.0 over HTTP (https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/bindings/http-protocol-binding.md)
+/// in structured, binary and batch mode, translated into Segment calls so they go through the same validation,
+/// deduplication and storage as everything else:
+/// - a track call named by <c>type</c>, or the call type named by the <c>calltype</c> extension (identify, page, ...);
+/// - <c>userid</c> extension, else <c>subject</c>, is the user id; <c>anonymousid</c> extension the anonymous id;
+/// - <c>data</c> (a JSON object) becomes properties (traits for identify and group), <c>time</c> the timestamp;
+/// - the message id is <c>ce:{source}:{id}</c>, since source + id identify a CloudEvent, so redelivery deduplicates.
+/// </summary>
+public static class CloudEventsTranslator
+{
+    public const string StructuredType = "application/cloudevents+json";
+    public const string BatchType = "application/cloudevents-batch+json";
+    private static readonly string[] Required = ["specversion", "id", "source", "type"];
+
+    public static ParseResult Parse(string? contentType, IHeaderDictionary headers, ReadOnlyMemory<byte> body, EventOrigin origin)
+    {
+        var mediaType = contentType?.Split(';')[0].Trim().ToLowerInvariant();
+        List<JsonObject> events;
+        try
+        {
+            events = mediaType switch
+            {
+                BatchType => JsonNode.Parse(body.Span) is JsonArray array
+                    ? array.Select(node => node as JsonObject ?? throw new FormatException("Each entry of a batch must be a JSON object.")).ToList()
+                    : throw new FormatException("A CloudEvents batch must be a JSON array."),
+                StructuredType => [JsonNode.Parse(body.Span) as JsonObject ?? throw new FormatException("A structured CloudEvent must be a JSON object.")],
+                _ => [FromBinary(mediaType, headers, body)],
+            };
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException)
+        {
+            return Failed("$", ex is JsonException ? $"The body is not valid JSON: {ex.Message}" : ex.Message);
+        }
+
+        string PathOf(int index) => mediaType == BatchType ? $"[{index}]" : "$";
+        var errors = new Dictionary<string, string[]>();
+        var batch = new JsonArray();
+        var eventIndexOf = new List<int>();
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (ToSegment(events[i]) is { } message)
+            {
+                batch.Add(message);
+                eventIndexOf.Add(i);
+            }
+            else errors[PathOf(i)] = [.. Missing(events[i])];
+        }
+        if (batch.Count == 0)
+            return new ParseResult([], errors.Count > 0 ? errors : new Dictionary<string, string[]> { ["$"] = ["The batch holds no events."] });
+
+        var parsed = SegmentMessageParser.ParseBatch(Encoding.UTF8.GetBytes(new JsonObject { ["batch"] = batch }.ToJsonString()), origin);
+        // Name problems by CloudEvent, not by the position in the Segment batch made from them.
+        foreach (var (key, problems) in parsed.Errors)
+            errors[key.StartsWith("batch[", StringComparison.Ordinal) ? PathOf(eventIndexOf[int.Parse(key[6..^1])]) : key] = problems;
+        return errors.Count > 0 ? new ParseResult([], errors) : parsed;
+    }
+
+    /// <summary>Binary mode: attributes in ce-* headers, the body is the data.</summary>
+    private static JsonObject FromBinary(string? mediaType, IHeaderDictionary headers, ReadOnlyMemory<byte> body)
+    {
+        if (mediaType is not ("application/json" or null) && !(mediaType?.EndsWith("+json", StringComparison.Ordinal) ?? false))
+            throw new FormatException($"Send CloudEvents as {StructuredType}, {BatchType}, or binary mode with JSON data (Content-Type application/json); got {mediaType}.");
+        var ce = new JsonObject();
+        foreach (var (name, value) in headers)
+            if (name.StartsWith("ce-", StringComparison.OrdinalIgnoreCase))
+                ce[name[3..].ToLowerInvariant()] = Uri.UnescapeDataString(value.ToString());
+        if (!body.IsEmpty)
+            ce["data"] = JsonNode.Parse(body.Span);
+        return ce;
+    }
+
+    private static IEnumerable<string> Missing(JsonObject ce)
+    {
+        foreach (var attribute in Required)
+            if (Text(ce, attribute) is null)
+                yield return $"\"{attribute}\" is required.";
+        if (Text(ce, "specversion") is { } version && version != "1.0")
+            yield return $"\"specversion\" must be \"1.0\"; got \"{version}\".";
+        if (ce["data"] is { } data && data is not JsonObject)
+            yield return "\"data\" must be a JSON object.";
+        if (ce["data_base64"] is not null)
+            yield return "\"data_base64\" is not supported: send JSON data.";
+    }
+
+    private static JsonObject? ToSegment(JsonObject ce)
+    {
+        if (Missing(ce).Any()) return null;
+        var callType = Text(ce, "calltype") ?? EventTypes.Track;
+        var message = new JsonObject
+        {
+            ["type"] = callType,
+            ["messageId"] = $"ce:{Text(ce, "source")}:{Text(ce, "id")}",
+            ["userId"] = Text(ce, "userid") ?? Text(ce, "subject"),
+            ["anonymousId"] = Text(ce, "anonymousid"),
+            ["timestamp"] = Text(ce, "time"),
+            ["context"] = new JsonObject { ["cloudevents"] = new JsonObject { ["source"] = Text(ce, "source"), ["type"] = Text(ce, "type") } },
+        };
+        if (callType == EventTypes.Track) message["event"] = Text(ce, "type");
+        var data = ce["data"]?.DeepClone();
+        if (data is not null)
+            message[callType is EventTypes.Identify or EventTypes.Group ? "traits" : "properties"] = data;
+        foreach (var extra in new[] { "groupid", "previousid", "name" })
+            if (Text(ce, extra) is { } value)
+                message[extra switch { "groupid" => "groupId", "previousid" => "previousId", _ => "name" }] = value;
+        return message;
+    }
+
+    private static string? Text(JsonObject ce, string attribute) =>
+        ce[attribute] is JsonValue value && value.TryGetValue<string>(out var text) && text.Length > 0 ? text : null;
+
+    private static ParseResult Failed(string path, string error) => new([], new Dictionary<string, string[]> { [path] = [error] });
+}

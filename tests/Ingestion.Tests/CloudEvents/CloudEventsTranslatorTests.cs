@@ -1,0 +1,89 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Personalization.Ingestion.CloudEvents;
+using Personalization.Ingestion.Validation;
+
+namespace Personalization.Ingestion.Tests.CloudEvents;
+
+public class CloudEventsTranslatorTests
+{
+    private static readonly EventOrigin Origin = new("t", "web", new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+
+    private static ParseResult Parse(string? contentType, string body, Dictionary<string, string>? headers = null)
+    {
+        var headerDictionary = new HeaderDictionary();
+        foreach (var (name, value) in headers ?? []) headerDictionary[name] = value;
+        return CloudEventsTranslator.Parse(contentType, headerDictionary, Encoding.UTF8.GetBytes(body), Origin);
+    }
+
+    [Test]
+    public void Structured_event_becomes_a_track_call_named_by_its_type()
+    {
+        var result = Parse("application/cloudevents+json; charset=utf-8", """
+            {"specversion":"1.0","id":"e-1","source":"/shop","type":"Product Viewed","subject":"u1",
+             "time":"2026-01-02T03:04:05Z","data":{"product_id":"sku-1"}}
+            """);
+
+        Assert.That(result.Errors, Is.Empty);
+        var e = result.Events.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(e.Type, Is.EqualTo("track"));
+            Assert.That(e.Name, Is.EqualTo("Product Viewed"));
+            Assert.That(e.UserId, Is.EqualTo("u1"));
+            Assert.That(e.MessageId, Is.EqualTo("ce:/shop:e-1"));
+            Assert.That(e.Timestamp, Is.EqualTo(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero)));
+            Assert.That(e.Payload.GetProperty("properties").GetProperty("product_id").GetString(), Is.EqualTo("sku-1"));
+            Assert.That(e.Payload.GetProperty("context").GetProperty("cloudevents").GetProperty("source").GetString(), Is.EqualTo("/shop"));
+        });
+    }
+
+    [Test]
+    public void Binary_event_takes_its_attributes_from_ce_headers()
+    {
+        var result = Parse("application/json", """{"email":"a@example.com"}""", new()
+        {
+            ["ce-specversion"] = "1.0", ["ce-id"] = "e-2", ["ce-source"] = "crm", ["ce-type"] = "com.example.user.updated",
+            ["ce-calltype"] = "identify", ["ce-anonymousid"] = "anon-7",
+        });
+
+        Assert.That(result.Errors, Is.Empty);
+        var e = result.Events.Single();
+        Assert.That((e.Type, e.AnonymousId, e.UserId), Is.EqualTo(("identify", "anon-7", (string?)null)));
+        Assert.That(e.Payload.GetProperty("traits").GetProperty("email").GetString(), Is.EqualTo("a@example.com"));
+    }
+
+    [Test]
+    public void Batch_mode_translates_every_event_and_names_bad_ones_by_index()
+    {
+        var good = Parse("application/cloudevents-batch+json", """
+            [{"specversion":"1.0","id":"1","source":"s","type":"A","subject":"u"},
+             {"specversion":"1.0","id":"2","source":"s","type":"B","userid":"u2"}]
+            """);
+        var bad = Parse("application/cloudevents-batch+json", """
+            [{"specversion":"1.0","id":"1","source":"s","type":"A","subject":"u"},
+             {"specversion":"0.3","source":"s","type":"B","subject":"u"},
+             {"specversion":"1.0","id":"3","source":"s","type":"C"}]
+            """);
+
+        Assert.That(good.Events.Select(e => e.Name), Is.EqualTo(new[] { "A", "B" }));
+        Assert.That(bad.Events, Is.Empty);
+        Assert.That(bad.Errors.Keys, Is.EquivalentTo(new[] { "[1]", "[2]" }));
+        Assert.That(bad.Errors["[1]"], Has.Some.Contains("\"id\" is required").And.Some.Contains("\"1.0\""));
+        Assert.That(bad.Errors["[2]"], Has.Some.Contains("\"userId\" or \"anonymousId\""));
+    }
+
+    [TestCase("application/cloudevents+json", "[1]", "must be a JSON object")]
+    [TestCase("application/cloudevents-batch+json", "{}", "must be a JSON array")]
+    [TestCase("application/cloudevents+json", "{nope", "not valid JSON")]
+    [TestCase("application/cloudevents+json", """{"specversion":"1.0","id":"1","source":"s","type":"A","subject":"u","data_base64":"AAE="}""", "data_base64")]
+    [TestCase("application/cloudevents+json", """{"specversion":"1.0","id":"1","source":"s","type":"A","subject":"u","data":[1]}""", "\"data\" must be a JSON object")]
+    [TestCase("text/plain", "hello", "binary mode with JSON data")]
+    public void Malformed_cloudevents_get_a_clear_reason(string contentType, string body, string reason)
+    {
+        var result = Parse(contentType, body);
+
+        Assert.That(result.IsValid, Is.False);
+        Assert.That(result.Errors.Values.SelectMany(v => v), Has.Some.Contains(reason));
+    }
+}
