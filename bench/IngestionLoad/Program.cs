@@ -7,7 +7,7 @@ using Personalization.IngestionLoad;
 //
 //   IngestionLoad --url http://127.0.0.1:5100 --write-key bench-key --tenant bench --pid <api pid>
 //                 [--postgres <connection string>] [--connections 8,32] [--duration 30] [--rate 10000]
-//                 [--open-duration 30] [--users 100000] [--raw-events 200000] [--skip-raw] [--skip-http]
+//                 [--open-duration 30] [--warmup 20] [--users 100000] [--raw-events 200000] [--skip-raw] [--skip-http]
 //
 // --postgres defaults to $ConnectionStrings__Postgres; it must be the database the API writes to.
 
@@ -15,7 +15,7 @@ var options = Arguments.Parse(args);
 if (options is null)
 {
     Console.Error.WriteLine("usage: IngestionLoad --url <api> --write-key <key> [--tenant <tenant of the key>] [--pid <api pid>] [--postgres <conn>] " +
-                            "[--connections 8,32] [--duration 30] [--rate 10000] [--open-duration 30] [--users 100000] [--raw-events 200000] [--skip-raw]");
+                            "[--connections 8,32] [--duration 30] [--rate 10000] [--open-duration 30] [--warmup 20] [--users 100000] [--raw-events 200000] [--skip-raw]");
     return 2;
 }
 
@@ -34,6 +34,7 @@ var duration = TimeSpan.FromSeconds(double.Parse(options.Get("duration", "30"), 
 var rate = double.Parse(options.Get("rate", "10000"), CultureInfo.InvariantCulture);
 var openDuration = TimeSpan.FromSeconds(double.Parse(options.Get("open-duration", "30"), CultureInfo.InvariantCulture));
 var users = int.Parse(options.Get("users", "100000"));
+var warmup = TimeSpan.FromSeconds(double.Parse(options.Get("warmup", "20"), CultureInfo.InvariantCulture));
 var rawEvents = long.Parse(options.Get("raw-events", "200000"));
 const int eventsPerBatch = 100;
 const long maxEventsPerPhase = 5_000_000;
@@ -70,8 +71,9 @@ async Task<LoadResult> PhaseAsync(Func<Task<LoadResult>> run)
 
 if (!options.Has("skip-http"))
 {
-    Console.WriteLine("warm-up (5 s, 8 connections; not reported)");
-    await load.ClosedLoopAsync("warm-up", 8, TimeSpan.FromSeconds(5), maxEventsPerPhase);
+    // Long enough for tiered JIT to settle: the first seconds of a fresh process spend a good part of its CPU compiling.
+    Console.WriteLine($"warm-up ({warmup.TotalSeconds:F0} s, 8 connections; not reported)");
+    await load.ClosedLoopAsync("warm-up", 8, warmup, maxEventsPerPhase);
 
     foreach (var connections in connectionCounts)
         await PhaseAsync(() => load.ClosedLoopAsync($"closed loop, {connections} connections, batches of {eventsPerBatch}", connections, duration, maxEventsPerPhase));

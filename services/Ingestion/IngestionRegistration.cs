@@ -6,6 +6,7 @@ using Personalization.Ingestion.Catalog;
 using Personalization.Ingestion.Metrics;
 using Personalization.Ingestion.RateLimiting;
 using Personalization.Ingestion.Screening;
+using Personalization.Ingestion.Identity;
 using Personalization.Ingestion.Relay;
 using Personalization.Ingestion.Sources;
 using Personalization.Ingestion.Storage;
@@ -27,6 +28,7 @@ public static class IngestionRegistration
             SourcesStore.ConfigureMarten(options);
             CatalogStore.ConfigureMarten(options);
             TrackingPlansStore.ConfigureMarten(options);
+            IdentityLinks.ConfigureMarten(options);
         });
 
         if (role == IngestionRole.Relay)
@@ -44,6 +46,7 @@ public static class IngestionRegistration
         builder.Services.AddSingleton<TrackingPlanRegistry>();
         builder.Services.AddOptions<ScreeningOptions>().BindConfiguration(ScreeningOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<BurstDetector>();
+        builder.Services.AddSingleton<IdentityResolver>();
         builder.Services.AddSingleton<EventScreening>();
         builder.Services.AddSingleton<DeadLetters>();
         builder.Services.AddMemoryCache();

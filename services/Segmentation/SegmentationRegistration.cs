@@ -13,7 +13,8 @@ public static class SegmentationRegistration
         builder.AddProfileReaders();
         builder.Services.AddSingleton<CustomerProfiles>();
         builder.AddEventLogReader();
-        builder.Services.AddSingleton<StreamGapFiller>();
+        builder.Services.AddSingleton<EventLogReader>();
+        builder.Services.AddSingleton<ProfileFeeder>();
         builder.AddRabbitMqMessaging(bus => bus.AddConsumer<EventRecordedConsumer>());
         return builder;
     }

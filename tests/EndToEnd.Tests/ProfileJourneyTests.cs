@@ -141,4 +141,40 @@ public class ProfileJourneyTests
             "select data->>'Flags' from ingestion.mt_events where stream_id = @s and data->>'MessageId' = @m",
             ("s", $"{Tenant}/user:{user}"), ("m", $"{user}-bot")), Is.EqualTo("KnownBot"));
     }
+
+    [Test]
+    public async Task Browsing_anonymously_then_logging_in_makes_one_persons_history_live_and_after_a_rebuild()
+    {
+        var anonymous = "anon-" + Guid.NewGuid().ToString("N")[..8];
+        var user = "login-" + Guid.NewGuid().ToString("N")[..8];
+        var t0 = DateTimeOffset.UtcNow.AddHours(-2);
+        string Anonymous(int n, string @event, object properties, DateTimeOffset at) => JsonSerializer.Serialize(new
+        {
+            type = "track", @event, anonymousId = anonymous, messageId = $"{anonymous}-{n}", timestamp = at.ToString("O"), properties,
+        });
+
+        // Before logging in: two views and a cart add, as an anonymous visitor.
+        await PostBatchAsync(
+            Anonymous(1, "Product Viewed", new { product_id = "sku-1" }, t0),
+            Anonymous(2, "Product Viewed", new { product_id = "sku-2" }, t0.AddMinutes(1)),
+            Anonymous(3, "Product Added", new { product_id = "sku-2", price = 4 }, t0.AddMinutes(2)));
+        // Logging in links the anonymous id to the user; later calls come with the user id, or still only the anonymous id.
+        await PostBatchAsync(
+            JsonSerializer.Serialize(new { type = "identify", userId = user, anonymousId = anonymous, messageId = $"{user}-identify", timestamp = t0.AddMinutes(3).ToString("O"), traits = new { email = $"{user}@example.com" } }),
+            Track(user, 5, "Order Completed", new { revenue = 4 }, t0.AddMinutes(4)));
+        await PostBatchAsync(Anonymous(6, "Product Viewed", new { product_id = "sku-3" }, t0.AddMinutes(5)));
+
+        var live = await Profiles.WithCountAsync(user, 6);
+        Assert.That(live!.EventCount, Is.EqualTo(6), "3 anonymous + identify + order + 1 anonymous after login");
+        Assert.That(live.RecentlyViewed.Select(v => v.ItemId), Is.EquivalentTo(new[] { "sku-1", "sku-2", "sku-3" }));
+        Assert.That(live.Purchases.Count, Is.EqualTo(1));
+        Assert.That(live.Cart, Is.Empty, "the anonymous cart was bought after login");
+        Assert.That(live.UserKey, Is.EqualTo($"user:{user}"));
+        var liveJson = (await Profiles.GetRawAsync(user)).Body;
+
+        await RestartActorsWithEmptyStateAsync();
+        await RunVerbAsync("services/Segmentation", "rebuild-profiles");
+
+        Assert.That((await Profiles.GetRawAsync(user)).Body, Is.EqualTo(liveJson));
+    }
 }

@@ -16,7 +16,7 @@ namespace Personalization.SdkCompatibility.Tests;
 public enum FirstAnswer
 {
     /// <summary>Ingestion's own answer.</summary>
-    Ingestions,
+    FromIngestion,
 
     /// <summary>503 with Retry-After: 1, as from an overloaded node behind a load balancer.</summary>
     ServiceUnavailable,
@@ -25,7 +25,7 @@ public enum FirstAnswer
     TooManyRequests,
 
     /// <summary>No answer until the SDK gives up waiting (or 20 s pass), then the connection is dropped.</summary>
-    None,
+    NoAnswer,
 }
 
 /// <summary>
@@ -64,7 +64,7 @@ public sealed class SdkTrafficRecorder : IAsyncDisposable
     /// <summary>Every request so far, in arrival order.</summary>
     public IReadOnlyList<RecordedRequest> Requests => [.. _requests.OrderBy(r => r.Number)];
 
-    public static async Task<SdkTrafficRecorder> StartAsync(Uri ingestion, FirstAnswer firstAnswer = FirstAnswer.Ingestions)
+    public static async Task<SdkTrafficRecorder> StartAsync(Uri ingestion, FirstAnswer firstAnswer = FirstAnswer.FromIngestion)
     {
         var recorder = new SdkTrafficRecorder(ingestion, firstAnswer);
         var builder = WebApplication.CreateSlimBuilder();
@@ -97,10 +97,10 @@ public sealed class SdkTrafficRecorder : IAsyncDisposable
         using var answer = await _ingestion.SendAsync(forward);
         var answerBody = await answer.Content.ReadAsByteArrayAsync();
 
-        var told = number == 1 ? _firstAnswer : FirstAnswer.Ingestions;
+        var told = number == 1 ? _firstAnswer : FirstAnswer.FromIngestion;
         int? statusToSdk = told switch
         {
-            FirstAnswer.Ingestions => (int)answer.StatusCode,
+            FirstAnswer.FromIngestion => (int)answer.StatusCode,
             FirstAnswer.ServiceUnavailable => StatusCodes.Status503ServiceUnavailable,
             FirstAnswer.TooManyRequests => StatusCodes.Status429TooManyRequests,
             _ => null,
@@ -109,7 +109,7 @@ public sealed class SdkTrafficRecorder : IAsyncDisposable
 
         switch (told)
         {
-            case FirstAnswer.Ingestions:
+            case FirstAnswer.FromIngestion:
                 http.Response.StatusCode = (int)answer.StatusCode;
                 foreach (var (name, values) in answer.Headers.Concat(answer.Content.Headers))
                     if (!HopByHop.Contains(name))
@@ -121,7 +121,7 @@ public sealed class SdkTrafficRecorder : IAsyncDisposable
                 http.Response.Headers.RetryAfter = "1";
                 await http.Response.WriteAsJsonAsync(new { title = "Injected by the test's proxy after Ingestion stored the batch." });
                 break;
-            case FirstAnswer.None:
+            case FirstAnswer.NoAnswer:
                 try
                 {
                     await Task.Delay(LongestSilence, http.RequestAborted);

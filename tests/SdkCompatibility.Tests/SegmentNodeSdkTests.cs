@@ -51,14 +51,14 @@ public class SegmentNodeSdkTests
     // Timeouts use a 2 s request timeout instead of the SDK's default 10 s, to keep the suite fast; the path is the same.
     [TestCase(FirstAnswer.ServiceUnavailable)]
     [TestCase(FirstAnswer.TooManyRequests)]
-    [TestCase(FirstAnswer.None)]
+    [TestCase(FirstAnswer.NoAnswer)]
     public async Task Segment_node_sdk_resending_a_batch_that_was_already_stored_stores_nothing_twice(FirstAnswer firstAnswer)
     {
         var publisher = IngestionUnderTest.NewPublisher();
         await using var recorder = await SdkTrafficRecorder.StartAsync(IngestionUnderTest.Ingestion.BaseAddress, firstAnswer);
 
         var run = await NodeSdks.RunAsync(NodeSdks.Segment, recorder.BaseAddress, publisher.WriteKey,
-            httpTimeout: firstAnswer == FirstAnswer.None ? TimeSpan.FromSeconds(2) : null);
+            httpTimeout: firstAnswer == FirstAnswer.NoAnswer ? TimeSpan.FromSeconds(2) : null);
 
         var resend = Delivery.AssertFirstBatchWasResentAndStoredNothing(recorder.Requests);
         Assert.That(resend.RetryCount, Is.EqualTo("1"), "Segment marks its retries with X-Retry-Count");

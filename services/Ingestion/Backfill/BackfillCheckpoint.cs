@@ -12,6 +12,23 @@ public sealed record BackfillCheckpoint(string File, long FileLength, string For
 {
     public static string DefaultPathFor(string file) => file + ".backfill-checkpoint";
 
+    /// <summary>Holds the checkpoint for one run: two runs moving the same checkpoint would undo each other's progress.</summary>
+    public static IDisposable Lock(string path)
+    {
+        try
+        {
+            return new FileStream(path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (Exception ex) when (ex is DirectoryNotFoundException or UnauthorizedAccessException)
+        {
+            throw new BackfillException($"The checkpoint {path} cannot be written ({ex.Message}); pass --checkpoint with a writable path.");
+        }
+        catch (IOException)
+        {
+            throw new BackfillException($"another backfill is using the checkpoint {path}; wait for it to end, or pass another --checkpoint.");
+        }
+    }
+
     public static BackfillCheckpoint? Load(string path)
     {
         if (!System.IO.File.Exists(path)) return null;

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Personalization.Ingestion.Backfill;
 
 /// <summary>
@@ -18,12 +20,10 @@ public static class BackfillCommand
             return 2;
         }
 
+        // Ctrl+C or a job runner's SIGTERM stops at once: the checkpoint only ever names acknowledged batches.
         using var cancel = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            cancel.Cancel();
-        };
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
         using var http = new HttpClient { BaseAddress = options.Url, Timeout = TimeSpan.FromSeconds(100) };
         var client = new IngestionClient(http, options.WriteKey, options.AdminToken, Console.Out);
@@ -43,6 +43,12 @@ public static class BackfillCommand
         {
             await Console.Error.WriteLineAsync($"Backfill interrupted; the same command resumes from {options.Checkpoint}.");
             return 130;
+        }
+
+        void Stop(PosixSignalContext signal)
+        {
+            signal.Cancel = true;
+            cancel.Cancel();
         }
     }
 

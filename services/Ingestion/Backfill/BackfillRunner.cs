@@ -17,6 +17,7 @@ public sealed class BackfillRunner(IngestionClient client, TextWriter output)
     {
         IRowMapper mapper = options.Format == BackfillFormat.OnlineRetail ? new OnlineRetailMapper() : new GenericCsvMapper();
         var fileLength = new FileInfo(options.File).Length;
+        using var checkpointLock = BackfillCheckpoint.Lock(options.Checkpoint);
         var resumeAfter = Resume(options, fileLength);
         var progress = new BackfillProgress(output);
         var batch = new List<TrackCall>(options.BatchSize);
@@ -99,8 +100,8 @@ public sealed class BackfillRunner(IngestionClient client, TextWriter output)
         }
         if (!checkpoint.IsFor(options.File, fileLength, options.FormatName))
             throw new BackfillException(
-                $"the checkpoint {options.Checkpoint} belongs to {checkpoint.File} ({checkpoint.FileLength:N0} bytes, {checkpoint.Format}); "
-                + "delete it to start this file from the beginning, or pass another --checkpoint.");
+                $"the checkpoint {options.Checkpoint} was made for {checkpoint.File} ({checkpoint.FileLength:N0} bytes, {checkpoint.Format}), "
+                + "not this file as it is now. Delete it to start from the beginning (rows already stored are deduplicated), or pass another --checkpoint.");
         if (checkpoint.Row > 0)
             output.WriteLine($"Resuming after row {checkpoint.Row:N0} (checkpoint {options.Checkpoint}, saved {checkpoint.SavedAt:u}).");
         return checkpoint.Row;

@@ -88,11 +88,12 @@ public static class CatalogApi
 
     /// <summary>Live items in item-id order, a page at a time; <c>category</c> matches that path and everything below it.</summary>
     private static async Task<Results<Ok<CatalogPage>, ValidationProblem>> ListItemsAsync(
-        string tenantId, string? category, string? cursor, int? limit, [AsParameters] CatalogServices services, CancellationToken ct)
+        string tenantId, string? category, string? cursor, string? limit, [AsParameters] CatalogServices services, CancellationToken ct)
     {
         var errors = IdErrors(tenantId, itemId: null);
-        if (limit is < 1 or > MaxPageSize)
-            errors["limit"] = [$"limit must be between 1 and {MaxPageSize}."];
+        var size = DefaultPageSize;
+        if (limit is not null && (!int.TryParse(limit, out size) || size is < 1 or > MaxPageSize))
+            errors["limit"] = [$"limit must be a whole number from 1 to {MaxPageSize}; got '{limit}'."];
         string? after = null;
         if (cursor is not null && (after = Cursor.Decode(cursor)) is null)
             errors["cursor"] = ["cursor is not one this API returned; start again without it."];
@@ -111,7 +112,6 @@ public static class CatalogApi
         if (after is not null)
             query = query.Where(i => i.ItemId.CompareTo(after) > 0);
 
-        var size = limit ?? DefaultPageSize;
         var page = await query.OrderBy(i => i.ItemId).Take(size + 1).ToListAsync(ct);
         var next = page.Count > size ? Cursor.Encode(page[size - 1].ItemId) : null;
         return TypedResults.Ok(new CatalogPage(page.Take(size).Select(View).ToList(), next));

@@ -39,9 +39,17 @@ public static partial class CatalogItemParser
             return null;
         }
 
+        var unstorable = UnstorableText(item, "").ToList();
+        if (unstorable.Count > 0)
+        {
+            problems.AddRange(unstorable.Select(path =>
+                $"\"{path}\" holds text that cannot be stored: U+0000, half of a surrogate pair (\\ud800-\\udfff) or bytes that are not UTF-8."));
+            return null;
+        }
+
         var before = problems.Count;
         foreach (var property in item.EnumerateObject().Where(p => !Fields.Contains(p.Name)))
-            problems.Add($"\"{property.Name}\" is not a catalog field; put custom data in \"attributes\".");
+            problems.Add($"\"{Shorten(property.Name)}\" is not a catalog field; put custom data in \"attributes\".");
 
         var id = ReadId(item, routeId, problems);
         var title = ReadText(item, "title", MaxTitleLength, problems);
@@ -87,7 +95,7 @@ public static partial class CatalogItemParser
         }
 
         if (routeId is not null && bodyId is not null && bodyId != routeId)
-            problems.Add($"\"id\" is \"{bodyId}\" but the URL names item \"{routeId}\".");
+            problems.Add($"\"id\" is \"{Shorten(bodyId)}\" but the URL names item \"{routeId}\".");
         var id = routeId ?? bodyId;
         if (string.IsNullOrEmpty(id))
             problems.Add("\"id\" is required.");
@@ -214,6 +222,50 @@ public static partial class CatalogItemParser
         if (Encoding.UTF8.GetByteCount(value.GetRawText()) > MaxAttributesBytes)
             problems.Add($"\"attributes\" is larger than {MaxAttributesBytes} bytes of JSON.");
         return attributes;
+    }
+
+    /// <summary>
+    /// Paths of strings and names that are legal JSON but that PostgreSQL's jsonb refuses (U+0000) or .NET cannot
+    /// read as text (an unpaired surrogate escape); left in, storing the item would fail with a 500.
+    /// </summary>
+    private static IEnumerable<string> UnstorableText(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String when !IsStorable(element.GetString):
+                yield return path;
+                break;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (!IsStorable(() => property.Name))
+                    {
+                        yield return path.Length == 0 ? "a field name" : $"{path} (a name in it)";
+                        continue;
+                    }
+                    foreach (var inner in UnstorableText(property.Value, path.Length == 0 ? property.Name : $"{path}.{property.Name}"))
+                        yield return inner;
+                }
+                break;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var value in element.EnumerateArray())
+                    foreach (var inner in UnstorableText(value, $"{path}[{index++}]"))
+                        yield return inner;
+                break;
+        }
+
+        static bool IsStorable(Func<string?> read)
+        {
+            try
+            {
+                return read()?.Contains('\0') != true;
+            }
+            catch (InvalidOperationException)
+            {
+                return false;
+            }
+        }
     }
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "...";

@@ -25,6 +25,8 @@ public static class CategoryPaths
         {
             if (string.IsNullOrWhiteSpace(name))
                 yield return "\"category\" has an empty level.";
+            else if (name.Contains('\0'))
+                yield return "\"category\" holds U+0000, which cannot be stored.";
             else if (name.Contains('>'))
                 yield return $"\"category\" level \"{name}\" contains '>', which separates levels.";
             else if (name.Length > MaxNameLength)

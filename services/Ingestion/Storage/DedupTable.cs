@@ -22,15 +22,17 @@ public static class DedupTable
     }
 
     /// <summary>
-    /// Claims ids and returns those that are new: never seen, or last seen before <c>@cutoff</c> (expired, even if the
+    /// Claims ids and returns those that are new: never seen, or last stored before <c>@cutoff</c> (expired, even if the
     /// cleanup has not removed the row yet; the claim then restarts its window). A conflicting row that a concurrent
     /// transaction is claiming makes this one wait for it, so exactly one of them gets the id.
+    /// The window starts when the id is stored (<c>@now</c>), not when its event says it was received: a replayed or
+    /// backfilled event from long ago still gets a full window.
     /// Callers pass ids in one global order (sorted), so two commits never wait on each other in a cycle.
     /// </summary>
     public static string ClaimSql(string schema) =>
         $"""
         insert into {schema}.{Name} as seen (tenant_id, message_id, received_at)
-        select * from unnest(@tenants, @messages, @received)
+        select tenant, message, @now from unnest(@tenants, @messages) as claim(tenant, message)
         on conflict (tenant_id, message_id) do update set received_at = excluded.received_at
             where seen.received_at < @cutoff
         returning tenant_id, message_id

@@ -1,5 +1,6 @@
-using Personalization.Contracts.EventLog;
+using System.Buffers;
 using System.Threading.Channels;
+using Personalization.Contracts.EventLog;
 using Marten;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -111,6 +112,8 @@ public sealed class GroupCommitWriter(
     private async Task RunLoopAsync(ChannelReader<Share> reader, CancellationToken stoppingToken)
     {
         var group = new List<Share>();
+        // The loop's own buffer for the events' JSON, reused by every commit so big commits do not churn the large-object heap.
+        var scratch = new ArrayBufferWriter<byte>(256 * 1024);
         try
         {
             while (await reader.WaitToReadAsync(stoppingToken))
@@ -122,7 +125,7 @@ public sealed class GroupCommitWriter(
                     group.Add(share);
                     count += share.Events.Count;
                 }
-                await CommitAsync(group);
+                await CommitAsync(group, scratch);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -131,13 +134,13 @@ public sealed class GroupCommitWriter(
         }
     }
 
-    private async Task CommitAsync(List<Share> group)
+    private async Task CommitAsync(List<Share> group, ArrayBufferWriter<byte> scratch)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                var stored = await WriteAsync(group);
+                var stored = await WriteAsync(group, scratch);
                 for (var i = 0; i < group.Count; i++)
                     Complete(group[i], stored[i]);
                 return;
@@ -182,7 +185,7 @@ public sealed class GroupCommitWriter(
     }
 
     /// <summary>Writes the events whose (tenant, messageId) is new, and counts them per share.</summary>
-    private async Task<int[]> WriteAsync(List<Share> group)
+    private async Task<int[]> WriteAsync(List<Share> group, ArrayBufferWriter<byte> scratch)
     {
         // Within one group the first occurrence of a message id wins; the database settles it across groups and nodes.
         var seen = new HashSet<(string, string)>();
@@ -208,7 +211,7 @@ public sealed class GroupCommitWriter(
         if (fresh.Count > 0)
         {
             if (_setBased is not null)
-                await _setBased.AppendAsync(connection, transaction, fresh);
+                await _setBased.AppendAsync(connection, transaction, fresh, scratch);
             else
                 await AppendThroughSessionAsync(transaction, fresh);
         }
@@ -239,19 +242,18 @@ public sealed class GroupCommitWriter(
         });
         var tenants = new string[order.Count];
         var messages = new string[order.Count];
-        var received = new DateTime[order.Count];
         for (var i = 0; i < order.Count; i++)
         {
             tenants[i] = order[i].TenantId;
             messages[i] = order[i].MessageId;
-            received[i] = order[i].ReceivedAt.UtcDateTime;
         }
+        var now = clock.GetUtcNow();
 
         await using var command = new NpgsqlCommand(_claimSql, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<string[]>("tenants", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = tenants });
         command.Parameters.Add(new NpgsqlParameter<string[]>("messages", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = messages });
-        command.Parameters.Add(new NpgsqlParameter<DateTime[]>("received", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = received });
-        command.Parameters.Add(new NpgsqlParameter<DateTime>("cutoff", NpgsqlDbType.TimestampTz) { TypedValue = (clock.GetUtcNow() - _options.DedupWindow).UtcDateTime });
+        command.Parameters.Add(new NpgsqlParameter<DateTime>("now", NpgsqlDbType.TimestampTz) { TypedValue = now.UtcDateTime });
+        command.Parameters.Add(new NpgsqlParameter<DateTime>("cutoff", NpgsqlDbType.TimestampTz) { TypedValue = (now - _options.DedupWindow).UtcDateTime });
 
         var claimed = new HashSet<(string, string)>(order.Count);
         await using var rows = await command.ExecuteReaderAsync();

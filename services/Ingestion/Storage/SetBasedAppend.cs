@@ -1,7 +1,10 @@
+using System.Buffers;
+using System.Text;
 using JasperFx;
 using JasperFx.Events;
 using JasperFx.MultiTenancy;
 using Marten;
+using Marten.Services;
 using Npgsql;
 using NpgsqlTypes;
 using Personalization.Contracts.EventLog;
@@ -69,7 +72,11 @@ public sealed class SetBasedAppend
     }
 
     /// <summary>Appends <paramref name="events"/> in their order; a stream's events get consecutive versions and rising seq_ids.</summary>
-    public async Task AppendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<StreamEvent> events)
+    /// <param name="scratch">
+    /// Where the events' JSON is written (cleared first): the caller's reusable buffer, so a commit allocates no
+    /// per-event strings and no large buffer of its own.
+    /// </param>
+    public async Task AppendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<StreamEvent> events, ArrayBufferWriter<byte> scratch)
     {
         var perStream = new Dictionary<string, int>(events.Count, StringComparer.Ordinal);
         var positions = new long[events.Count];
@@ -85,15 +92,21 @@ public sealed class SetBasedAppend
 
         var eventStreams = new string[events.Count];
         var ids = new Guid[events.Count];
-        var data = new string[events.Count];
         var counts = new long[events.Count];
+        var ends = new int[events.Count];
+        scratch.ResetWrittenCount();
         for (var i = 0; i < events.Count; i++)
         {
             eventStreams[i] = events[i].StreamId;
             ids[i] = Guid.CreateVersion7();
-            data[i] = _serializer.ToJson(events[i].Event);
             counts[i] = perStream[events[i].StreamId];
+            WriteJson(scratch, events[i].Event);
+            ends[i] = scratch.WrittenCount;
         }
+        // Sliced only now: the buffer may have moved while it grew.
+        var data = new ReadOnlyMemory<byte>[events.Count];
+        for (int i = 0, start = 0; i < events.Count; start = ends[i], i++)
+            data[i] = scratch.WrittenMemory[start..ends[i]];
 
         await using var command = new NpgsqlCommand(_sql, connection, transaction);
         var parameters = command.Parameters;
@@ -104,7 +117,7 @@ public sealed class SetBasedAppend
         parameters.Add(new NpgsqlParameter<long[]>("stream_counts", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = streamCounts });
         parameters.Add(new NpgsqlParameter<string[]>("event_streams", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { TypedValue = eventStreams });
         parameters.Add(new NpgsqlParameter<Guid[]>("event_ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { TypedValue = ids });
-        parameters.Add(new NpgsqlParameter<string[]>("event_data", NpgsqlDbType.Array | NpgsqlDbType.Jsonb) { TypedValue = data });
+        parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>[]>("event_data", NpgsqlDbType.Array | NpgsqlDbType.Jsonb) { TypedValue = data });
         parameters.Add(new NpgsqlParameter<long[]>("event_positions", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = positions });
         parameters.Add(new NpgsqlParameter<long[]>("event_counts", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = counts });
 
@@ -112,5 +125,14 @@ public sealed class SetBasedAppend
         if (inserted != events.Count)
             throw new InvalidOperationException(
                 $"Appended {inserted} of {events.Count} events: a stream in this commit is archived, and archived streams take no new events.");
+    }
+
+    // UTF-8 straight into the buffer when the store uses Marten's System.Text.Json serializer (it does here).
+    private void WriteJson(ArrayBufferWriter<byte> buffer, EventAccepted e)
+    {
+        if (_serializer is SystemTextJsonSerializer utf8)
+            utf8.WriteTo(buffer, e);
+        else
+            Encoding.UTF8.GetBytes(_serializer.ToJson(e), buffer);
     }
 }

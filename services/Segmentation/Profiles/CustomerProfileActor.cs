@@ -1,4 +1,5 @@
 using Dapr.Actors.Runtime;
+using Personalization.Contracts;
 using Personalization.Contracts.V1;
 
 namespace Personalization.Segmentation.Profiles;
@@ -6,9 +7,11 @@ namespace Personalization.Segmentation.Profiles;
 /// <summary>
 /// Holds a person's profile as actor state. Dapr gives each actor one turn at a time, and the runtime saves the
 /// changed state keys in one transaction when a method returns, so the profile and its stream position move together.
+/// Merging a linked anonymous history happens inside the turn of the linking call, so the person's later events are
+/// always applied after it, live and in a rebuild alike.
 /// </summary>
 [Actor(TypeName = TypeName)]
-public sealed class CustomerProfileActor(ActorHost host) : Actor(host), ICustomerProfileActor
+public sealed class CustomerProfileActor(ActorHost host, EventLogReader eventLog) : Actor(host), ICustomerProfileActor
 {
     public const string TypeName = "CustomerProfile";
 
@@ -20,19 +23,23 @@ public sealed class CustomerProfileActor(ActorHost host) : Actor(host), ICustome
         var position = await StateManager.GetOrAddStateAsync(PositionKey, new StreamPosition());
         var waitingBefore = position.Waiting.Count;
         var ready = position.Accept(message);
-        var outcome = new ApplyOutcome(position.Version, position.Waiting.Count > 0 ? position.Waiting.Keys.First() : null);
         if (ready.Count == 0 && position.Waiting.Count == waitingBefore)
-            return outcome;
+            return Outcome(position);
 
         if (ready.Count > 0)
         {
             var profile = await StateManager.GetOrAddStateAsync(ProfileKey, new CustomerProfile());
             foreach (var next in ready)
+            {
                 CustomerProfileProjection.Apply(profile, next);
+                if (LinkedStream(next) is { } linked && position.Merged.Add(linked))
+                    foreach (var earlier in await eventLog.ReadAsync(linked, fromVersion: 1, toVersion: 0, CancellationToken.None))
+                        CustomerProfileProjection.Apply(profile, earlier);
+            }
             await StateManager.SetStateAsync(ProfileKey, profile);
         }
         await StateManager.SetStateAsync(PositionKey, position);
-        return outcome;
+        return Outcome(position);
     }
 
     public async Task<CustomerProfile?> GetAsync()
@@ -46,4 +53,15 @@ public sealed class CustomerProfileActor(ActorHost host) : Actor(host), ICustome
         await StateManager.TryRemoveStateAsync(ProfileKey);
         await StateManager.TryRemoveStateAsync(PositionKey);
     }
+
+    /// <summary>The anonymous stream an identify or alias in a known user's stream ties to this person, if any.</summary>
+    private static string? LinkedStream(EventRecorded e) =>
+        IdentityLink.AnonymousIdLinkedBy(e.Type, e.UserId, e.AnonymousId, e.Payload) is { } anonymousId
+        && StreamKey.For(e.TenantId, null, anonymousId) is var linked
+        && linked.ToString() != e.StreamKey
+            ? linked.ToString()
+            : null;
+
+    private static ApplyOutcome Outcome(StreamPosition position) => new(
+        position.Version, position.Waiting.Count > 0 ? position.Waiting.Keys.First() : null);
 }

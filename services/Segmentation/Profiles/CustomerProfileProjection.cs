@@ -16,9 +16,13 @@ public static class CustomerProfileProjection
 
     public static void Apply(CustomerProfile profile, EventRecorded e)
     {
-        var key = StreamKey.For(e.TenantId, e.UserId, e.AnonymousId);
-        profile.TenantId = key.TenantId;
-        profile.UserKey = key.UserKey;
+        // The profile belongs to the stream it was started for; merged anonymous history does not rename it.
+        if (profile.UserKey.Length == 0)
+        {
+            var key = StreamKey.For(e.TenantId, e.UserId, e.AnonymousId);
+            profile.TenantId = key.TenantId;
+            profile.UserKey = key.UserKey;
+        }
         // Bots, bursts and events without consent are kept in the log but shape nothing here.
         if (e.Flags != EventFlags.None)
         {

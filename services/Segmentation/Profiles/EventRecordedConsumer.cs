@@ -3,12 +3,7 @@ using Personalization.Contracts.V1;
 
 namespace Personalization.Segmentation.Profiles;
 
-public sealed class EventRecordedConsumer(CustomerProfiles profiles, StreamGapFiller gaps) : IConsumer<EventRecorded>
+public sealed class EventRecordedConsumer(ProfileFeeder feeder) : IConsumer<EventRecorded>
 {
-    public async Task Consume(ConsumeContext<EventRecorded> context)
-    {
-        var actor = profiles.For(context.Message.StreamKey);
-        var outcome = await actor.ApplyAsync(context.Message);
-        await gaps.FillAsync(actor, context.Message.StreamKey, outcome, context.CancellationToken);
-    }
+    public Task Consume(ConsumeContext<EventRecorded> context) => feeder.FeedAsync(context.Message, context.CancellationToken);
 }

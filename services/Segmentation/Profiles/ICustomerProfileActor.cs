@@ -9,7 +9,10 @@ public sealed record ApplyOutcome(long Version, long? FirstWaiting);
 /// <summary>One person's profile, one actor per (tenant, user). Dapr actor methods take no CancellationToken.</summary>
 public interface ICustomerProfileActor : IActor
 {
-    /// <summary>Applies the event in stream order: holds it if it came early, ignores it if already applied.</summary>
+    /// <summary>
+    /// Applies the event in stream order: holds it if it came early, ignores it if already applied. An identify or
+    /// alias that links an anonymous id also folds in that anonymous stream's history, within the same turn.
+    /// </summary>
     Task<ApplyOutcome> ApplyAsync(EventRecorded message);
 
     /// <summary>The profile, or null while no event has been applied.</summary>

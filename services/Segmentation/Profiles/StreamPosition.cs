@@ -15,6 +15,9 @@ public sealed class StreamPosition
     /// <summary>Events that arrived ahead of their turn, by version.</summary>
     public SortedDictionary<long, EventRecorded> Waiting { get; set; } = [];
 
+    /// <summary>Anonymous streams folded into this person's profile; each is merged once.</summary>
+    public SortedSet<string> Merged { get; set; } = [];
+
     /// <summary>Takes a delivered event and returns the events that may now be applied, in order (often just it).</summary>
     public IReadOnlyList<EventRecorded> Accept(EventRecorded message)
     {

@@ -10,10 +10,10 @@ public sealed record RebuildProgress(long Events, int Profiles, long LastSequenc
 
 /// <summary>
 /// Rebuilds every profile from the event log: each person's actor is reset when their first event is met, then
-/// fed their events in log order, the same events through the same projection as the live path. Pages are read in
-/// sequence order, so a person's events stay in order while different people are replayed in parallel.
+/// fed their events in log order through the same <see cref="ProfileFeeder"/> as the live path (merges included).
+/// Pages are read in sequence order, so a person's events stay in order while different people run in parallel.
 /// </summary>
-public sealed class ProfileRebuilder(IEventLogStore eventLog, CustomerProfiles profiles)
+public sealed class ProfileRebuilder(IEventLogStore eventLog, CustomerProfiles profiles, ProfileFeeder feeder)
 {
     private const int PageSize = 1_000;
 
@@ -36,11 +36,10 @@ public sealed class ProfileRebuilder(IEventLogStore eventLog, CustomerProfiles p
                 .GroupBy(e => ((EventAccepted)e.Data).StreamKey.ToString());
             await Parallel.ForEachAsync(streams, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (stream, _) =>
             {
-                var actor = profiles.For(stream.Key);
                 if (reset.TryAdd(stream.Key, true))
-                    await actor.ResetAsync();
+                    await profiles.For(stream.Key).ResetAsync();
                 foreach (var stored in stream)
-                    await actor.ApplyAsync(((EventAccepted)stored.Data).ToMessage(stored.Id, stored.Sequence, stored.Version));
+                    await feeder.FeedAsync(((EventAccepted)stored.Data).ToMessage(stored.Id, stored.Sequence, stored.Version), cancellationToken);
             });
 
             events += page.Count;

@@ -18,6 +18,8 @@ public static class RebuildCommand
         builder.AddEventLogReader();
         builder.Services.AddSingleton<IActorProxyFactory>(new ActorProxyFactory(ActorHosting.ProxyOptions(builder.Configuration)));
         builder.Services.AddSingleton<CustomerProfiles>();
+        builder.Services.AddSingleton<EventLogReader>();
+        builder.Services.AddSingleton<ProfileFeeder>();
         builder.Services.AddSingleton<ProfileRebuilder>();
         using var host = builder.Build();
 

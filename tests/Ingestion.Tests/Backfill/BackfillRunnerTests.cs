@@ -164,7 +164,19 @@ public class BackfillRunnerTests
 
         var error = Assert.ThrowsAsync<BackfillException>(() => RunAsync(options));
 
-        Assert.That(error!.Message, Does.Contain("belongs to /elsewhere/other.csv"));
+        Assert.That(error!.Message, Does.Contain("was made for /elsewhere/other.csv"));
+        Assert.That(_api.Requests, Is.Empty);
+    }
+
+    [Test]
+    public void Two_runs_cannot_share_a_checkpoint()
+    {
+        var options = Options(RetailFile(4));
+        using var running = BackfillCheckpoint.Lock(options.Checkpoint);
+
+        var error = Assert.ThrowsAsync<BackfillException>(() => RunAsync(options));
+
+        Assert.That(error!.Message, Does.StartWith("another backfill is using the checkpoint"));
         Assert.That(_api.Requests, Is.Empty);
     }
 }

@@ -216,9 +216,12 @@ public class CatalogApiTests
         using var badItemId = await PutAsync("bad%20id", """{"title":"t"}""");
         using var badTenant = await SendAsync(HttpMethod.Get, "/admin/tenants/Bad!/catalog/items/a");
         using var badLimit = await SendAsync(HttpMethod.Get, Items("?limit=0"));
+        using var wordLimit = await SendAsync(HttpMethod.Get, Items("?limit=ten"));
         using var badCursor = await SendAsync(HttpMethod.Get, Items("?cursor=!!"));
         using var badCategory = await SendAsync(HttpMethod.Get, Items("?category=" + Uri.EscapeDataString("Home > ")));
         using var csv = await ImportAsync("id,title\na,A", "text/csv");
+        using var nul = await PutAsync("nul", """{"title":"a\u0000b","attributes":{"k":"\ud83d"}}""");
+        using var nulCategory = await SendAsync(HttpMethod.Get, Items("?category=a%00b"));
         using var tooLarge = await PutAsync("big", JsonSerializer.Serialize(new { title = "t", description = new string('d', 200_000) }));
 
         await ProblemAsync(notJson, HttpStatusCode.BadRequest);
@@ -226,9 +229,13 @@ public class CatalogApiTests
             Does.Contain("is not a valid item id"));
         await ProblemAsync(badTenant, HttpStatusCode.BadRequest);
         await ProblemAsync(badLimit, HttpStatusCode.BadRequest);
+        Assert.That((await ProblemAsync(wordLimit, HttpStatusCode.BadRequest)).GetProperty("errors").GetProperty("limit")[0].GetString(),
+            Is.EqualTo("limit must be a whole number from 1 to 500; got 'ten'."));
         await ProblemAsync(badCursor, HttpStatusCode.BadRequest);
         await ProblemAsync(badCategory, HttpStatusCode.BadRequest);
         await ProblemAsync(csv, HttpStatusCode.UnsupportedMediaType);
+        await ProblemAsync(nul, HttpStatusCode.BadRequest);
+        await ProblemAsync(nulCategory, HttpStatusCode.BadRequest);
         await ProblemAsync(tooLarge, HttpStatusCode.RequestEntityTooLarge);
     }
 

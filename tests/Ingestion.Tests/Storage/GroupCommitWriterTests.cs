@@ -10,8 +10,13 @@ using Personalization.TestSupport;
 
 namespace Personalization.Ingestion.Tests.Storage;
 
-/// <summary>The writer against the real PostgreSQL cluster, each test in its own tenant.</summary>
-public class GroupCommitWriterTests
+/// <summary>
+/// The writer against the real PostgreSQL cluster, each test in its own tenant: once with the set-based append
+/// (the default) and once through Marten's session, which stays available as a setting.
+/// </summary>
+[TestFixture(true)]
+[TestFixture(false)]
+public class GroupCommitWriterTests(bool setBasedAppend)
 {
     private TestDatabase _database = null!;
     private IHost _host = null!;
@@ -33,12 +38,13 @@ public class GroupCommitWriterTests
         await _database.DisposeAsync();
     }
 
-    private static async Task<IHost> StartHostAsync(string connectionString)
+    private async Task<IHost> StartHostAsync(string connectionString)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration["ConnectionStrings:Postgres"] = connectionString;
         builder.Configuration["Ingestion:WriteKeys:test"] = "test";
         builder.Configuration["Ingestion:MaxEventsPerCommit"] = "300";
+        builder.Configuration["Ingestion:SetBasedAppend"] = setBasedAppend.ToString();
         builder.AddMartenStore(IngestionStore.Schema, IngestionStore.ConfigureMarten);
         builder.AddGroupCommitWriter();
         var host = builder.Build();

@@ -1,0 +1,21 @@
+using Marten;
+using Personalization.Contracts.EventLog;
+using Personalization.Contracts.V1;
+using Personalization.ServiceDefaults;
+
+namespace Personalization.Segmentation.Profiles;
+
+/// <summary>Reads a person's stream from the event log as the messages the relay would have sent.</summary>
+public sealed class EventLogReader(IEventLogStore eventLog)
+{
+    /// <summary>Events from <paramref name="fromVersion"/> to <paramref name="toVersion"/> (0: to the end).</summary>
+    public async Task<IReadOnlyList<EventRecorded>> ReadAsync(string streamKey, long fromVersion, long toVersion, CancellationToken cancellationToken)
+    {
+        await using var session = eventLog.QuerySession();
+        var stored = await session.Events.FetchStreamAsync(streamKey, version: toVersion, fromVersion: fromVersion, token: cancellationToken);
+        return stored
+            .Where(e => e.Data is EventAccepted)
+            .Select(e => ((EventAccepted)e.Data).ToMessage(e.Id, e.Sequence, e.Version))
+            .ToList();
+    }
+}

@@ -1,0 +1,25 @@
+using Personalization.Contracts.V1;
+
+namespace Personalization.Segmentation.Profiles;
+
+/// <summary>
+/// Feeds one event to its person's actor. When the actor then waits on versions that delivery has not brought (its
+/// state was lost, or they are still in flight), reads them from the event log, so the profile catches up by itself
+/// instead of holding later events forever. The live consumer and the rebuild both feed through here.
+/// </summary>
+public sealed class ProfileFeeder(EventLogReader eventLog, CustomerProfiles profiles)
+{
+    public async Task FeedAsync(EventRecorded message, CancellationToken cancellationToken)
+    {
+        var actor = profiles.For(message.StreamKey);
+        var outcome = await actor.ApplyAsync(message);
+        while (outcome.FirstWaiting is { } waiting)
+        {
+            var before = outcome.Version;
+            foreach (var missing in await eventLog.ReadAsync(message.StreamKey, outcome.Version + 1, waiting - 1, cancellationToken))
+                outcome = await actor.ApplyAsync(missing);
+            if (outcome.Version == before)
+                break;
+        }
+    }
+}
