@@ -7,6 +7,7 @@ using Personalization.Ingestion.Metrics;
 using Personalization.Ingestion.RateLimiting;
 using Personalization.Ingestion.Screening;
 using Personalization.Ingestion.Identity;
+using Personalization.Ingestion.Privacy;
 using Personalization.Ingestion.Relay;
 using Personalization.Ingestion.Sources;
 using Personalization.Ingestion.Storage;
@@ -29,6 +30,7 @@ public static class IngestionRegistration
             CatalogStore.ConfigureMarten(options);
             TrackingPlansStore.ConfigureMarten(options);
             IdentityLinks.ConfigureMarten(options);
+            options.Schema.For<Consent>().Index(c => c.TenantId);
         });
 
         if (role == IngestionRole.Relay)
@@ -47,6 +49,11 @@ public static class IngestionRegistration
         builder.Services.AddOptions<ScreeningOptions>().BindConfiguration(ScreeningOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<BurstDetector>();
         builder.Services.AddSingleton<IdentityResolver>();
+        builder.Services.AddSingleton<ConsentDirectory>();
+        builder.Services.AddScoped<UserErasure>();
+        builder.Services.AddScoped<UserExport>();
+        // The API publishes only erasure commands; events reach RabbitMQ through the relay.
+        builder.AddRabbitMqMessaging();
         builder.Services.AddSingleton<EventScreening>();
         builder.Services.AddSingleton<DeadLetters>();
         builder.Services.AddMemoryCache();

@@ -20,6 +20,7 @@ if (role == IngestionRole.Api)
     app.MapSourcesAdminApi();
     app.MapCatalogApi();
     app.MapTrackingPlansAdminApi();
+    app.MapPrivacyAdminApi();
 }
 app.Run();
 return 0;

@@ -15,7 +15,11 @@ public static class SegmentationRegistration
         builder.AddEventLogReader();
         builder.Services.AddSingleton<EventLogReader>();
         builder.Services.AddSingleton<ProfileFeeder>();
-        builder.AddRabbitMqMessaging(bus => bus.AddConsumer<EventRecordedConsumer>());
+        builder.AddRabbitMqMessaging(bus =>
+        {
+            bus.AddConsumer<EventRecordedConsumer>();
+            bus.AddConsumer<ProfileErasureConsumer>();
+        });
         return builder;
     }
 }

@@ -20,6 +20,7 @@ public static class EventLog
     {
         options.Events.StreamIdentity = StreamIdentity.AsString;
         options.Events.AddEventType<EventAccepted>();
+        options.Events.AddEventType<UserErased>();
     }
 
     /// <summary>Registers <see cref="IEventLogStore"/>; it never changes the schema, which ingestion owns.</summary>

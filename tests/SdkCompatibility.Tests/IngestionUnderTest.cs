@@ -43,7 +43,12 @@ public sealed class IngestionUnderTest
     public static async Task<(ServiceProcess Ingestion, IReadOnlyList<Publisher> Publishers)> StartIngestionAsync(
         int writeKeys, IReadOnlyDictionary<string, string> settings)
     {
-        var environment = new Dictionary<string, string>(settings) { ["ConnectionStrings__Postgres"] = _database!.ConnectionString };
+        var infrastructure = await LocalInfrastructure.EnsureStartedAsync();
+        var environment = new Dictionary<string, string>(settings)
+        {
+            ["ConnectionStrings__Postgres"] = _database!.ConnectionString,
+            ["ConnectionStrings__RabbitMQ"] = infrastructure.RabbitMqConnectionString,
+        };
         var publishers = new List<Publisher>();
         for (var i = 0; i < writeKeys; i++)
         {

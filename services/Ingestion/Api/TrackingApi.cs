@@ -5,6 +5,7 @@ using Personalization.Ingestion.Auth;
 using Personalization.Ingestion.CloudEvents;
 using Personalization.Ingestion.Identity;
 using Personalization.Ingestion.Metrics;
+using Personalization.Ingestion.Privacy;
 using Personalization.Ingestion.RateLimiting;
 using Personalization.Ingestion.Screening;
 using Personalization.Ingestion.Storage;
@@ -20,7 +21,7 @@ public static class TrackingApi
     public sealed record Accepted(bool Success, int Stored, int Duplicates, int DeadLettered);
 
     public sealed record TrackingServices(
-        RequestBodyReader BodyReader, IdentityResolver Identities, EventScreening Screening, TrackingPlanRegistry Plans, DeadLetters DeadLetters, GroupCommitWriter Writer, IngestionMetrics Metrics, TimeProvider Clock);
+        RequestBodyReader BodyReader, IdentityResolver Identities, EventScreening Screening, ConsentDirectory Consents, TrackingPlanRegistry Plans, DeadLetters DeadLetters, GroupCommitWriter Writer, IngestionMetrics Metrics, TimeProvider Clock);
 
     public static IEndpointRouteBuilder MapTrackingApi(this IEndpointRouteBuilder app)
     {
@@ -62,7 +63,8 @@ public static class TrackingApi
         {
             // Events that break their tracking plan are kept as dead letters, durably, before the answer.
             var resolved = await services.Identities.ResolveAsync(parsed.Events, ct);
-            var (passed, failed) = await services.Plans.SplitAsync(services.Screening.Screen(resolved), ct);
+            var screened = await services.Consents.FlagWithdrawnAsync(services.Screening.Screen(resolved), ct);
+            var (passed, failed) = await services.Plans.SplitAsync(screened, ct);
             await services.DeadLetters.SaveAsync(failed, ct);
             var outcome = passed.Count > 0 ? await services.Writer.AppendAsync(passed, ct) : new AppendOutcome(0, 0);
             services.Metrics.Accepted(origin, outcome.Stored);
