@@ -163,7 +163,7 @@ public class CatalogAndBackfillTests
 
         var error = Assert.ThrowsAsync<InvalidOperationException>(() => BackfillAsync("generic", path));
 
-        Assert.That(error!.Message, Does.Contain("the API refused the batch of lines 102 to 151; rows up to 100 are stored."));
+        Assert.That(error!.Message, Does.Contain("the API refused the batch of lines 102 to 151; rows up to 100 were acknowledged."));
         Assert.That(error.Message, Does.Contain("(line 131): \"userId\" or \"anonymousId\" is required."));
         Assert.That(await StoredEventsOfThisRunAsync(), Is.EqualTo(100));
         Assert.That(File.ReadAllText(Checkpoint), Does.Contain("\"row\":100"));

@@ -101,6 +101,14 @@ public class Platform
     /// <summary>Runs a command-line verb of a service with the platform's settings, and returns its output.</summary>
     public static Task<string> RunVerbAsync(string project, params string[] args) => ServiceProcess.RunToEndAsync(project, _environment, args);
 
+    /// <summary>A call to the admin API, with the admin token unless another is given.</summary>
+    public static HttpRequestMessage Admin(HttpMethod method, string path, object? body = null, string token = AdminToken)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = body is null ? null : System.Net.Http.Json.JsonContent.Create(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return request;
+    }
+
     public static HttpRequestMessage Post(string path, string json, string? writeKey = WriteKey)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };

@@ -9,13 +9,6 @@ namespace Personalization.EndToEnd.Tests;
 /// <summary>Consent, export and erasure of one user, across ingestion and their profile actors.</summary>
 public class PrivacyTests
 {
-    private static HttpRequestMessage Admin(HttpMethod method, string path, object? body = null)
-    {
-        var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
-        return request;
-    }
-
     private static async Task<JsonElement> SendAsync(HttpRequestMessage request)
     {
         using var response = await Ingestion.Client.SendAsync(request);

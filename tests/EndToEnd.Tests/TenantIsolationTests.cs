@@ -14,13 +14,6 @@ public class TenantIsolationTests
     private sealed record SourceCreated(SourceView Source, NewKey Key);
     private sealed record KeyView(string KeyId, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
 
-    private static HttpRequestMessage Admin(HttpMethod method, string path, object? body = null, string token = AdminToken)
-    {
-        var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return request;
-    }
-
     private static async Task<T> ReadAsync<T>(HttpResponseMessage response, HttpStatusCode expected)
     {
         Assert.That(response.StatusCode, Is.EqualTo(expected), await response.Content.ReadAsStringAsync());

@@ -13,13 +13,6 @@ public class TrackingPlanTests
     private sealed record DeadLetterView(Guid Id, string SourceId, int PlanVersion, string MessageId, string Type, string? Name, List<string> Reasons, DateTimeOffset ReceivedAt, DateTimeOffset? ReplayedAt);
     private sealed record ReplayOutcome(int Replayed, int StillFailing, int Stored, int Duplicates);
 
-    private static HttpRequestMessage Admin(HttpMethod method, string path, object? body = null)
-    {
-        var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
-        return request;
-    }
-
     private static async Task<T> SendAsync<T>(HttpRequestMessage request, HttpStatusCode expected = HttpStatusCode.OK)
     {
         using var response = await Ingestion.Client.SendAsync(request);

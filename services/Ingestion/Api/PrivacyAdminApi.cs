@@ -16,7 +16,7 @@ public static class PrivacyAdminApi
     public static IEndpointRouteBuilder MapPrivacyAdminApi(this IEndpointRouteBuilder app)
     {
         var user = app.MapGroup("/admin/tenants/{tenantId}/users/{userId}")
-            .RequireAuthorization(policy => policy.AddAuthenticationSchemes(AdminAuthentication.SchemeName).RequireRole(AdminAuthentication.Role))
+            .RequireAdmin()
             .WithTags("Privacy");
 
         user.MapPut("/consent", PutConsentAsync);

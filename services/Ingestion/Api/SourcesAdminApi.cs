@@ -19,7 +19,7 @@ public static class SourcesAdminApi
     public static IEndpointRouteBuilder MapSourcesAdminApi(this IEndpointRouteBuilder app)
     {
         var tenant = app.MapGroup("/admin/tenants/{tenantId}")
-            .RequireAuthorization(policy => policy.AddAuthenticationSchemes(AdminAuthentication.SchemeName).RequireRole(AdminAuthentication.Role))
+            .RequireAdmin()
             .WithTags("Admin");
 
         tenant.MapPost("/sources", CreateSourceAsync);

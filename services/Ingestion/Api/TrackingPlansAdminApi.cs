@@ -20,7 +20,7 @@ public static class TrackingPlansAdminApi
     public static IEndpointRouteBuilder MapTrackingPlansAdminApi(this IEndpointRouteBuilder app)
     {
         var tenant = app.MapGroup("/admin/tenants/{tenantId}")
-            .RequireAuthorization(policy => policy.AddAuthenticationSchemes(AdminAuthentication.SchemeName).RequireRole(AdminAuthentication.Role))
+            .RequireAdmin()
             .WithTags("Admin");
 
         tenant.MapPut("/sources/{sourceId}/tracking-plan", PutPlanAsync);

@@ -32,5 +32,9 @@ public static class AdminAuthentication
                     : null;
         });
 
+    /// <summary>Puts an endpoint group behind the admin credential.</summary>
+    public static TBuilder RequireAdmin<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireAuthorization(policy => policy.AddAuthenticationSchemes(SchemeName).RequireRole(Role));
+
     private static string? Token(IServiceProvider services) => services.GetRequiredService<IOptions<AdminOptions>>().Value.Token;
 }

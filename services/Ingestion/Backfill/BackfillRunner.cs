@@ -55,7 +55,7 @@ public sealed class BackfillRunner(IngestionClient client, TextWriter output)
                 acknowledgedRow = await SendAsync(record.Number);
         }
         if (lastRow > acknowledgedRow)
-            acknowledgedRow = await SendAsync(lastRow);
+            await SendAsync(lastRow);
 
         CatalogImported? catalog = null;
         if (readToEnd)
@@ -77,7 +77,7 @@ public sealed class BackfillRunner(IngestionClient client, TextWriter output)
                 catch (RequestRejectedException rejected)
                 {
                     throw new BackfillException(
-                        $"the API refused the batch of lines {lines[0]} to {lines[^1]}; rows up to {acknowledgedRow} are stored.\n"
+                        $"the API refused the batch of lines {lines[0]} to {lines[^1]}; rows up to {acknowledgedRow} were acknowledged.\n"
                         + ProblemReport.Describe(rejected.Status, rejected.Body, lines));
                 }
                 progress.BatchAccepted(batch.Count, answer);

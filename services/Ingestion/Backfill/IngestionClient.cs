@@ -26,7 +26,7 @@ public sealed class RequestRejectedException(HttpStatusCode status, string body)
 /// </summary>
 public sealed class IngestionClient(HttpClient http, string writeKey, string? adminToken, TextWriter log)
 {
-    public const int MaxAttempts = 20;
+    public const int MaxAttempts = 10;
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(30);
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerOptions.Web)
@@ -77,7 +77,7 @@ public sealed class IngestionClient(HttpClient http, string writeKey, string? ad
                 using var request = newRequest();
                 using var response = await http.SendAsync(request, cancellationToken);
                 if (response.IsSuccessStatusCode)
-                    return (await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken))!;
+                    return await AnswerAsync<T>(response, cancellationToken);
                 if (response.StatusCode is not (HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable))
                     throw new RequestRejectedException(response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
                 wait = RetryAfter(response) ?? Backoff(attempt);
@@ -93,6 +93,19 @@ public sealed class IngestionClient(HttpClient http, string writeKey, string? ad
                 throw new BackfillException($"gave up after {MaxAttempts} attempts; last: {reason}. Run the same command again to resume.");
             await log.WriteLineAsync($"  {reason}; sending the same request again in {wait.TotalSeconds:0.#} s (attempt {attempt + 1} of {MaxAttempts})");
             await Task.Delay(wait, cancellationToken);
+        }
+    }
+
+    private static async Task<T> AnswerAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken) ?? throw new JsonException("null");
+        }
+        catch (JsonException)
+        {
+            throw new BackfillException(
+                $"{response.RequestMessage?.RequestUri} answered {(int)response.StatusCode} with something other than the ingestion API's answer; check --url.");
         }
     }
 

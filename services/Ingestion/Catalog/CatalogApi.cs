@@ -39,7 +39,7 @@ public static class CatalogApi
     public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder app)
     {
         var catalog = app.MapGroup("/admin/tenants/{tenantId}/catalog")
-            .RequireAuthorization(policy => policy.AddAuthenticationSchemes(AdminAuthentication.SchemeName).RequireRole(AdminAuthentication.Role))
+            .RequireAdmin()
             .WithTags("Catalog");
 
         catalog.MapPut("/items/{itemId}", PutItemAsync).WithMetadata(new RequestSizeLimitAttribute(MaxItemBytes));

@@ -130,7 +130,7 @@ public class BackfillRunnerTests
         Assert.That(batches, Has.Count.EqualTo(3));
         Assert.That(batches.Distinct().Count(), Is.EqualTo(1), "the same batch each time");
         Assert.That(result.Progress.Sent, Is.EqualTo(3));
-        Assert.That(_output.ToString(), Does.Contain("429 Too Many Requests; sending the same request again in 0 s (attempt 2 of 20)"));
+        Assert.That(_output.ToString(), Does.Contain("429 Too Many Requests; sending the same request again in 0 s (attempt 2 of 10)"));
 
         static HttpResponseMessage Busy(HttpStatusCode status)
         {
@@ -150,7 +150,7 @@ public class BackfillRunnerTests
 
         var error = Assert.ThrowsAsync<BackfillException>(() => RunAsync(options));
 
-        Assert.That(error!.Message, Does.Contain("the API refused the batch of lines 6 to 8; rows up to 4 are stored."));
+        Assert.That(error!.Message, Does.Contain("the API refused the batch of lines 6 to 8; rows up to 4 were acknowledged."));
         Assert.That(error.Message, Does.Contain("The request was rejected; nothing was stored."));
         Assert.That(error.Message, Does.Contain("batch[1] (line 7): \"userId\" or \"anonymousId\" is required."));
         Assert.That(BackfillCheckpoint.Load(options.Checkpoint)!.Row, Is.EqualTo(4));

@@ -26,10 +26,14 @@ public class CatalogApiTests
     [OneTimeSetUp]
     public async Task StartAsync()
     {
+        var infra = await LocalInfrastructure.EnsureStartedAsync();
         _database = await TestDatabase.CreateAsync("catalog_api");
         _ingestion = await ServiceProcess.StartAsync("services/Ingestion", new Dictionary<string, string>
         {
             ["ConnectionStrings__Postgres"] = _database.ConnectionString,
+            ["ConnectionStrings__RabbitMQ"] = infra.RabbitMqConnectionString,
+            ["Messaging__QueuePrefix"] = "catalog-tests-" + Guid.NewGuid().ToString("N")[..8],
+            ["Messaging__TemporaryQueues"] = "true",
             ["Admin__Token"] = AdminToken,
         });
     }
