@@ -1,31 +1,44 @@
 namespace Personalization.IngestionLoad;
 
 /// <summary>CPU time of the machine, split by who used it, read from /proc (Linux only).</summary>
-public readonly record struct CpuSnapshot(DateTime At, long MachineBusy, long MachineTotal, long Ingestion, long Postgres, long Driver);
+public sealed record CpuSnapshot(
+    DateTime At, long MachineBusy, long MachineTotal, long Interrupts, int? IngestionPid, long Ingestion, long Postgres, long PostgresServer, long Driver,
+    Dictionary<int, (string Name, long Ticks)> Processes);
 
 /// <summary>CPU used between two snapshots, as percent of one core (so 200% is both cores of a 2-core box).</summary>
-public sealed record CpuSplit(double Seconds, double Machine, double Ingestion, double Postgres, double Driver, double Other, int Cores)
+public sealed record CpuSplit(
+    double Seconds, double Machine, double Ingestion, double Postgres, double PostgresServer, double Driver, double Interrupts, double Other, int Cores, string TopOthers)
 {
     public override string ToString() =>
-        $"machine {Machine:F0}% of {Cores * 100}% (ingestion {Ingestion:F0}%, postgres {Postgres:F0}%, load driver {Driver:F0}%, other {Other:F0}%)";
+        $"machine {Machine:F0}% of {Cores * 100}% (ingestion {Ingestion:F0}%, postgres {Postgres + PostgresServer:F0}% = backends {Postgres:F0}% + " +
+        $"wal/checkpoint/autovacuum {PostgresServer:F0}%, load driver {Driver:F0}%, kernel softirq {Interrupts:F0}%, " +
+        $"other processes {Other:F0}%{(TopOthers.Length > 0 ? ": " + TopOthers : "")})";
 }
 
 public static class MachineSampler
 {
     private static readonly long TicksPerSecond = 100; // USER_HZ on Linux
 
+    /// <summary>The database under test: its backends count as postgres; other databases' backends (other people's tests) as other.</summary>
+    public static string? Database { get; set; }
+
     public static CpuSnapshot Take(int? ingestionPid)
     {
         var cpu = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
         var total = cpu.Take(8).Sum(); // user nice system idle iowait irq softirq steal
         var idle = cpu[3] + cpu[4];
+        var processes = AllProcesses();
         return new CpuSnapshot(
             DateTime.UtcNow,
             total - idle,
             total,
-            ingestionPid is { } pid ? ProcessTicks(pid, includeChildren: false) : 0,
-            PostgresTicks(),
-            ProcessTicks(Environment.ProcessId, includeChildren: false));
+            cpu[5] + cpu[6],
+            ingestionPid,
+            ingestionPid is { } pid ? ProcessTicks(pid) : 0,
+            processes.Values.Where(p => p.Name == "postgres:bench").Sum(p => p.Ticks),
+            processes.Values.Where(p => p.Name == "postgres:server").Sum(p => p.Ticks),
+            ProcessTicks(Environment.ProcessId),
+            processes);
     }
 
     public static CpuSplit Between(CpuSnapshot start, CpuSnapshot end)
@@ -37,9 +50,21 @@ public static class MachineSampler
         double Percent(long ticks) => ticks / (double)TicksPerSecond / seconds * 100;
         var ingestion = Percent(end.Ingestion - start.Ingestion);
         var postgres = Percent(end.Postgres - start.Postgres);
+        var postgresServer = Percent(end.PostgresServer - start.PostgresServer);
         var driver = Percent(end.Driver - start.Driver);
-        return new CpuSplit(seconds, machineShare, ingestion, postgres, driver, Math.Max(0, machineShare - ingestion - postgres - driver), cores);
+        var interrupts = (double)(end.Interrupts - start.Interrupts) / Math.Max(1, end.MachineTotal - start.MachineTotal) * cores * 100;
+        // Who else ran: other engineers' builds and tests on a shared box show up here.
+        var others = end.Processes
+            .Where(p => p.Value.Name is not ("postgres:bench" or "postgres:server") && p.Key != Environment.ProcessId && p.Key != end.IngestionPid)
+            .Select(p => (p.Value.Name, Percent(p.Value.Ticks - (start.Processes.TryGetValue(p.Key, out var before) ? before.Ticks : 0))))
+            .Where(p => p.Item2 >= 2)
+            .OrderByDescending(p => p.Item2)
+            .Take(4)
+            .Select(p => $"{p.Name} {p.Item2:F0}%");
+        return new CpuSplit(seconds, machineShare, ingestion, postgres, postgresServer, driver, interrupts,
+            Math.Max(0, machineShare - ingestion - postgres - postgresServer - driver - interrupts), cores, string.Join(", ", others));
     }
+
 
     /// <summary>Peak and current resident memory of a process, in MiB (VmHWM, VmRSS).</summary>
     public static (double PeakMiB, double CurrentMiB)? Memory(int pid)
@@ -51,17 +76,18 @@ public static class MachineSampler
         return (Read("VmHWM"), Read("VmRSS"));
     }
 
-    // Every postgres process alive now, plus what the postmaster has collected from backends that have exited.
-    private static long PostgresTicks()
+    // Every process alive now. Backends that exit mid-phase are missed; the driver and the API keep pooled connections.
+    private static Dictionary<int, (string Name, long Ticks)> AllProcesses()
     {
-        long ticks = 0;
+        var all = new Dictionary<int, (string, long)>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
             try
             {
-                if (File.ReadAllText(Path.Combine(dir, "comm")).Trim() != "postgres") continue;
-                ticks += ProcessTicks(pid, includeChildren: true);
+                var name = File.ReadAllText(Path.Combine(dir, "comm")).Trim();
+                if (name == "postgres") name = PostgresRole(dir);
+                all[pid] = (name, ProcessTicks(pid));
             }
             catch (IOException)
             {
@@ -71,18 +97,26 @@ public static class MachineSampler
             {
             }
         }
-        return ticks;
+        return all;
     }
 
-    private static long ProcessTicks(int pid, bool includeChildren)
+    // "postgres: user database host(port) state" is a backend; the postmaster and "postgres: walwriter" etc. serve all.
+    private static string PostgresRole(string dir)
+    {
+        var title = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ').Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var isBackend = title.Length >= 4 && title[0] == "postgres:" && title[3].Contains('(');
+        if (!isBackend) return title.Length > 1 && title[1] == "autovacuum" && title.Length > 3 && title[3] != Database ? "postgres:other-db" : "postgres:server";
+        return title[2] == Database ? "postgres:bench" : "postgres:other-db";
+    }
+
+    private static long ProcessTicks(int pid)
     {
         try
         {
             var stat = File.ReadAllText($"/proc/{pid}/stat");
             // Fields after the command name, which is in parentheses and may hold spaces.
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            var own = long.Parse(fields[11]) + long.Parse(fields[12]); // utime, stime
-            return includeChildren ? own + long.Parse(fields[13]) + long.Parse(fields[14]) : own; // cutime, cstime
+            return long.Parse(fields[11]) + long.Parse(fields[12]); // utime, stime
         }
         catch (IOException)
         {

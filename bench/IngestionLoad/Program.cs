@@ -39,6 +39,7 @@ var rawEvents = long.Parse(options.Get("raw-events", "200000"));
 const int eventsPerBatch = 100;
 const long maxEventsPerPhase = 5_000_000;
 
+MachineSampler.Database = string.IsNullOrEmpty(postgres) ? null : new NpgsqlConnectionStringBuilder(postgres).Database;
 var runId = DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6];
 Console.WriteLine($"run {runId}: {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Trim()}");
 

@@ -1,3 +1,4 @@
+using Personalization.Contracts.Datasets;
 using System.Globalization;
 
 namespace Personalization.Ingestion.Backfill;
@@ -26,17 +27,6 @@ public sealed class OnlineRetailMapper : IRowMapper
     public const string NotAProduct = "not a product (postage, fees, adjustments)";
     public const string NotASale = "not a sale (quantity 0 or less, or a negative price)";
 
-    private static readonly string[] Required = ["InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID", "Country"];
-
-    // The export's service codes: postage, carriage, manual entries, discounts, samples, bad debt, commissions, fees.
-    private static readonly HashSet<string> ServiceCodes = new(
-        ["POST", "DOT", "C2", "M", "D", "S", "B", "CRUK", "AMAZONFEE", "BANK CHARGES"], StringComparer.OrdinalIgnoreCase);
-
-    // The shop is British and its export carries UK wall-clock times; the file spans both GMT and BST.
-    private static readonly TimeZoneInfo UkTime = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
-
-    // As converted from the CRAN package (2010-12-01 08:26:00), and as in CSVs saved from the UCI spreadsheet (12/1/2010 8:26).
-    private static readonly string[] DateFormats = ["yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm", "M/d/yyyy H:mm", "M/d/yyyy H:mm:ss"];
 
     private const string Currency = "GBP";
 
@@ -44,7 +34,7 @@ public sealed class OnlineRetailMapper : IRowMapper
     private readonly Dictionary<string, (CatalogItemDraft Item, DateTimeOffset SoldAt)> _products = new();
     private CsvColumns _columns = null!;
 
-    public void ReadHeader(CsvRecord header) => _columns = CsvColumns.Read(header, Required, []);
+    public void ReadHeader(CsvRecord header) => _columns = CsvColumns.Read(header, OnlineRetailFormat.Columns, []);
 
     public MappedRow Map(CsvRecord row)
     {
@@ -56,7 +46,7 @@ public sealed class OnlineRetailMapper : IRowMapper
         var timestamp = ParseDate(row, "InvoiceDate");
         var number = _lineNumbers.Next(invoice, stockCode, row.Line);
 
-        if (ServiceCodes.Contains(stockCode)) return MappedRow.Skip(NotAProduct);
+        if (OnlineRetailFormat.IsServiceCode(stockCode)) return MappedRow.Skip(NotAProduct);
         var cancellation = invoice.StartsWith('C');
         if (!cancellation && quantity > 0 && price > 0)
             RememberProduct(stockCode, _columns.Get(row, "Description"), price, timestamp);
@@ -106,9 +96,9 @@ public sealed class OnlineRetailMapper : IRowMapper
 
     private DateTimeOffset ParseDate(CsvRecord row, string column)
     {
-        if (!DateTime.TryParseExact(_columns.Get(row, column), DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
-            throw Malformed(row, column, "a date such as 2010-12-01 08:26:00");
-        return new DateTimeOffset(local, UkTime.GetUtcOffset(local));
+        return OnlineRetailFormat.TryParseTime(_columns.Get(row, column), out var time)
+            ? time
+            : throw Malformed(row, column, "a date such as 2010-12-01 08:26:00");
     }
 
     private BackfillException Malformed(CsvRecord row, string column, string expected) =>

@@ -1,0 +1,108 @@
+// Popularity baselines (overall and per context): weighted interaction counts. Fit O(nnz + contexts·n log n), Recommend O(k + |exclude|).
+using Personalization.Recommendation.Interactions;
+
+namespace Personalization.Recommendation.Candidates;
+
+/// <summary>
+/// Most popular items: each item's weighted interaction count (the sum of its column), the same list for everyone.
+/// The baseline every other generator has to beat. Fit O(nnz + n log n); Recommend O(k + |exclude|·k).
+/// </summary>
+public sealed class Popularity : ICandidateGenerator, IItemScorer
+{
+    private ScoredItem[] _ranking = [];
+    private float[] _weights = [];
+
+    public string Name => "popularity";
+
+    public void Fit(InteractionMatrix interactions)
+    {
+        _weights = ItemWeights(interactions, _ => true);
+        _ranking = Rank(_weights);
+    }
+
+    public float Score(int user, int item) => _weights[item];
+
+    public ScoredItem[] Recommend(int user, int k, ReadOnlySpan<int> exclude) => Take(_ranking, k, exclude, []);
+
+    /// <summary>Each item's summed weight over the users that pass the filter.</summary>
+    internal static float[] ItemWeights(InteractionMatrix interactions, Func<int, bool> includeUser)
+    {
+        var weights = new float[interactions.ItemCount];
+        for (var user = 0; user < interactions.UserCount; user++)
+        {
+            if (!includeUser(user)) continue;
+            var items = interactions.ItemsOf(user);
+            var values = interactions.ValuesOfUser(user);
+            for (var n = 0; n < items.Length; n++) weights[items[n]] += values[n];
+        }
+        return weights;
+    }
+
+    /// <summary>Items with a positive weight, best first, ties to the lower index.</summary>
+    internal static ScoredItem[] Rank(float[] weights)
+    {
+        var positive = 0;
+        foreach (var weight in weights)
+            if (weight > 0) positive++;
+        return TopK.Select(weights, positive);
+    }
+
+    /// <summary>The first k of a ranking that are neither excluded nor already taken.</summary>
+    internal static ScoredItem[] Take(ScoredItem[] ranking, int k, ReadOnlySpan<int> exclude, ReadOnlySpan<ScoredItem> taken)
+    {
+        var result = new List<ScoredItem>(k);
+        foreach (var candidate in ranking)
+        {
+            if (result.Count == k) break;
+            if (exclude.Contains(candidate.Item) || Contains(taken, candidate.Item) || Contains(result, candidate.Item)) continue;
+            result.Add(candidate);
+        }
+        return result.ToArray();
+    }
+
+    private static bool Contains(ReadOnlySpan<ScoredItem> items, int item)
+    {
+        foreach (var scored in items)
+            if (scored.Item == item) return true;
+        return false;
+    }
+
+    private static bool Contains(List<ScoredItem> items, int item) => Contains(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(items), item);
+}
+
+/// <summary>
+/// Most popular items among users in the same context (country, device), filled up from the overall ranking when
+/// the context is small or unknown. Context popularity also answers a new user whose only known thing is the
+/// context. Fit O(nnz + c·n log n) for c contexts.
+/// </summary>
+public sealed class ContextPopularity : ICandidateGenerator
+{
+    private ScoredItem[] _overall = [];
+    private Dictionary<string, ScoredItem[]> _byContext = new(StringComparer.Ordinal);
+    private IReadOnlyList<string?> _userContexts = [];
+
+    public string Name => "popularity-by-context";
+
+    public void Fit(InteractionMatrix interactions)
+    {
+        _userContexts = interactions.UserContexts;
+        _overall = Popularity.Rank(Popularity.ItemWeights(interactions, _ => true));
+        _byContext = interactions.UserContexts.Where(c => c is not null).Distinct().ToDictionary(
+            c => c!, c => Popularity.Rank(Popularity.ItemWeights(interactions, u => interactions.UserContexts[u] == c)), StringComparer.Ordinal);
+    }
+
+    public ScoredItem[] Recommend(int user, int k, ReadOnlySpan<int> exclude) =>
+        RecommendFor((uint)user < (uint)_userContexts.Count ? _userContexts[user] : null, k, exclude);
+
+    /// <summary>For a context alone, as for a new user.</summary>
+    public ScoredItem[] RecommendFor(string? context, int k, ReadOnlySpan<int> exclude)
+    {
+        var local = context is not null && _byContext.TryGetValue(context, out var ranking) ? Popularity.Take(ranking, k, exclude, []) : [];
+        if (local.Length == k) return local;
+        // Fill-ups score below every local item, so the list stays ordered by score.
+        var floor = local.Length > 0 ? local[^1].Score : 0f;
+        var fill = Popularity.Take(_overall, k - local.Length, exclude, local)
+            .Select((s, n) => new ScoredItem(s.Item, floor - 1e-3f * (n + 1)));
+        return [.. local, .. fill];
+    }
+}

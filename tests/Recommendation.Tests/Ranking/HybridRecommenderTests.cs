@@ -1,0 +1,108 @@
+using Personalization.Recommendation.Candidates;
+using Personalization.Recommendation.Evaluation;
+using Personalization.Recommendation.Interactions;
+using Personalization.Recommendation.Ranking;
+
+namespace Personalization.Recommendation.Tests.Ranking;
+
+public class HybridRecommenderTests
+{
+    private static readonly DateTime Start = new(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+    private const int Groups = 4, UsersPerGroup = 40, ItemsPerGroup = 20;
+
+    /// <summary>
+    /// 120 days of purchases: each user buys items of their own group (country FR, DE, UK or US) and now and then a
+    /// random item; two items per group are bought far more than the others.
+    /// </summary>
+    private static List<Interaction> GroupedHistory()
+    {
+        string[] countries = ["FR", "DE", "UK", "US"];
+        var random = new Random(21);
+        var history = new List<Interaction>();
+        for (var user = 0; user < Groups * UsersPerGroup; user++)
+        {
+            var group = user / UsersPerGroup;
+            for (var n = 0; n < 14; n++)
+            {
+                var item = random.NextDouble() switch
+                {
+                    < 0.1 => random.Next(Groups * ItemsPerGroup),
+                    < 0.4 => group * ItemsPerGroup + random.Next(2),
+                    _ => group * ItemsPerGroup + random.Next(ItemsPerGroup),
+                };
+                history.Add(new Interaction($"u{user}", $"i{item}", Start.AddDays(random.Next(120)).AddMinutes(user), Context: countries[group]));
+            }
+        }
+        return history;
+    }
+
+    private static ICandidateGenerator[] Generators() =>
+    [
+        new Popularity(),
+        new ContextPopularity(),
+        new ItemItemCf(new ItemItemCf.Options { Neighbours = 10 }),
+        new ImplicitAls(new ImplicitAls.Options { Factors = 8, Iterations = 5, MaxDegreeOfParallelism = 2 }),
+    ];
+
+    private static HybridRecommender.Options SmallRanker => new()
+    {
+        LabelDays = 20, CandidatesPerGenerator = 20, Trees = 30, Leaves = 4, MinimumRowsPerLeaf = 10, Threads = 2,
+    };
+
+    [Test]
+    public void Hybrid_learns_from_a_temporal_split_and_ranks_each_users_own_group_first()
+    {
+        var split = DataSplit.Create(GroupedHistory(), SplitKind.Temporal, 0.25, 42, testDays: 20);
+        var setup = EvaluationSetup.Prepare(split, new InteractionWeighting());
+        var hybrid = new HybridRecommender(split.Train, Generators, options: SmallRanker);
+
+        var row = OfflineEvaluator.Evaluate(hybrid, setup, 5, 2);
+        var popularity = OfflineEvaluator.Evaluate(new Popularity(), setup, 5, 2);
+
+        Assert.That(hybrid.TrainingSet.Positives, Is.GreaterThan(0));
+        Assert.That(hybrid.TrainingSet.Users, Is.GreaterThan(50));
+        Assert.That(row.Ndcg, Is.GreaterThan(popularity.Ndcg));
+        var inGroup = 0;
+        var total = 0;
+        foreach (var user in setup.Users)
+        {
+            var group = int.Parse(setup.Train.UserIds[user][1..]) / UsersPerGroup;
+            foreach (var (item, _) in hybrid.Recommend(user, 5, setup.Train.ItemsOf(user)))
+            {
+                total++;
+                if (int.Parse(setup.Train.ItemIds[item][1..]) / ItemsPerGroup == group) inGroup++;
+            }
+        }
+        Assert.That(inGroup / (double)total, Is.GreaterThan(0.9));
+    }
+
+    [Test]
+    public void A_new_user_gets_what_is_popular_in_their_country()
+    {
+        var history = GroupedHistory();
+        var matrix = InteractionMatrix.Build(history, new InteractionWeighting());
+        var hybrid = new HybridRecommender(history, Generators, options: SmallRanker);
+        hybrid.Fit(matrix);
+
+        var forGermany = hybrid.RecommendForNewUser("DE", 2).Select(s => matrix.ItemIds[s.Item]);
+        var forFrance = hybrid.RecommendForNewUser("FR", 2).Select(s => matrix.ItemIds[s.Item]);
+        Assert.That(forGermany, Is.EquivalentTo(new[] { $"i{ItemsPerGroup}", $"i{ItemsPerGroup + 1}" }), "group 1's two best sellers");
+        Assert.That(forFrance, Is.EquivalentTo(new[] { "i0", "i1" }));
+        Assert.That(hybrid.RecommendForNewUser(null, 3), Has.Length.EqualTo(3), "no context: overall popularity");
+    }
+
+    [Test]
+    public void Hybrid_never_recommends_what_the_user_already_has()
+    {
+        var history = GroupedHistory();
+        var matrix = InteractionMatrix.Build(history, new InteractionWeighting());
+        var hybrid = new HybridRecommender(history, Generators, options: SmallRanker);
+        hybrid.Fit(matrix);
+        for (var user = 0; user < matrix.UserCount; user += 7)
+        {
+            var top = hybrid.Recommend(user, 10, matrix.ItemsOf(user)).Select(s => s.Item).ToArray();
+            Assert.That(top, Is.Unique);
+            Assert.That(top.Intersect(matrix.ItemsOf(user).ToArray()), Is.Empty);
+        }
+    }
+}
