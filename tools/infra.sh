@@ -219,6 +219,10 @@ max_connections = 300
 shared_buffers = 256MB
 # Durability is a product promise: fsync stays on, even in tests.
 fsync = on
+# Ingestion writes WAL fast: fewer, smaller checkpoints (measured in bench/IngestionLoad/RESULTS.md).
+max_wal_size = 8GB
+checkpoint_timeout = 15min
+wal_compression = on
 EOF
 }
 

@@ -2,7 +2,7 @@ namespace Personalization.IngestionLoad;
 
 /// <summary>CPU time of the machine, split by who used it, read from /proc (Linux only).</summary>
 public sealed record CpuSnapshot(
-    DateTime At, long MachineBusy, long MachineTotal, long Interrupts, int? IngestionPid, long Ingestion, long Postgres, long PostgresServer, long Driver,
+    DateTime At, long MachineBusy, long MachineTotal, long Interrupts, int? IngestionPid, long Ingestion, long Driver,
     Dictionary<int, (string Name, long Ticks)> Processes);
 
 /// <summary>CPU used between two snapshots, as percent of one core (so 200% is both cores of a 2-core box).</summary>
@@ -35,10 +35,8 @@ public static class MachineSampler
             cpu[5] + cpu[6],
             ingestionPid,
             ingestionPid is { } pid ? ProcessTicks(pid) : 0,
-            processes.Values.Where(p => p.Name == "postgres:bench").Sum(p => p.Ticks),
-            processes.Values.Where(p => p.Name == "postgres:server").Sum(p => p.Ticks),
-            ProcessTicks(Environment.ProcessId),
-            processes);
+            Driver: ProcessTicks(Environment.ProcessId),
+            Processes: processes);
     }
 
     public static CpuSplit Between(CpuSnapshot start, CpuSnapshot end)
@@ -49,14 +47,16 @@ public static class MachineSampler
         var machineShare = (double)(end.MachineBusy - start.MachineBusy) / Math.Max(1, end.MachineTotal - start.MachineTotal) * cores * 100;
         double Percent(long ticks) => ticks / (double)TicksPerSecond / seconds * 100;
         var ingestion = Percent(end.Ingestion - start.Ingestion);
-        var postgres = Percent(end.Postgres - start.Postgres);
-        var postgresServer = Percent(end.PostgresServer - start.PostgresServer);
+        // Per process, so one that exits mid-phase (an autovacuum worker) neither adds nor takes away.
+        var used = end.Processes.ToDictionary(p => p.Key, p => (p.Value.Name, Ticks: p.Value.Ticks - (start.Processes.TryGetValue(p.Key, out var before) ? before.Ticks : 0)));
+        var postgres = Percent(used.Values.Where(p => p.Name == "postgres:bench").Sum(p => p.Ticks));
+        var postgresServer = Percent(used.Values.Where(p => p.Name == "postgres:server").Sum(p => p.Ticks));
         var driver = Percent(end.Driver - start.Driver);
         var interrupts = (double)(end.Interrupts - start.Interrupts) / Math.Max(1, end.MachineTotal - start.MachineTotal) * cores * 100;
         // Who else ran: other engineers' builds and tests on a shared box show up here.
-        var others = end.Processes
+        var others = used
             .Where(p => p.Value.Name is not ("postgres:bench" or "postgres:server") && p.Key != Environment.ProcessId && p.Key != end.IngestionPid)
-            .Select(p => (p.Value.Name, Percent(p.Value.Ticks - (start.Processes.TryGetValue(p.Key, out var before) ? before.Ticks : 0))))
+            .Select(p => (p.Value.Name, Percent(p.Value.Ticks)))
             .Where(p => p.Item2 >= 2)
             .OrderByDescending(p => p.Item2)
             .Take(4)

@@ -64,6 +64,7 @@ async Task<LoadResult> PhaseAsync(Func<Task<LoadResult>> run)
     var cpu = MachineSampler.Between(cpuBefore, MachineSampler.Take(pid));
     var durable = await StoredEventsSinceAsync(before);
     var line = $"{result}\n    cpu: {cpu}\n    durable check: {(durable < 0 ? "skipped (no --postgres)" : durable == result.EventsStored ? $"OK, {durable:N0} events in the store" : $"MISMATCH, store holds {durable:N0}, answers said {result.EventsStored:N0}")}";
+    line += $"\n    slowest: {result.Slowest()}";
     if (result.FirstError is not null) line += $"\n    first error: {result.FirstError}";
     Console.WriteLine(line);
     report.Add(line);
@@ -76,11 +77,12 @@ if (!options.Has("skip-http"))
     Console.WriteLine($"warm-up ({warmup.TotalSeconds:F0} s, 8 connections; not reported)");
     await load.ClosedLoopAsync("warm-up", 8, warmup, maxEventsPerPhase);
 
-    foreach (var connections in connectionCounts)
-        await PhaseAsync(() => load.ClosedLoopAsync($"closed loop, {connections} connections, batches of {eventsPerBatch}", connections, duration, maxEventsPerPhase));
-
+    // The fixed rate first: after a flood at full speed PostgreSQL spends a while checkpointing what the flood wrote.
     var requestRate = rate / eventsPerBatch;
     await PhaseAsync(() => load.OpenLoopAsync($"open loop, {rate:N0} events/s ({requestRate:N0} requests/s of {eventsPerBatch})", requestRate, openDuration, maxInFlight: 2_000));
+
+    foreach (var connections in connectionCounts)
+        await PhaseAsync(() => load.ClosedLoopAsync($"closed loop, {connections} connections, batches of {eventsPerBatch}", connections, duration, maxEventsPerPhase));
 }
 
 if (pid is { } apiPid && MachineSampler.Memory(apiPid) is { } memory)

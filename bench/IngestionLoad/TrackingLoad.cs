@@ -12,6 +12,7 @@ public sealed class LoadResult(string name)
 {
     private readonly Lock _gate = new();
     private readonly List<double> _latenciesMs = [];
+    private readonly List<(DateTime Start, double Ms)> _slowest = [];
 
     public string Name { get; } = name;
     public long Accepted;          // 2xx answers
@@ -28,7 +29,22 @@ public sealed class LoadResult(string name)
 
     public void Record(double latencyMs)
     {
-        lock (_gate) _latenciesMs.Add(latencyMs);
+        lock (_gate)
+        {
+            _latenciesMs.Add(latencyMs);
+            // The five slowest with their wall-clock start, to line them up with PostgreSQL's checkpoint log.
+            if (_slowest.Count < 5 || latencyMs > _slowest[^1].Ms)
+            {
+                _slowest.Add((DateTime.UtcNow.AddMilliseconds(-latencyMs), latencyMs));
+                _slowest.Sort((a, b) => b.Ms.CompareTo(a.Ms));
+                if (_slowest.Count > 5) _slowest.RemoveAt(5);
+            }
+        }
+    }
+
+    public string Slowest()
+    {
+        lock (_gate) return string.Join(", ", _slowest.Select(s => $"{s.Ms:F0} ms at {s.Start:HH:mm:ss.f}"));
     }
 
     public double Percentile(double p)

@@ -87,7 +87,7 @@ public sealed class GroupCommitWriter(
             var streamId = e.StreamKey.ToString();
             // string hashes are randomised per process, which is fine: ownership only has to hold within one writer.
             var loop = _loops.Length == 1 ? 0 : (int)((uint)streamId.GetHashCode() % (uint)_loops.Length);
-            (shares[loop] ??= new List<StreamEvent>(events.Count)).Add(new StreamEvent(e, streamId));
+            (shares[loop] ??= new List<StreamEvent>(events.Count / _loops.Length + 1)).Add(new StreamEvent(e, streamId));
         }
         return shares;
     }
