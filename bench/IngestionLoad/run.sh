@@ -64,6 +64,7 @@ for _ in $(seq 1 200); do
   echo "machine ${busy}% busy before the run; waiting for it to quieten (uptime: $(uptime))"
 done
 echo "machine ${busy}% busy before the run; $(uptime)"
+echo "tree: $(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet HEAD -- services shared 2>/dev/null || echo ' + uncommitted changes'); settings: $(env | grep -E '^(Ingestion__|DOTNET_)' | tr '\n' ' ')"
 
 dotnet bench/IngestionLoad/bin/Release/net10.0/Personalization.IngestionLoad.dll \
   --url "http://127.0.0.1:$port" --write-key bench-key --tenant bench --pid "$api_pid" --postgres "$bench_db" "$@"

@@ -235,7 +235,7 @@ public class DedupWindowTests
     }
 
     [Test]
-    public void A_window_that_is_not_a_duration_fails_at_start()
+    public void A_zero_dedup_window_fails_at_start()
     {
         var start = WriterHost.StartAsync(_database.ConnectionString, new Dictionary<string, string> { ["Ingestion:DedupWindow"] = "00:00:00" });
 
