@@ -43,6 +43,7 @@ public static class IngestionRegistration
         }
 
         builder.AddGroupCommitWriter();
+        builder.AddDedupCleanup();
         builder.Services.AddSingleton<RequestBodyReader>();
         builder.Services.AddSingleton<IngestionMetrics>();
         builder.Services.AddSingleton<TrackingPlanRegistry>();
