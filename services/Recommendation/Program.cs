@@ -1,8 +1,11 @@
 using Personalization.Recommendation.Evaluation;
+using Personalization.Recommendation.Interactions;
 using Personalization.ServiceDefaults;
 
 if (args is [EvaluateCommand.Verb, ..])
-    return EvaluateCommand.Run(args[1..], Console.Out);
+    return await EvaluateCommand.RunAsync(args[1..], Console.Out, CancellationToken.None);
+if (args is [ExportInteractionsCommand.Verb, ..])
+    return await ExportInteractionsCommand.RunAsync(args[1..], Console.Out, CancellationToken.None);
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();

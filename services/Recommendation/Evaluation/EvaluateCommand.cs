@@ -22,13 +22,14 @@ public static class EvaluateCommand
     public sealed record Context(IReadOnlyDictionary<string, string> Options, int Seed, int Threads, InteractionWeighting Weighting,
         IReadOnlyList<Interaction> History, IReadOnlyDictionary<string, ItemContent> Catalogue);
 
-    public static int Run(string[] args, TextWriter output)
+    public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
         try
         {
-            return Evaluate(ParseOptions(args), output);
+            var options = ParseOptions(args);
+            return Evaluate(options, await ReadAsync(options, output, cancellationToken), output);
         }
-        catch (Exception ex) when (ex is ArgumentException or FormatException or IOException)
+        catch (Exception ex) when (ex is ArgumentException or FormatException or IOException or InvalidOperationException)
         {
             output.WriteLine(ex.Message);
             output.WriteLine(Usage);
@@ -36,14 +37,27 @@ public static class EvaluateCommand
         }
     }
 
-    private static int Evaluate(Dictionary<string, string> options, TextWriter output)
+    /// <summary>The data: a file (<c>--interactions</c>) or a tenant's event log (<c>--event-log TENANT</c>).</summary>
+    private static async Task<(string Source, InteractionFile File)> ReadAsync(Dictionary<string, string> options, TextWriter output, CancellationToken cancellationToken)
     {
+        if (options.TryGetValue("event-log", out var tenant))
+            return ($"event log of tenant {tenant}", await EventLogSource.ReadAsync(tenant, output, cancellationToken));
         if (!options.TryGetValue("interactions", out var path))
-            throw new ArgumentException("--interactions FILE is required");
+            throw new ArgumentException("--interactions FILE or --event-log TENANT is required");
+        return (path, options.GetValueOrDefault("format", "generic") switch
+        {
+            "online-retail" => OnlineRetailReader.ReadFile(path),
+            "generic" => new GenericCsvReader { Columns = options.TryGetValue("columns", out var columns) ? columns.Split(',') : null }.ReadFile(path),
+            var format => throw new ArgumentException($"unknown format '{format}' (generic or online-retail)"),
+        });
+    }
+
+    private static int Evaluate(Dictionary<string, string> options, (string Source, InteractionFile File) input, TextWriter output)
+    {
+        var (path, file) = input;
 
         // Microsoft Recommenders' movielens table: random 75/25 over all interactions, seed 42, k = 10.
         var movielens = options.GetValueOrDefault("protocol") == "movielens";
-        var format = options.GetValueOrDefault("format", "generic");
         var split = ParseSplit(options.GetValueOrDefault("split", movielens ? "random" : "temporal"));
         var testFraction = Double(options, "test-fraction", 0.25);
         double? testDays = options.ContainsKey("test-days") ? Double(options, "test-days", 30) : null;
@@ -56,12 +70,6 @@ public static class EvaluateCommand
             HalfLifeDays = options.ContainsKey("half-life-days") ? Double(options, "half-life-days", 0) : null,
         };
 
-        var file = format switch
-        {
-            "online-retail" => OnlineRetailReader.ReadFile(path),
-            "generic" => new GenericCsvReader { Columns = options.TryGetValue("columns", out var columns) ? columns.Split(',') : null }.ReadFile(path),
-            _ => throw new ArgumentException($"unknown format '{format}' (generic or online-retail)"),
-        };
         var data = DataSplit.Create(file.Interactions, split, testFraction, seed, testDays);
         // Tuning never looks at the test period: --validation splits the training part again, the same way.
         if (options.GetValueOrDefault("validation") == "true")
@@ -158,7 +166,7 @@ public static class EvaluateCommand
     }
 
     private const string Usage =
-        "usage: evaluate --interactions FILE [--format generic|online-retail] [--split temporal|random-per-user|random] " +
+        "usage: evaluate --interactions FILE | --event-log TENANT [--format generic|online-retail] [--split temporal|random-per-user|random] " +
         "[--test-fraction 0.25] [--test-days N] [--seed 42] [--k 10] [--protocol movielens] [--algorithms a,b] [--columns user,item,rating,timestamp] " +
         "[--half-life-days N] [--factors 64] [--iterations 15] [--regularization 0.1] [--alpha 1] [--log-epsilon E] " +
         "[--item-neighbours 10] [--item-shrinkage 10] [--item-binary true] [--user-neighbours 200] [--user-shrinkage 0] [--user-binary false] " +

@@ -9,7 +9,8 @@ namespace Personalization.Recommendation.Interactions;
 /// model, so they give nothing. Segment e-commerce names map to the weighted types: <c>Product Viewed</c> is a
 /// view, <c>Product Added</c> an add-to-cart, <c>Order Completed</c> a purchase of each product it lists
 /// (<c>products[].product_id</c>, or a single <c>product_id</c>); other events give nothing. The context is the
-/// event's country (<c>context.location.country</c>), else its device type.
+/// event's country (<c>context.location.country</c>), else its device type. An event with no user id counts for
+/// <see cref="AnonymousUser"/>, which can never collide with a user id's interactions.
 /// </summary>
 public static class EventLogInteractions
 {
@@ -25,7 +26,7 @@ public static class EventLogInteractions
     {
         if (message.Flags != EventFlags.None || message.Type != EventTypes.Track) yield break;
         if (message.Name is null || !TypesByName.TryGetValue(message.Name, out var type)) yield break;
-        var user = message.UserId ?? message.AnonymousId;
+        var user = message.UserId ?? (message.AnonymousId is { } anonymousId ? AnonymousUser(anonymousId) : null);
         if (user is null) yield break;
         var payload = message.Payload;
         var context = Text(payload, "context", "location", "country") ?? Text(payload, "context", "device", "type");
@@ -43,6 +44,8 @@ public static class EventLogInteractions
                 yield return new Interaction(user, item, at, type, null, context);
         }
     }
+
+    public static string AnonymousUser(string anonymousId) => "anonymous:" + anonymousId;
 
     private static string? Text(JsonElement element, params string[] path)
     {

@@ -53,7 +53,7 @@ public class OfflineEvaluatorTests
     }
 
     [Test]
-    public void Evaluate_verb_prints_one_row_per_algorithm()
+    public async Task Evaluate_verb_prints_one_row_per_algorithm()
     {
         var path = Path.Combine(Path.GetTempPath(), $"interactions-{Guid.NewGuid():N}.csv");
         var random = new Random(3);
@@ -65,7 +65,7 @@ public class OfflineEvaluatorTests
         try
         {
             var output = new StringWriter();
-            var exit = EvaluateCommand.Run(["--interactions", path, "--split", "random-per-user", "--seed", "1", "--k", "5", "--factors", "4", "--iterations", "3"], output);
+            var exit = await EvaluateCommand.RunAsync(["--interactions", path, "--split", "random-per-user", "--seed", "1", "--k", "5", "--factors", "4", "--iterations", "3"], output, CancellationToken.None);
             var text = output.ToString();
             Assert.That(exit, Is.EqualTo(0), text);
             foreach (var algorithm in EvaluateCommand.AllAlgorithms.Where(a => a != "content"))
@@ -80,14 +80,14 @@ public class OfflineEvaluatorTests
     }
 
     [Test]
-    public void A_hybrid_that_cannot_learn_from_the_history_is_reported_not_trained()
+    public async Task A_hybrid_that_cannot_learn_from_the_history_is_reported_not_trained()
     {
         var path = Path.Combine(Path.GetTempPath(), $"interactions-{Guid.NewGuid():N}.csv");
         File.WriteAllLines(path, Enumerable.Range(0, 40).Select(n => $"u{n % 8},i{n % 5},{1_700_000_000 + n}"));
         try
         {
             var output = new StringWriter();
-            var exit = EvaluateCommand.Run(["--interactions", path, "--split", "random", "--algorithms", "popularity,hybrid"], output);
+            var exit = await EvaluateCommand.RunAsync(["--interactions", path, "--split", "random", "--algorithms", "popularity,hybrid"], output, CancellationToken.None);
             Assert.That(exit, Is.EqualTo(0), output.ToString());
             Assert.That(output.ToString(), Does.Contain("| hybrid | not trained: the ranker needs history"));
         }
@@ -98,7 +98,7 @@ public class OfflineEvaluatorTests
     }
 
     [Test]
-    public void Movielens_protocol_is_a_random_quarter_with_seed_42_at_k_10()
+    public async Task Movielens_protocol_is_a_random_quarter_with_seed_42_at_k_10()
     {
         var path = Path.Combine(Path.GetTempPath(), $"u-{Guid.NewGuid():N}.data");
         var random = new Random(5);
@@ -106,7 +106,7 @@ public class OfflineEvaluatorTests
         try
         {
             var output = new StringWriter();
-            var exit = EvaluateCommand.Run(["--interactions", path, "--protocol", "movielens", "--columns", "user,item,rating,timestamp", "--algorithms", "popularity"], output);
+            var exit = await EvaluateCommand.RunAsync(["--interactions", path, "--protocol", "movielens", "--columns", "user,item,rating,timestamp", "--algorithms", "popularity"], output, CancellationToken.None);
             Assert.That(exit, Is.EqualTo(0), output.ToString());
             Assert.That(output.ToString(), Does.Contain("random, 25% of all interactions to test, seed 42").And.Contain("precision@10"));
         }
@@ -120,10 +120,10 @@ public class OfflineEvaluatorTests
     [TestCase("--k", "10")]
     [TestCase("--interactions", "/nonexistent/file.csv")]
     [TestCase("--interactions", "x.csv", "--format", "parquet")]
-    public void Bad_arguments_print_the_problem_and_the_usage(params string[] args)
+    public async Task Bad_arguments_print_the_problem_and_the_usage(params string[] args)
     {
         var output = new StringWriter();
-        Assert.That(EvaluateCommand.Run(args, output), Is.EqualTo(2));
+        Assert.That(await EvaluateCommand.RunAsync(args, output, CancellationToken.None), Is.EqualTo(2));
         Assert.That(output.ToString(), Does.Contain("usage: evaluate"));
     }
 }

@@ -43,10 +43,10 @@ public class EventLogInteractionsTests
     }
 
     [Test]
-    public void Anonymous_events_count_for_their_anonymous_id_and_other_events_give_nothing()
+    public void Anonymous_events_count_for_their_anonymous_id_apart_from_user_ids_and_other_events_give_nothing()
     {
         Assert.That(EventLogInteractions.From(Track("Product Viewed", """{"properties":{"product_id":"p1"}}""", user: null)).Single().User,
-            Is.EqualTo("anon"));
+            Is.EqualTo("anonymous:anon"));
         Assert.That(EventLogInteractions.From(Track("Signed Up", """{"properties":{"product_id":"p1"}}""")), Is.Empty);
     }
 }
