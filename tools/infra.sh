@@ -199,13 +199,25 @@ pg_init_cluster() {
   chown "$PG_OS_USER" "$pwfile"
   # Superuser = PG_USER, password auth for every connection (also the socket).
   if ! as_user "$PG_OS_USER" "$PG_BIN/initdb" -D "$PG_DATA" -U "$PG_USER" --pwfile="$pwfile" \
-      --auth=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 >>"$PG_LOG" 2>&1; then
+      --auth=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 --lc-collate=C >>"$PG_LOG" 2>&1; then
     rm -f "$pwfile"
     die "initdb failed; see $PG_LOG"
   fi
   rm -f "$pwfile"
+  # lc-collate C: every btree on a text key (stream ids, message ids) compares bytes instead of calling strcoll.
   # Our settings live in a file rewritten on every start (so port changes apply on restart).
   echo "include_if_exists = 'infra.conf'" >>"$PG_DATA/postgresql.conf"
+}
+
+# A quarter of the RAM (at least 128 MB, at most 8 GB), so the event log's indexes and recent pages stay cached
+# as it grows (bench/IngestionLoad/RESULTS.md).
+pg_shared_buffers_mb() {
+  local total_kb
+  total_kb=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)
+  local mb=$((total_kb / 4 / 1024))
+  ((mb < 128)) && mb=128
+  ((mb > 8192)) && mb=8192
+  echo "$mb"
 }
 
 pg_conf() {
@@ -214,9 +226,9 @@ pg_conf() {
 listen_addresses = '$PG_HOST'
 port = $PG_PORT
 unix_socket_directories = '$PG_SOCKET_DIR'
-# Test box: many parallel test connections, enough cache.
+# Test box: many parallel test connections.
 max_connections = 300
-shared_buffers = 256MB
+shared_buffers = $(pg_shared_buffers_mb)MB
 # Durability is a product promise: fsync stays on, even in tests.
 fsync = on
 # Ingestion writes WAL fast: fewer, smaller checkpoints (measured in bench/IngestionLoad/RESULTS.md).

@@ -30,7 +30,7 @@ public static class IngestionRegistration
             CatalogStore.ConfigureMarten(options);
             TrackingPlansStore.ConfigureMarten(options);
             IdentityLinks.ConfigureMarten(options);
-            options.Schema.For<Consent>().Index(c => c.TenantId);
+            options.Schema.For<Consent>().Index(c => c.TenantId).Index(c => c.UpdatedAt);
         });
 
         if (role == IngestionRole.Relay)

@@ -38,7 +38,7 @@ public static class PrivacyAdminApi
         var consent = new Consent(Consent.IdFor(tenantId, userId), tenantId, userId, request.Personalization.Value, services.Clock.GetUtcNow());
         services.Session.Store(consent);
         await services.Session.SaveChangesAsync(ct);
-        services.Consents.Forget(consent.Id);
+        services.Consents.Record(consent);
         return TypedResults.Ok(consent);
     }
 

@@ -18,7 +18,7 @@ public sealed record ErasureOutcome(Guid ErasureId, int StreamsErased, long Even
 /// consent and dead letters, and, through a transient command, the profile actors' state. What stays is an audit
 /// record with a hash of the user, not the user. Every step is idempotent, so a failed erasure can simply be retried.
 /// </summary>
-public sealed class UserErasure(IDocumentStore store, NpgsqlDataSource dataSource, IPublishEndpoint publisher, TimeProvider clock)
+public sealed class UserErasure(IDocumentStore store, NpgsqlDataSource dataSource, IPublishEndpoint publisher, ConsentDirectory consents, TimeProvider clock)
 {
     public static string ErasuresStream(string tenantId) => $"{tenantId}/erasures";
 
@@ -47,6 +47,7 @@ public sealed class UserErasure(IDocumentStore store, NpgsqlDataSource dataSourc
         write.Events.Append(ErasuresStream(tenantId),
             new UserErased(erasureId, tenantId, UserHash(tenantId, userId), streams.Count, events, clock.GetUtcNow()));
         await write.SaveChangesAsync(cancellationToken);
+        consents.Forget(Consent.IdFor(tenantId, userId));
         return new ErasureOutcome(erasureId, streams.Count, events);
     }
 
