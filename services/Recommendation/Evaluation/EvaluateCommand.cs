@@ -20,7 +20,7 @@ public static class EvaluateCommand
 
     /// <summary>What a generator may be built from: the options, the training history and the catalogue.</summary>
     public sealed record Context(IReadOnlyDictionary<string, string> Options, int Seed, int Threads, InteractionWeighting Weighting,
-        IReadOnlyList<Interaction> History, IReadOnlyDictionary<string, ItemContent> Catalogue);
+        IReadOnlyList<Interaction> History, IReadOnlyDictionary<string, ItemContent> Catalogue, SplitKind Split = SplitKind.Temporal, double TestFraction = 0.25);
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
@@ -80,7 +80,7 @@ public static class EvaluateCommand
         var setup = EvaluationSetup.Prepare(data, weighting, file.Items.Keys);
         // Content needs a catalogue; without one the hybrid goes without it.
         algorithms ??= file.Items.Count > 0 ? AllAlgorithms : AllAlgorithms.Where(a => a != "content").ToArray();
-        var context = new Context(options, seed, threads, weighting, data.Train, file.Items);
+        var context = new Context(options, seed, threads, weighting, data.Train, file.Items, split, testFraction);
 
         output.WriteLine($"{path}: {file.Interactions.Count:N0} interactions" +
             (file.Skipped.Count == 0 ? "" : $" (skipped: {string.Join(", ", file.Skipped.Select(s => $"{s.Key} {s.Value:N0}"))})"));
@@ -154,6 +154,9 @@ public static class EvaluateCommand
                 Seed = seed,
                 Threads = threads,
                 LabelDays = Double(options, "label-days", HybridRecommender.Options.Default.LabelDays),
+                // The ranker learns on the same kind of split it is judged by: the next days, or a random share.
+                LabelSplit = context.Split,
+                LabelFraction = context.TestFraction,
                 CandidatesPerGenerator = Int(options, "candidates", HybridRecommender.Options.Default.CandidatesPerGenerator),
                 Trees = Int(options, "trees", HybridRecommender.Options.Default.Trees),
                 Leaves = Int(options, "leaves", HybridRecommender.Options.Default.Leaves),

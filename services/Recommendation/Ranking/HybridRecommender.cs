@@ -3,6 +3,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.LightGbm;
 using Personalization.Recommendation.Candidates;
+using Personalization.Recommendation.Evaluation;
 using Personalization.Recommendation.Interactions;
 
 namespace Personalization.Recommendation.Ranking;
@@ -10,9 +11,10 @@ namespace Personalization.Recommendation.Ranking;
 /// <summary>
 /// Hybrid: LambdaRank gradient-boosted trees (Burges 2010, "From RankNet to LambdaRank to LambdaMART"; LightGBM, Ke et
 /// al. 2017) reorder the union of the generators' top candidates, from each generator's score and rank, item
-/// popularity, recency and price, and the user's RFM. The ranker learns on a temporal split of the history it is
-/// given, so no label is ever older than its features: generators and features from everything before the last
-/// <see cref="Options.LabelDays"/> days, labels (1 = the user took the item up in those days) from after. Then the
+/// popularity, recency and price, and the user's RFM. The ranker learns on a split of the history it is given:
+/// by default temporal, so no label is ever older than its features (generators and features from everything before
+/// the last <see cref="Options.LabelDays"/> days, labels, 1 = the user took the item up, from those days); for
+/// random evaluation protocols the same random split inside the history (<see cref="Options.LabelSplit"/>). Then the
 /// generators are refitted on the whole history for serving. A user unknown to the history gets context popularity.
 /// Fit O(generators' fits × 2 + LightGBM on users × candidates rows); Recommend O(generators + candidates × trees).
 /// </summary>
@@ -30,8 +32,14 @@ public sealed class HybridRecommender(
         /// <summary>How many candidates each generator proposes.</summary>
         public int CandidatesPerGenerator { get; init; } = 100;
 
-        /// <summary>The ranker's label period: the last days of the history.</summary>
+        /// <summary>The ranker's label period with a temporal <see cref="LabelSplit"/>: the last days of the history.</summary>
         public double LabelDays { get; init; } = 30;
+
+        /// <summary>How the history is split into the ranker's features and labels; match it to the evaluation's split.</summary>
+        public SplitKind LabelSplit { get; init; } = SplitKind.Temporal;
+
+        /// <summary>The share of the history that labels, with a random <see cref="LabelSplit"/>.</summary>
+        public double LabelFraction { get; init; } = 0.25;
 
         public InteractionWeighting Weighting { get; init; } = new();
         /// <summary>Negative candidates kept per user for training the ranker.</summary>
@@ -63,7 +71,20 @@ public sealed class HybridRecommender(
     public void Fit(InteractionMatrix interactions)
     {
         var end = history.Max(x => x.Timestamp);
-        TrainRanker(end - TimeSpan.FromDays(_options.LabelDays));
+        if (_options.LabelSplit == SplitKind.Temporal)
+        {
+            var cutoff = end - TimeSpan.FromDays(_options.LabelDays);
+            var early = history.Where(x => x.Timestamp < cutoff).ToList();
+            if (early.Count == 0 || early.Count == history.Count)
+                throw new InvalidOperationException(
+                    $"the ranker needs history both before and within its last {_options.LabelDays} days (from {cutoff:yyyy-MM-dd}) to learn from");
+            TrainRanker(early, history.Where(x => x.Timestamp >= cutoff), cutoff);
+        }
+        else
+        {
+            var split = DataSplit.Create(history, _options.LabelSplit, _options.LabelFraction, _options.Seed);
+            TrainRanker(split.Train, split.Test, split.Train.Max(x => x.Timestamp).AddTicks(1));
+        }
 
         _interactions = interactions;
         _generators = createGenerators();
@@ -71,21 +92,17 @@ public sealed class HybridRecommender(
         _features = RankingFeatures.From(history, interactions, _catalogue, end.AddTicks(1));
     }
 
-    private void TrainRanker(DateTime cutoff)
+    /// <param name="now">When the features are taken: the start of the label period, or after the feature history.</param>
+    private void TrainRanker(IReadOnlyList<Interaction> early, IEnumerable<Interaction> later, DateTime now)
     {
-        var early = history.Where(x => x.Timestamp < cutoff).ToList();
-        if (early.Count == 0 || early.Count == history.Count)
-            throw new InvalidOperationException(
-                $"the ranker needs history both before and within its last {_options.LabelDays} days (from {cutoff:yyyy-MM-dd}) to learn from");
         var matrix = InteractionMatrix.Build(early, _options.Weighting, early.Max(x => x.Timestamp), _catalogue.Keys);
         var generators = createGenerators();
         foreach (var generator in generators) generator.Fit(matrix);
-        var features = RankingFeatures.From(early, matrix, _catalogue, cutoff);
+        var features = RankingFeatures.From(early, matrix, _catalogue, now);
 
         var labels = new SortedDictionary<int, HashSet<int>>();
-        foreach (var x in history)
+        foreach (var x in later)
         {
-            if (x.Timestamp < cutoff) continue;
             var user = matrix.UserIndex(x.User);
             var item = matrix.ItemIndex(x.Item);
             if (user < 0 || item < 0 || matrix.ItemsOf(user).BinarySearch(item) >= 0) continue;
@@ -113,6 +130,10 @@ public sealed class HybridRecommender(
             rows.AddRange(negative.Take(_options.NegativesPerUser).Select(c => new RankRow { Label = 0, Group = (uint)user, Features = c.Features }));
         }
         TrainingSet = (rows.Count, positives, users);
+        // Fewer rows than two leaves make LightGBM grow stumps that ML.NET cannot load.
+        if (positives == 0 || rows.Count < 2 * _options.MinimumRowsPerLeaf)
+            throw new InvalidOperationException(
+                $"the ranker needs history to learn from: its label part gave {rows.Count} candidate rows ({positives} taken up), fewer than two leaves of {_options.MinimumRowsPerLeaf}");
 
         _schema = SchemaDefinition.Create(typeof(RankRow));
         _schema[nameof(RankRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single,

@@ -77,6 +77,23 @@ public class HybridRecommenderTests
     }
 
     [Test]
+    public void With_a_random_label_split_the_hybrid_learns_from_every_user_not_only_the_recent_ones()
+    {
+        var split = DataSplit.Create(GroupedHistory(), SplitKind.Random, 0.25, 42);
+        var setup = EvaluationSetup.Prepare(split, new InteractionWeighting());
+        var temporal = new HybridRecommender(split.Train, Generators, options: SmallRanker with { LabelDays = 5 });
+        var random = new HybridRecommender(split.Train, Generators, options: SmallRanker with { LabelSplit = SplitKind.Random, LabelFraction = 0.25 });
+
+        var temporalRow = OfflineEvaluator.Evaluate(temporal, setup, 5, 2);
+        var randomRow = OfflineEvaluator.Evaluate(random, setup, 5, 2);
+
+        Assert.That(random.TrainingSet.Users, Is.GreaterThan(temporal.TrainingSet.Users),
+            "a random quarter gives labels to nearly every user, the last 5 days only to some");
+        Assert.That(randomRow.Ndcg, Is.GreaterThan(OfflineEvaluator.Evaluate(new Popularity(), setup, 5, 2).Ndcg));
+        Assert.That(randomRow.Ndcg, Is.GreaterThanOrEqualTo(temporalRow.Ndcg));
+    }
+
+    [Test]
     public void A_new_user_gets_what_is_popular_in_their_country()
     {
         var history = GroupedHistory();
