@@ -8,6 +8,7 @@ using Personalization.IngestionLoad;
 //   IngestionLoad --url http://127.0.0.1:5100 --write-key bench-key --tenant bench --pid <api pid>
 //                 [--postgres <connection string>] [--connections 8,32] [--duration 30] [--rate 10000]
 //                 [--open-duration 30] [--warmup 20] [--users 100000] [--raw-events 200000] [--skip-raw] [--skip-http]
+//                 [--fsync-probe 60 --probe-dir <a directory on the database's disk>]
 //
 // --postgres defaults to $ConnectionStrings__Postgres; it must be the database the API writes to.
 
@@ -15,7 +16,8 @@ var options = Arguments.Parse(args);
 if (options is null)
 {
     Console.Error.WriteLine("usage: IngestionLoad --url <api> --write-key <key> [--tenant <tenant of the key>] [--pid <api pid>] [--postgres <conn>] " +
-                            "[--connections 8,32] [--duration 30] [--rate 10000] [--open-duration 30] [--warmup 20] [--users 100000] [--raw-events 200000] [--skip-raw]");
+                            "[--connections 8,32] [--duration 30] [--rate 10000] [--open-duration 30] [--warmup 20] [--users 100000] [--raw-events 200000] [--skip-raw] [--skip-http] " +
+                            "[--fsync-probe SECONDS --probe-dir DIR]");
     return 2;
 }
 
@@ -47,6 +49,14 @@ var bodies = new BatchBodies(runId, users, eventsPerBatch);
 using var load = new TrackingLoad(url, writeKey, bodies, connectionCounts.Max() + 64);
 await using var database = string.IsNullOrEmpty(postgres) ? null : NpgsqlDataSource.Create(postgres);
 var report = new List<string>();
+
+// First, while nothing else runs: the disk's own flush latency, the floor under every durable answer.
+if (options.Has("fsync-probe"))
+{
+    var probe = await FsyncProbe.RunAsync(options.Get("probe-dir", "."), TimeSpan.FromSeconds(double.Parse(options.Get("fsync-probe"), CultureInfo.InvariantCulture)));
+    Console.WriteLine(probe);
+    report.Add(probe);
+}
 
 // What the store holds for the tenant after a phase, to check that every 2xx event is durable.
 async Task<long> StoredEventsSinceAsync(long afterSequence) =>

@@ -3,7 +3,7 @@
 # database, starts one Ingestion API on loopback, waits for a quiet machine, runs bench/IngestionLoad against it,
 # then stops the API and drops the database. Run as root (tools/infra.sh needs it), from anywhere.
 #
-#   bench/IngestionLoad/run.sh [IngestionLoad options, e.g. --connections 16 --duration 60]
+#   bench/IngestionLoad/run.sh [IngestionLoad options, e.g. --connections 16 --duration 60 --fsync-probe 60]
 #
 # Service settings pass through the environment, e.g.  Ingestion__CommitLoops=1 bench/IngestionLoad/run.sh
 # BENCH_PORT (default 5180) picks the API port; BENCH_KEEP_DB=1 keeps the database for inspection.
@@ -67,5 +67,6 @@ echo "machine ${busy}% busy before the run; $(uptime)"
 echo "tree: $(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet HEAD -- services shared 2>/dev/null || echo ' + uncommitted changes'); settings: $(env | grep -E '^(Ingestion__|DOTNET_)' | tr '\n' ' ')"
 
 dotnet bench/IngestionLoad/bin/Release/net10.0/Personalization.IngestionLoad.dll \
-  --url "http://127.0.0.1:$port" --write-key bench-key --tenant bench --pid "$api_pid" --postgres "$bench_db" "$@"
+  --url "http://127.0.0.1:$port" --write-key bench-key --tenant bench --pid "$api_pid" --postgres "$bench_db" \
+  --probe-dir "$(readlink -f .infra)" "$@"
 grep -E "fail|error|crit" -i "$log" | head -20 || true
