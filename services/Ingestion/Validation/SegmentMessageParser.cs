@@ -116,6 +116,9 @@ public static class SegmentMessageParser
             if (message.TryGetProperty(objectField, out var value) && value.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
                 problems.Add($"\"{objectField}\" must be an object.");
 
+        if (StorableNumbers.FindUnstorable(message) is { } number)
+            problems.Add($"\"{number}\" is a number too large or too precise to store: at most 131072 digits before the decimal point and 16383 after.");
+
         var timestamp = ReadTimestamp(message, "timestamp", problems) ?? ReadTimestamp(message, "originalTimestamp", problems);
         var messageId = ReadId(message, "messageId", problems);
 
