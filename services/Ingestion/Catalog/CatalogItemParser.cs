@@ -1,3 +1,5 @@
+using Personalization.Ingestion.Validation;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -39,11 +41,11 @@ public static partial class CatalogItemParser
             return null;
         }
 
-        var unstorable = UnstorableText(item, "").ToList();
+        var unstorable = Unstorable(item, "").ToList();
         if (unstorable.Count > 0)
         {
             problems.AddRange(unstorable.Select(path =>
-                $"\"{path}\" holds text that cannot be stored: U+0000, half of a surrogate pair (\\ud800-\\udfff) or bytes that are not UTF-8."));
+                $"\"{path}\" holds a value that cannot be stored: text with U+0000, half of a surrogate pair (\\ud800-\\udfff) or bytes that are not UTF-8, or a number with more than 131072 digits before the decimal point or 16383 after."));
             return null;
         }
 
@@ -225,14 +227,16 @@ public static partial class CatalogItemParser
     }
 
     /// <summary>
-    /// Paths of strings and names that are legal JSON but that PostgreSQL's jsonb refuses (U+0000) or .NET cannot
-    /// read as text (an unpaired surrogate escape); left in, storing the item would fail with a 500.
+    /// Paths of strings, names and numbers that are legal JSON but that PostgreSQL's jsonb refuses (U+0000, numbers
+    /// beyond numeric's range: <see cref="StorableNumbers"/>) or .NET cannot read as text (an unpaired surrogate
+    /// escape); left in, storing the item would fail with a 500.
     /// </summary>
-    private static IEnumerable<string> UnstorableText(JsonElement element, string path)
+    private static IEnumerable<string> Unstorable(JsonElement element, string path)
     {
         switch (element.ValueKind)
         {
             case JsonValueKind.String when !IsStorable(element.GetString):
+            case JsonValueKind.Number when !StorableNumbers.IsStorable(JsonMarshal.GetRawUtf8Value(element)):
                 yield return path;
                 break;
             case JsonValueKind.Object:
@@ -243,14 +247,14 @@ public static partial class CatalogItemParser
                         yield return path.Length == 0 ? "a field name" : $"{path} (a name in it)";
                         continue;
                     }
-                    foreach (var inner in UnstorableText(property.Value, path.Length == 0 ? property.Name : $"{path}.{property.Name}"))
+                    foreach (var inner in Unstorable(property.Value, path.Length == 0 ? property.Name : $"{path}.{property.Name}"))
                         yield return inner;
                 }
                 break;
             case JsonValueKind.Array:
                 var index = 0;
                 foreach (var value in element.EnumerateArray())
-                    foreach (var inner in UnstorableText(value, $"{path}[{index++}]"))
+                    foreach (var inner in Unstorable(value, $"{path}[{index++}]"))
                         yield return inner;
                 break;
         }

@@ -225,6 +225,7 @@ public class CatalogApiTests
         using var badCategory = await SendAsync(HttpMethod.Get, Items("?category=" + Uri.EscapeDataString("Home > ")));
         using var csv = await ImportAsync("id,title\na,A", "text/csv");
         using var nul = await PutAsync("nul", """{"title":"a\u0000b","attributes":{"k":"\ud83d"}}""");
+        using var hugeNumber = await PutAsync("huge", """{"title":"t","attributes":{"weight":1e200000}}""");
         using var nulCategory = await SendAsync(HttpMethod.Get, Items("?category=a%00b"));
         using var tooLarge = await PutAsync("big", JsonSerializer.Serialize(new { title = "t", description = new string('d', 200_000) }));
 
@@ -239,6 +240,7 @@ public class CatalogApiTests
         await ProblemAsync(badCategory, HttpStatusCode.BadRequest);
         await ProblemAsync(csv, HttpStatusCode.UnsupportedMediaType);
         await ProblemAsync(nul, HttpStatusCode.BadRequest);
+        Assert.That((await ProblemAsync(hugeNumber, HttpStatusCode.BadRequest)).GetProperty("errors").ToString(), Does.Contain("attributes.weight"));
         await ProblemAsync(nulCategory, HttpStatusCode.BadRequest);
         await ProblemAsync(tooLarge, HttpStatusCode.RequestEntityTooLarge);
     }

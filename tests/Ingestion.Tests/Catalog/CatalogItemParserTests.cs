@@ -73,11 +73,12 @@ public class CatalogItemParserTests
     [TestCase("""{"id":"a","title":"t","attributes":[1]}""", "\"attributes\" must be an object")]
     [TestCase("""{"id":"a","title":"t","imageUrl":"x"}""", "\"imageUrl\" is not a catalog field; put custom data in \"attributes\".")]
     [TestCase("""[1,2]""", "An item must be a JSON object.")]
-    [TestCase("""{"id":"a","title":"a\u0000b"}""", "\"title\" holds text that cannot be stored")]
-    [TestCase("""{"id":"a","title":"cut \ud83d"}""", "\"title\" holds text that cannot be stored")]
-    [TestCase("""{"id":"a","title":"t","tags":["ok","\udc00"]}""", "\"tags[1]\" holds text that cannot be stored")]
-    [TestCase("""{"id":"a","title":"t","attributes":{"size":{"unit":"\u0000"}}}""", "\"attributes.size.unit\" holds text that cannot be stored")]
-    [TestCase("""{"id":"a","title":"t","attributes":{"k\ud800":1}}""", "\"attributes (a name in it)\" holds text that cannot be stored")]
+    [TestCase("""{"id":"a","title":"a\u0000b"}""", "\"title\" holds a value that cannot be stored")]
+    [TestCase("""{"id":"a","title":"cut \ud83d"}""", "\"title\" holds a value that cannot be stored")]
+    [TestCase("""{"id":"a","title":"t","tags":["ok","\udc00"]}""", "\"tags[1]\" holds a value that cannot be stored")]
+    [TestCase("""{"id":"a","title":"t","attributes":{"size":{"unit":"\u0000"}}}""", "\"attributes.size.unit\" holds a value that cannot be stored")]
+    [TestCase("""{"id":"a","title":"t","attributes":{"k\ud800":1}}""", "\"attributes (a name in it)\" holds a value that cannot be stored")]
+    [TestCase("""{"id":"a","title":"t","attributes":{"weight":1e200000}}""", "\"attributes.weight\" holds a value that cannot be stored")]
     public void An_invalid_field_is_named_with_its_reason(string json, string expected)
     {
         var (item, problems) = Parse(json);
