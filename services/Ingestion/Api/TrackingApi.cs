@@ -72,6 +72,15 @@ public static class TrackingApi
             services.Metrics.Rejected(origin, failed.Count, IngestionMetrics.TrackingPlanReason);
             return TypedResults.Ok(new Accepted(true, outcome.Stored, outcome.Duplicates, failed.Count));
         }
+        catch (EventsRefusedException ex)
+        {
+            // Resending the same data cannot succeed, so this is a 400, not a 503 the SDKs would retry.
+            services.Metrics.Rejected(origin, parsed.Events.Count, IngestionMetrics.StoreReason);
+            return TypedResults.Problem(
+                title: "The event store refused this request's data.",
+                detail: ex.Message + ". Events of the request that were stored stay stored; a corrected resend is deduplicated.",
+                statusCode: StatusCodes.Status400BadRequest);
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // 503 makes Segment and Rudder SDKs retry the same batch; dedup keeps the retry harmless.

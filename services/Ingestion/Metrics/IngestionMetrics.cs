@@ -10,6 +10,7 @@ public sealed class IngestionMetrics
     public const string MeterName = "Personalization.Ingestion";
     public const string InvalidReason = "invalid";
     public const string TrackingPlanReason = "tracking-plan";
+    public const string StoreReason = "refused-by-store";
 
     private readonly Counter<long> _accepted;
     private readonly Counter<long> _rejected;

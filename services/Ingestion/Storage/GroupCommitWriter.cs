@@ -15,6 +15,13 @@ public sealed record AppendOutcome(int Stored, int Duplicates);
 public sealed class IngestionOverloadedException() : Exception("Too many requests are waiting to be stored.");
 
 /// <summary>
+/// Thrown when PostgreSQL refuses a request's own data (a data exception or a size limit), committed on its own:
+/// resending it cannot help, so it is the publisher's error, not an outage.
+/// </summary>
+public sealed class EventsRefusedException(PostgresException refusal)
+    : Exception($"The event store refused this request's data: {refusal.MessageText}", refusal);
+
+/// <summary>
 /// Group commit: requests queue their events, and a commit loop writes whatever has queued in a single transaction
 /// (dedup claim + stream appends), then completes every waiting request. One SaveChanges per request caps
 /// throughput near 1.4k events/s on this hardware; batching across requests does not.
@@ -150,6 +157,21 @@ public sealed class GroupCommitWriter(
                 // The transaction rolled back whole, so writing the same group again is safe.
                 logger.LogDebug(ex, "Group commit hit a transient conflict ({SqlState}); retrying", ex.SqlState);
             }
+            catch (Exception ex) when (group.Count > 1 && RefusedData(ex) is { } refusal)
+            {
+                // The database refused something in the group, most likely one request's data. Committing each
+                // request's share alone keeps that request from failing all the others.
+                logger.LogWarning(ex, "Group commit of {Requests} requests was refused ({SqlState}); committing them one by one", group.Count, refusal.SqlState);
+                foreach (var share in group)
+                    await CommitAsync([share], scratch);
+                return;
+            }
+            catch (Exception ex) when (RefusedData(ex) is { } refusal)
+            {
+                logger.LogWarning(ex, "A request's events were refused by the database ({SqlState}); it is answered 400", refusal.SqlState);
+                Fail(group[0], new EventsRefusedException(refusal));
+                return;
+            }
             catch (Exception ex)
             {
                 logger.LogError(ex, "Group commit of {Requests} requests failed; they are answered with an error and may be retried", group.Count);
@@ -158,6 +180,16 @@ public sealed class GroupCommitWriter(
                 return;
             }
         }
+    }
+
+    // SQL state classes 22 (data exception: a value the type cannot hold) and 54 (program limit exceeded: a row or
+    // index entry too large) mean this data can never be stored as it is. Marten wraps the error in its own.
+    private static PostgresException? RefusedData(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+            if (ex is PostgresException { SqlState: var state } refusal && (state.StartsWith("22", StringComparison.Ordinal) || state.StartsWith("54", StringComparison.Ordinal)))
+                return refusal;
+        return null;
     }
 
     // Deadlocks and serialization failures need nothing but a retry. A unique violation on Marten's stream tables

@@ -75,6 +75,24 @@ public class GroupCommitWriterTests(bool setBasedAppend)
     }
 
     [Test]
+    public async Task A_request_whose_data_the_database_refuses_fails_alone_and_the_rest_of_its_group_is_stored()
+    {
+        var tenant = "t" + Guid.NewGuid().ToString("N");
+        // jsonb holds numbers as numeric, which overflows here; the parser refuses such input, the writer must cope too.
+        var refused = Event(tenant, "user-p", "p-1") with { Payload = JsonDocument.Parse("""{"price":1e200000}""").RootElement.Clone() };
+        // A full commit first keeps the loops busy, so the requests after it queue up into groups with the refused one.
+        var first = Writer.AppendAsync(Enumerable.Range(0, 300).Select(i => Event(tenant, $"user-{i}", $"b-{i}")).ToList(), CancellationToken.None);
+        var poisoned = Writer.AppendAsync([refused], CancellationToken.None);
+        var others = Enumerable.Range(0, 40).Select(r => Writer.AppendAsync([Event(tenant, $"user-g{r}", $"g-{r}")], CancellationToken.None)).ToList();
+
+        Assert.That(await first, Is.EqualTo(new AppendOutcome(300, 0)));
+        var refusal = Assert.ThrowsAsync<EventsRefusedException>(() => poisoned);
+        Assert.That(refusal!.Message, Does.Contain("value overflows numeric format"));
+        Assert.That(await Task.WhenAll(others), Has.All.EqualTo(new AppendOutcome(1, 0)));
+        Assert.That(await StoredCountAsync(tenant), Is.EqualTo(340));
+    }
+
+    [Test]
     public async Task Same_messages_sent_concurrently_are_stored_once()
     {
         var tenant = "t" + Guid.NewGuid().ToString("N");
