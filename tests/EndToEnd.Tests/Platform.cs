@@ -1,5 +1,7 @@
+using MassTransit;
 using System.Net.Http.Headers;
 using System.Text;
+using Personalization.Contracts.V1;
 using Personalization.TestSupport;
 
 namespace Personalization.EndToEnd.Tests;
@@ -54,12 +56,16 @@ public class Platform
         Relay = await StartRelayAsync();
     }
 
+    /// <summary>Where the sidecar keeps actor state in the platform's database.</summary>
+    public static string ActorStateSchema { get; private set; } = "";
+
     private static int _sidecarPort;
     private static int _segmentationPort;
 
     /// <summary>The sidecar and Segmentation (which hosts the actors), with actor state in <paramref name="stateSchema"/>.</summary>
     private static async Task StartActorsAsync(string stateSchema)
     {
+        ActorStateSchema = stateSchema;
         Sidecar = await ServiceProcess.StartAsync(
             "tools/DaprSidecar",
             new Dictionary<string, string>(_environment)
@@ -119,4 +125,26 @@ public class Platform
 
     public static Task<long> StoredEventCountAsync(string userId) =>
         Database.ScalarAsync<long>("select count(*) from ingestion.mt_events where stream_id = @stream", ("stream", $"{Tenant}/user:{userId}"));
+
+    /// <summary>Publishes messages straight to RabbitMQ, as the relay would (or as a redelivery does).</summary>
+    public static async Task PublishAsync(params EventRecorded[] messages)
+    {
+        var uri = new Uri(RabbitMqConnectionString);
+        var credentials = Uri.UnescapeDataString(uri.UserInfo).Split(':', 2);
+        var bus = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(uri, h =>
+        {
+            h.Username(credentials[0]);
+            h.Password(credentials[1]);
+        }));
+        await bus.StartAsync();
+        try
+        {
+            foreach (var message in messages)
+                await bus.Publish(message, context => context.MessageId = message.EventId);
+        }
+        finally
+        {
+            await bus.StopAsync();
+        }
+    }
 }

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Personalization.Contracts;
+using Personalization.Contracts.V1;
 using static Personalization.EndToEnd.Tests.Platform;
 
 namespace Personalization.EndToEnd.Tests;
@@ -57,6 +59,34 @@ public class PrivacyTests
         var after = await SendAsync(Admin(HttpMethod.Get, $"/admin/tenants/{Tenant}/users/{user}/export"));
         Assert.That(after.GetProperty("events").GetArrayLength(), Is.Zero);
         Assert.That(after.GetProperty("streams").GetArrayLength(), Is.EqualTo(1), "no identity link is left");
+    }
+
+    [Test]
+    public async Task Copies_of_an_erased_users_events_still_in_flight_do_not_bring_the_profile_back()
+    {
+        var (user, control) = ("inflight-" + Guid.NewGuid().ToString("N")[..8], "control-" + Guid.NewGuid().ToString("N")[..8]);
+        await PostAsync(JsonSerializer.Serialize(new { type = "identify", userId = user, messageId = $"{user}-1", traits = new { email = $"{user}@example.com" } }));
+        await Profiles.WithCountAsync(user, 1);
+        var receivedBeforeErasure = DateTimeOffset.UtcNow;
+
+        await SendAsync(Admin(HttpMethod.Delete, $"/admin/tenants/{Tenant}/users/{user}"));
+        await TestSupport.Eventually.ReturnsAsync(async () => (await Profiles.GetRawAsync(user)).Status, s => s == HttpStatusCode.NotFound,
+            TimeSpan.FromSeconds(30), "the profile actor to forget the user");
+
+        // A copy that was still queued, or gets redelivered, would start the profile again with the user's email.
+        EventRecorded Stale(long version) => new(Guid.NewGuid(), version, Tenant, "web", StreamKey.ForUser(Tenant, user).ToString(), version,
+            $"{user}-{version}", EventTypes.Identify, null, user, null, receivedBeforeErasure, receivedBeforeErasure,
+            JsonSerializer.SerializeToElement(new { traits = new { email = $"{user}@example.com" } }));
+        await PublishAsync(Stale(1));
+        // Published after it: once this one is applied, the stale copy has been delivered too.
+        await PublishAsync(Stale(1) with { StreamKey = StreamKey.ForUser(Tenant, control).ToString(), UserId = control, ReceivedAt = DateTimeOffset.UtcNow });
+        await Profiles.WithCountAsync(control, 1);
+
+        for (var look = 0; look < 6; look++)
+        {
+            Assert.That((await Profiles.GetRawAsync(user)).Status, Is.EqualTo(HttpStatusCode.NotFound), "no profile comes back");
+            await Task.Delay(500);
+        }
     }
 
     [Test]

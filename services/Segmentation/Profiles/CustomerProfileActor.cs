@@ -11,9 +11,14 @@ namespace Personalization.Segmentation.Profiles;
 /// always applied after it, live and in a rebuild alike.
 /// </summary>
 [Actor(TypeName = TypeName)]
-public sealed class CustomerProfileActor(ActorHost host, EventLogReader eventLog) : Actor(host), ICustomerProfileActor
+public sealed class CustomerProfileActor(ActorHost host, EventLogReader eventLog) : Actor(host), ICustomerProfileActor, IRemindable
 {
     public const string TypeName = "CustomerProfile";
+
+    /// <summary>How long an erased person's actor keeps the erasure time: far longer than a message stays in flight.</summary>
+    public static readonly TimeSpan ErasureGrace = TimeSpan.FromHours(24);
+
+    private const string ForgetErasureReminder = "forget-erasure";
 
     private const string ProfileKey = "profile";
     private const string PositionKey = "stream-position";
@@ -52,6 +57,29 @@ public sealed class CustomerProfileActor(ActorHost host, EventLogReader eventLog
     {
         await StateManager.TryRemoveStateAsync(ProfileKey);
         await StateManager.TryRemoveStateAsync(PositionKey);
+    }
+
+    public async Task EraseAsync(DateTimeOffset erasedAt)
+    {
+        await StateManager.TryRemoveStateAsync(ProfileKey);
+        // A new stream (the person coming back) starts again at version 1; only the erasure time is kept, no PII.
+        await StateManager.SetStateAsync(PositionKey, new StreamPosition { ErasedAt = erasedAt });
+        await RegisterReminderAsync(ForgetErasureReminder, null, ErasureGrace, ErasureGrace);
+    }
+
+    public async Task ReceiveReminderAsync(string reminderName, byte[] state, TimeSpan dueTime, TimeSpan period)
+    {
+        if (reminderName != ForgetErasureReminder) return;
+        await UnregisterReminderAsync(ForgetErasureReminder);
+        var position = await StateManager.TryGetStateAsync<StreamPosition>(PositionKey);
+        if (!position.HasValue) return;
+        if (position.Value.Version == 0 && position.Value.Waiting.Count == 0)
+            await StateManager.TryRemoveStateAsync(PositionKey);
+        else
+        {
+            position.Value.ErasedAt = null;
+            await StateManager.SetStateAsync(PositionKey, position.Value);
+        }
     }
 
     /// <summary>The anonymous stream an identify or alias in a known user's stream ties to this person, if any.</summary>

@@ -20,4 +20,10 @@ public interface ICustomerProfileActor : IActor
 
     /// <summary>Forgets everything, before a rebuild replays the event log.</summary>
     Task ResetAsync();
+
+    /// <summary>
+    /// Forgets the erased person, and for <see cref="CustomerProfileActor.ErasureGrace"/> drops events received before
+    /// <paramref name="erasedAt"/> that still arrive (they are no longer in the event log).
+    /// </summary>
+    Task EraseAsync(DateTimeOffset erasedAt);
 }

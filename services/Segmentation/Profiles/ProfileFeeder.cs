@@ -16,8 +16,16 @@ public sealed class ProfileFeeder(EventLogReader eventLog, CustomerProfiles prof
         while (outcome.FirstWaiting is { } waiting)
         {
             var before = outcome.Version;
-            foreach (var missing in await eventLog.ReadAsync(message.StreamKey, outcome.Version + 1, waiting - 1, cancellationToken))
-                outcome = await actor.ApplyAsync(missing);
+            var missing = await eventLog.ReadAsync(message.StreamKey, outcome.Version + 1, waiting - 1, cancellationToken);
+            if (missing.Count == 0)
+            {
+                // A later version was delivered, so the earlier ones were committed before it; if the log no longer
+                // has them, the stream was erased, and what waits in the actor must go with it.
+                await actor.ResetAsync();
+                return;
+            }
+            foreach (var next in missing)
+                outcome = await actor.ApplyAsync(next);
             if (outcome.Version == before)
                 break;
         }

@@ -18,10 +18,16 @@ public sealed class StreamPosition
     /// <summary>Anonymous streams folded into this person's profile; each is merged once.</summary>
     public SortedSet<string> Merged { get; set; } = [];
 
+    /// <summary>
+    /// Set when the person was erased: events received until then were erased with them, so a copy still on its way
+    /// (a redelivery, a message already queued) is dropped instead of bringing the profile back.
+    /// </summary>
+    public DateTimeOffset? ErasedAt { get; set; }
+
     /// <summary>Takes a delivered event and returns the events that may now be applied, in order (often just it).</summary>
     public IReadOnlyList<EventRecorded> Accept(EventRecorded message)
     {
-        if (message.StreamVersion <= Version || !Waiting.TryAdd(message.StreamVersion, message))
+        if (message.ReceivedAt <= ErasedAt || message.StreamVersion <= Version || !Waiting.TryAdd(message.StreamVersion, message))
             return [];
 
         var ready = new List<EventRecorded>();

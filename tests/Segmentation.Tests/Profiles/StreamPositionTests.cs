@@ -36,6 +36,21 @@ public class StreamPositionTests
     }
 
     [Test]
+    public void After_an_erasure_events_received_until_then_are_dropped_and_later_ones_start_a_new_stream()
+    {
+        var erasedAt = DateTimeOffset.UnixEpoch.AddHours(1);
+        var position = new StreamPosition { ErasedAt = erasedAt };
+
+        Assert.That(position.Accept(Version(1)), Is.Empty, "received before the erasure");
+        Assert.That(position.Accept(Version(4)), Is.Empty);
+        Assert.That(position.Waiting, Is.Empty, "nothing erased is held back either");
+
+        var comeBack = Version(1) with { ReceivedAt = erasedAt.AddSeconds(1) };
+        Assert.That(position.Accept(comeBack).Single(), Is.SameAs(comeBack));
+        Assert.That(position.Version, Is.EqualTo(1));
+    }
+
+    [Test]
     public void A_redelivered_event_is_ignored_whether_applied_or_waiting()
     {
         var position = new StreamPosition();
