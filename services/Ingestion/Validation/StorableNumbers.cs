@@ -15,21 +15,37 @@ public static class StorableNumbers
     private const long MaxDigitsAfterPoint = 16_383;
 
     /// <summary>The JSON path of the first number in <paramref name="element"/> that cannot be stored, or null.</summary>
-    public static string? FindUnstorable(JsonElement element, string path = "$")
+    public static string? FindUnstorable(JsonElement element) =>
+        Unstorable(element) is { } segments ? "$" + string.Concat(Enumerable.Reverse(segments)) : null;
+
+    // The path to the first unstorable number, innermost segment first; null when every number fits. Every event
+    // passes through here, so nothing is allocated unless a number fails.
+    private static List<string>? Unstorable(JsonElement element)
     {
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
                 foreach (var property in element.EnumerateObject())
-                    if (FindUnstorable(property.Value, $"{path}.{property.Name}") is { } found) return found;
+                    if (Unstorable(property.Value) is { } inner)
+                    {
+                        inner.Add("." + property.Name);
+                        return inner;
+                    }
                 return null;
             case JsonValueKind.Array:
                 var index = 0;
                 foreach (var item in element.EnumerateArray())
-                    if (FindUnstorable(item, $"{path}[{index++}]") is { } found) return found;
+                {
+                    if (Unstorable(item) is { } inner)
+                    {
+                        inner.Add($"[{index}]");
+                        return inner;
+                    }
+                    index++;
+                }
                 return null;
             case JsonValueKind.Number:
-                return IsStorable(JsonMarshal.GetRawUtf8Value(element)) ? null : path;
+                return IsStorable(JsonMarshal.GetRawUtf8Value(element)) ? null : [];
             default:
                 return null;
         }
