@@ -57,7 +57,7 @@ public class DeliveryTests
         await TrackAsync(control, 1);
         await Profiles.WithCountAsync(control, 1);
 
-        var actorId = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(StreamKey.ForUser(Tenant, user).ToString())).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var actorId = System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(StreamKey.ForUser(Tenant, user).ToString()));
         await TestSupport.Eventually.ReturnsAsync(
             () => Database.ScalarAsync<long>($"select count(*) from {ActorStateSchema}.actor_state where actor_id = @id", ("id", actorId)),
             rows => rows == 0, TimeSpan.FromSeconds(30), "the actor to drop the event it cannot place");

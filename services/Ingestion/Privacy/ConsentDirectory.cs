@@ -28,17 +28,6 @@ public sealed class ConsentDirectory(IDocumentStore store, TimeProvider clock)
     private DateTimeOffset _reloadedAt = DateTimeOffset.MinValue;
     private volatile bool _loaded;
 
-    /// <summary>The consent documents' ids, among <paramref name="ids"/>, that deny personalization.</summary>
-    public async Task<IReadOnlySet<string>> DeniedAsync(IEnumerable<string> ids, CancellationToken cancellationToken)
-    {
-        await RefreshIfDueAsync(cancellationToken);
-        var denied = new HashSet<string>(StringComparer.Ordinal);
-        if (_denied.IsEmpty) return denied;
-        foreach (var id in ids)
-            if (_denied.ContainsKey(id)) denied.Add(id);
-        return denied;
-    }
-
     /// <summary>Applies a change made through this replica at once.</summary>
     public void Record(Consent consent)
     {
@@ -52,12 +41,14 @@ public sealed class ConsentDirectory(IDocumentStore store, TimeProvider clock)
     /// <summary>Flags the events of users who withdrew consent through the API.</summary>
     public async Task<IReadOnlyList<EventAccepted>> FlagWithdrawnAsync(IReadOnlyList<EventAccepted> events, CancellationToken cancellationToken)
     {
-        var known = events.Where(e => e.UserId is not null).Select(e => Consent.IdFor(e.TenantId, e.UserId!)).ToList();
-        if (known.Count == 0) return events;
-        var denied = await DeniedAsync(known, cancellationToken);
-        return denied.Count == 0
-            ? events
-            : events.Select(e => e.UserId is not null && denied.Contains(Consent.IdFor(e.TenantId, e.UserId)) ? e with { Flags = e.Flags | EventFlags.NoConsent } : e).ToList();
+        await RefreshIfDueAsync(cancellationToken);
+        var denied = _denied;
+        // The usual case on the hot path: nobody has withdrawn, so no id is built per event.
+        if (denied.IsEmpty) return events;
+        bool Withdrawn(EventAccepted e) => e.UserId is not null && denied.ContainsKey(Consent.IdFor(e.TenantId, e.UserId));
+        return events.Any(Withdrawn)
+            ? events.Select(e => Withdrawn(e) ? e with { Flags = e.Flags | EventFlags.NoConsent } : e).ToList()
+            : events;
     }
 
     private async Task RefreshIfDueAsync(CancellationToken cancellationToken)

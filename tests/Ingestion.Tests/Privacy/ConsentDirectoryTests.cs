@@ -1,4 +1,5 @@
 using Marten;
+using Personalization.Contracts;
 using Personalization.Ingestion.Privacy;
 using Personalization.Ingestion.Storage;
 using Personalization.Ingestion.Tests.Storage;
@@ -38,8 +39,13 @@ public class ConsentDirectoryTests
         await session.SaveChangesAsync();
     }
 
-    private static async Task<bool> DeniesAsync(ConsentDirectory directory, string id) =>
-        (await directory.DeniedAsync([id], CancellationToken.None)).Contains(id);
+    // Whether an event of the user behind a consent id comes out flagged.
+    private static async Task<bool> DeniesAsync(ConsentDirectory directory, string id)
+    {
+        var (tenant, user) = (id[..id.IndexOf('/')], id[(id.IndexOf('/') + 1)..]);
+        var flagged = await directory.FlagWithdrawnAsync([WriterHost.Event(tenant, user, "m")], CancellationToken.None);
+        return flagged.Single().Flags.HasFlag(EventFlags.NoConsent);
+    }
 
     [Test]
     public async Task A_withdrawal_applies_at_once_where_it_was_made_and_within_a_refresh_elsewhere()
