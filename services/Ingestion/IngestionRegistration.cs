@@ -49,6 +49,7 @@ public static class IngestionRegistration
         builder.Services.AddSingleton<TrackingPlanRegistry>();
         builder.Services.AddOptions<ScreeningOptions>().BindConfiguration(ScreeningOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<BurstDetector>();
+        builder.Services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IdentityResolver>();
         builder.Services.AddSingleton<ConsentDirectory>();
         builder.Services.AddScoped<UserErasure>();

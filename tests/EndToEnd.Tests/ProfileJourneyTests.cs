@@ -13,11 +13,19 @@ public class ProfileJourneyTests
         context = new { device = new { type = "ios" }, locale = "en-GB", location = new { country = "GB" } },
     });
 
-    private static async Task PostBatchAsync(params string[] messages)
+    private static Task PostBatchAsync(params string[] messages) => PostBatchAsync(Ingestion, messages);
+
+    private static async Task PostBatchAsync(TestSupport.ServiceProcess node, params string[] messages)
     {
-        using var response = await Ingestion.Client.SendAsync(Post("/v1/batch", $$"""{"batch":[{{string.Join(',', messages)}}]}"""));
+        using var response = await node.Client.SendAsync(Post("/v1/batch", $$"""{"batch":[{{string.Join(',', messages)}}]}"""));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
     }
+
+    private static string AnonymousView(string anonymous, int n, string item, DateTimeOffset at) => JsonSerializer.Serialize(new
+    {
+        type = "track", @event = "Product Viewed", anonymousId = anonymous, messageId = $"{anonymous}-{n}", timestamp = at.ToString("O"),
+        properties = new { product_id = item },
+    });
 
     [Test]
     public async Task Browse_add_to_cart_and_buy_shows_in_the_profile()
@@ -175,6 +183,35 @@ public class ProfileJourneyTests
         await RestartActorsWithEmptyStateAsync();
         await RunVerbAsync("services/Segmentation", "rebuild-profiles");
 
+        Assert.That((await Profiles.GetRawAsync(user)).Body, Is.EqualTo(liveJson));
+    }
+
+    [Test]
+    public async Task An_anonymous_event_stored_by_a_node_that_missed_the_login_still_joins_the_persons_profile()
+    {
+        // Every node remembers "not linked yet" for a moment, so right after a login on one node another may still
+        // store the visitor's anonymous events in the anonymous stream. This node remembers it for ten minutes,
+        // which makes that moment as long as the test needs.
+        await using var unaware = await TestSupport.ServiceProcess.StartAsync(
+            "services/Ingestion", new Dictionary<string, string>(Settings) { ["Ingestion__Identity__UnlinkedCacheFor"] = "00:10:00" });
+        var anonymous = "anon-" + Guid.NewGuid().ToString("N")[..8];
+        var user = "late-" + Guid.NewGuid().ToString("N")[..8];
+        var t0 = DateTimeOffset.UtcNow.AddHours(-1);
+
+        await PostBatchAsync(unaware, AnonymousView(anonymous, 1, "sku-1", t0));
+        await PostBatchAsync(JsonSerializer.Serialize(new { type = "identify", userId = user, anonymousId = anonymous, messageId = $"{user}-identify", timestamp = t0.AddMinutes(1).ToString("O") }));
+        Assert.That((await Profiles.WithCountAsync(user, 2))!.RecentlyViewed.Select(v => v.ItemId), Is.EqualTo(new[] { "sku-1" }), "merged at login");
+
+        await PostBatchAsync(unaware, AnonymousView(anonymous, 2, "sku-2", t0.AddMinutes(2)));
+        Assert.That(await Database.ScalarAsync<long>("select count(*) from ingestion.mt_events where stream_id = @s", ("s", $"{Tenant}/anonymous:{anonymous}")),
+            Is.EqualTo(2), "the second view went to the anonymous stream, after the profile had read it");
+
+        var live = await Profiles.WithCountAsync(user, 3);
+        Assert.That(live!.RecentlyViewed.Select(v => v.ItemId), Is.EqualTo(new[] { "sku-2", "sku-1" }));
+        var liveJson = (await Profiles.GetRawAsync(user)).Body;
+
+        await RestartActorsWithEmptyStateAsync();
+        await RunVerbAsync("services/Segmentation", "rebuild-profiles");
         Assert.That((await Profiles.GetRawAsync(user)).Body, Is.EqualTo(liveJson));
     }
 }

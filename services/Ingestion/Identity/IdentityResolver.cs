@@ -1,5 +1,6 @@
 using Marten;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using Personalization.Contracts;
@@ -13,11 +14,11 @@ namespace Personalization.Ingestion.Identity;
 /// only the stored userId is resolved.) History from before the link is folded in by the profile, which reads the
 /// anonymous stream when it meets the linking call.
 /// </summary>
-public sealed class IdentityResolver(NpgsqlDataSource dataSource, IDocumentStore store, IMemoryCache cache)
+public sealed class IdentityResolver(NpgsqlDataSource dataSource, IDocumentStore store, IMemoryCache cache, IOptions<IdentityOptions> options)
 {
     // Links never change once made, so found ones are cached long; "no link yet" only briefly.
     private static readonly TimeSpan KnownFor = TimeSpan.FromMinutes(10);
-    private static readonly TimeSpan UnknownFor = TimeSpan.FromSeconds(2);
+    private readonly TimeSpan _unknownFor = options.Value.UnlinkedCacheFor;
 
     private readonly string _schema = store.Options.DatabaseSchemaName;
 
@@ -83,7 +84,7 @@ public sealed class IdentityResolver(NpgsqlDataSource dataSource, IDocumentStore
                 owners[(rows.GetString(0), rows.GetString(1))] = rows.GetString(2);
 
         foreach (var id in toLoad)
-            cache.Set(CacheKey(id.TenantId, id.AnonymousId), owners.GetValueOrDefault(id), owners.ContainsKey(id) ? KnownFor : UnknownFor);
+            cache.Set(CacheKey(id.TenantId, id.AnonymousId), owners.GetValueOrDefault(id), owners.ContainsKey(id) ? KnownFor : _unknownFor);
         return owners;
     }
 

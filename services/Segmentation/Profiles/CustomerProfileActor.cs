@@ -37,14 +37,35 @@ public sealed class CustomerProfileActor(ActorHost host, EventLogReader eventLog
             foreach (var next in ready)
             {
                 CustomerProfileProjection.Apply(profile, next);
-                if (LinkedStream(next) is { } linked && position.Merged.Add(linked))
-                    foreach (var earlier in await eventLog.ReadAsync(linked, fromVersion: 1, toVersion: 0, CancellationToken.None))
-                        CustomerProfileProjection.Apply(profile, earlier);
+                if (AnonymousHistory.LinkedBy(next) is { } linked && !position.Merged.ContainsKey(linked))
+                    position.Merged[linked] = await FoldAsync(profile, linked, afterVersion: 0);
             }
             await StateManager.SetStateAsync(ProfileKey, profile);
         }
         await StateManager.SetStateAsync(PositionKey, position);
         return Outcome(position);
+    }
+
+    public async Task FollowAsync(string personStreamKey)
+    {
+        var position = await StateManager.GetOrAddStateAsync(PositionKey, new StreamPosition());
+        if (position.MergedInto is not null) return;
+        position.MergedInto = personStreamKey;
+        await StateManager.SetStateAsync(PositionKey, position);
+    }
+
+    public async Task CatchUpMergedAsync(string anonymousStreamKey)
+    {
+        var position = await StateManager.TryGetStateAsync<StreamPosition>(PositionKey);
+        // Not merged yet: the merge reads the whole stream when the linking call is applied.
+        if (!position.HasValue || !position.Value.Merged.TryGetValue(anonymousStreamKey, out var folded))
+            return;
+        var profile = await StateManager.GetOrAddStateAsync(ProfileKey, new CustomerProfile());
+        var last = await FoldAsync(profile, anonymousStreamKey, folded);
+        if (last == folded) return;
+        position.Value.Merged[anonymousStreamKey] = last;
+        await StateManager.SetStateAsync(ProfileKey, profile);
+        await StateManager.SetStateAsync(PositionKey, position.Value);
     }
 
     public async Task<CustomerProfile?> GetAsync()
@@ -82,14 +103,18 @@ public sealed class CustomerProfileActor(ActorHost host, EventLogReader eventLog
         }
     }
 
-    /// <summary>The anonymous stream an identify or alias in a known user's stream ties to this person, if any.</summary>
-    private static string? LinkedStream(EventRecorded e) =>
-        IdentityLink.AnonymousIdLinkedBy(e.Type, e.UserId, e.AnonymousId, e.Payload) is { } anonymousId
-        && StreamKey.For(e.TenantId, null, anonymousId) is var linked
-        && linked.ToString() != e.StreamKey
-            ? linked.ToString()
-            : null;
+    /// <summary>Folds the stream's events after <paramref name="afterVersion"/> into the profile; returns the last version folded.</summary>
+    private async Task<long> FoldAsync(CustomerProfile profile, string streamKey, long afterVersion)
+    {
+        var last = afterVersion;
+        foreach (var e in await eventLog.ReadAsync(streamKey, afterVersion + 1, toVersion: 0, CancellationToken.None))
+        {
+            CustomerProfileProjection.Apply(profile, e);
+            last = e.StreamVersion;
+        }
+        return last;
+    }
 
     private static ApplyOutcome Outcome(StreamPosition position) => new(
-        position.Version, position.Waiting.Count > 0 ? position.Waiting.Keys.First() : null);
+        position.Version, position.Waiting.Count > 0 ? position.Waiting.Keys.First() : null, position.MergedInto);
 }

@@ -3,8 +3,11 @@ using Personalization.Contracts.V1;
 
 namespace Personalization.Segmentation.Profiles;
 
-/// <summary>Where the profile stands after a delivery: its stream version, and the first early event still waiting, if any.</summary>
-public sealed record ApplyOutcome(long Version, long? FirstWaiting);
+/// <summary>
+/// Where the profile stands after a delivery: its stream version, the first early event still waiting, if any, and
+/// for an anonymous stream, the person whose profile folded it in.
+/// </summary>
+public sealed record ApplyOutcome(long Version, long? FirstWaiting, string? MergedInto);
 
 /// <summary>One person's profile, one actor per (tenant, user). Dapr actor methods take no CancellationToken.</summary>
 public interface ICustomerProfileActor : IActor
@@ -14,6 +17,15 @@ public interface ICustomerProfileActor : IActor
     /// alias that links an anonymous id also folds in that anonymous stream's history, within the same turn.
     /// </summary>
     Task<ApplyOutcome> ApplyAsync(EventRecorded message);
+
+    /// <summary>
+    /// Marks this anonymous stream as folded into <paramref name="personStreamKey"/>'s profile (the first person to
+    /// link it keeps it), so events that still land here are passed on. Called before that profile reads the stream.
+    /// </summary>
+    Task FollowAsync(string personStreamKey);
+
+    /// <summary>Folds in what an already merged anonymous stream gained since; does nothing before the merge.</summary>
+    Task CatchUpMergedAsync(string anonymousStreamKey);
 
     /// <summary>The profile, or null while no event has been applied.</summary>
     Task<CustomerProfile?> GetAsync();

@@ -15,8 +15,14 @@ public sealed class StreamPosition
     /// <summary>Events that arrived ahead of their turn, by version.</summary>
     public SortedDictionary<long, EventRecorded> Waiting { get; set; } = [];
 
-    /// <summary>Anonymous streams folded into this person's profile; each is merged once.</summary>
-    public SortedSet<string> Merged { get; set; } = [];
+    /// <summary>Anonymous streams folded into this person's profile, each with the last of its versions folded in.</summary>
+    public SortedDictionary<string, long> Merged { get; set; } = [];
+
+    /// <summary>
+    /// Set on an anonymous stream's profile once a person's profile folds the stream in: events that still land in
+    /// it (stored by a node that had not seen the link yet) are then passed on to that person as well.
+    /// </summary>
+    public string? MergedInto { get; set; }
 
     /// <summary>
     /// Set when the person was erased: events received until then were erased with them, so a copy still on its way
