@@ -7,7 +7,7 @@ using Personalization.IngestionLoad;
 //
 //   IngestionLoad --url http://127.0.0.1:5100 --write-key bench-key --tenant bench --pid <api pid>
 //                 [--postgres <connection string>] [--connections 8,32] [--duration 30] [--rate 10000]
-//                 [--open-duration 30] [--warmup 20] [--users 100000] [--raw-events 200000] [--skip-raw] [--skip-http]
+//                 [--open-duration 30] [--warmup 20] [--users 100000] [--max-events 5000000] [--raw-events 200000] [--skip-raw] [--skip-http]
 //                 [--fsync-probe 60 --probe-dir <a directory on the database's disk>]
 //
 // --postgres defaults to $ConnectionStrings__Postgres; it must be the database the API writes to.
@@ -16,7 +16,7 @@ var options = Arguments.Parse(args);
 if (options is null)
 {
     Console.Error.WriteLine("usage: IngestionLoad --url <api> --write-key <key> [--tenant <tenant of the key>] [--pid <api pid>] [--postgres <conn>] " +
-                            "[--connections 8,32] [--duration 30] [--rate 10000] [--open-duration 30] [--warmup 20] [--users 100000] [--raw-events 200000] [--skip-raw] [--skip-http] " +
+                            "[--connections 8,32] [--duration 30] [--rate 10000] [--open-duration 30] [--warmup 20] [--users 100000] [--max-events 5000000] [--raw-events 200000] [--skip-raw] [--skip-http] " +
                             "[--fsync-probe SECONDS --probe-dir DIR]");
     return 2;
 }
@@ -39,7 +39,8 @@ var users = int.Parse(options.Get("users", "100000"));
 var warmup = TimeSpan.FromSeconds(double.Parse(options.Get("warmup", "20"), CultureInfo.InvariantCulture));
 var rawEvents = long.Parse(options.Get("raw-events", "200000"));
 const int eventsPerBatch = 100;
-const long maxEventsPerPhase = 5_000_000;
+// A phase also stops after this many events, so a long run cannot fill the disk by accident.
+var maxEventsPerPhase = long.Parse(options.Get("max-events", "5000000"));
 
 MachineSampler.Database = string.IsNullOrEmpty(postgres) ? null : new NpgsqlConnectionStringBuilder(postgres).Database;
 var runId = DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6];

@@ -64,6 +64,9 @@ for _ in $(seq 1 200); do
   echo "machine ${busy}% busy before the run; waiting for it to quieten (uptime: $(uptime))"
 done
 echo "machine ${busy}% busy before the run; $(uptime)"
+# How the kernel writes back dirty pages decides whether WAL flushes stall (RESULTS.md, "Flush stalls"), so every run says.
+echo "kernel writeback: $(sysctl -n vm.dirty_background_bytes vm.dirty_background_ratio vm.dirty_expire_centisecs 2>/dev/null \
+  | paste -sd' ' | awk '{print "dirty_background_bytes=" $1 ", dirty_background_ratio=" $2 ", dirty_expire_centisecs=" $3}')"
 echo "tree: $(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet HEAD -- services shared 2>/dev/null || echo ' + uncommitted changes'); settings: $(env | grep -E '^(Ingestion__|DOTNET_)' | tr '\n' ' ')"
 
 dotnet bench/IngestionLoad/bin/Release/net10.0/Personalization.IngestionLoad.dll \

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Personalization.Contracts.V1;
 
 namespace Personalization.Contracts.EventLog;
@@ -20,6 +21,8 @@ public sealed record EventAccepted(
     JsonElement Payload,
     EventFlags Flags = EventFlags.None)
 {
+    // Derived, so not stored: it would add a sixth to every event row in the log.
+    [JsonIgnore]
     public StreamKey StreamKey => StreamKey.For(TenantId, UserId, AnonymousId);
 
     /// <summary>The integration message for this event, as stored: its id, global sequence and version in its stream.</summary>
