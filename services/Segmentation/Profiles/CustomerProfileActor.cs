@@ -11,7 +11,7 @@ namespace Personalization.Segmentation.Profiles;
 /// always applied after it, live and in a rebuild alike.
 /// </summary>
 [Actor(TypeName = TypeName)]
-public sealed class CustomerProfileActor(ActorHost host, EventLogReader eventLog) : Actor(host), ICustomerProfileActor, IRemindable
+public sealed class CustomerProfileActor(ActorHost host, EventLogReader eventLog, CustomerProfiles profiles) : Actor(host), ICustomerProfileActor, IRemindable
 {
     public const string TypeName = "CustomerProfile";
 
@@ -38,7 +38,12 @@ public sealed class CustomerProfileActor(ActorHost host, EventLogReader eventLog
             {
                 CustomerProfileProjection.Apply(profile, next);
                 if (AnonymousHistory.LinkedBy(next) is { } linked && !position.Merged.ContainsKey(linked))
+                {
+                    // Marked before the read: an event stored there after it (by a node that had not seen the link
+                    // yet) is passed on here instead of staying in the anonymous profile only.
+                    await profiles.For(linked).FollowAsync(next.StreamKey);
                     position.Merged[linked] = await FoldAsync(profile, linked, afterVersion: 0);
+                }
             }
             await StateManager.SetStateAsync(ProfileKey, profile);
         }

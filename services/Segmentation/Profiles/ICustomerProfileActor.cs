@@ -20,7 +20,8 @@ public interface ICustomerProfileActor : IActor
 
     /// <summary>
     /// Marks this anonymous stream as folded into <paramref name="personStreamKey"/>'s profile (the first person to
-    /// link it keeps it), so events that still land here are passed on. Called before that profile reads the stream.
+    /// link it keeps it), so events that still land here are passed on. That profile calls it, within its merging
+    /// turn, before it reads the stream.
     /// </summary>
     Task FollowAsync(string personStreamKey);
 

@@ -12,7 +12,7 @@ public sealed class ProfileFeeder(EventLogReader eventLog, CustomerProfiles prof
     public async Task FeedAsync(EventRecorded message, CancellationToken cancellationToken)
     {
         var actor = profiles.For(message.StreamKey);
-        var outcome = await ApplyAsync(actor, message);
+        var outcome = await actor.ApplyAsync(message);
         while (outcome.FirstWaiting is { } waiting)
         {
             var before = outcome.Version;
@@ -25,20 +25,11 @@ public sealed class ProfileFeeder(EventLogReader eventLog, CustomerProfiles prof
                 return;
             }
             foreach (var next in missing)
-                outcome = await ApplyAsync(actor, next);
+                outcome = await actor.ApplyAsync(next);
             if (outcome.Version == before)
                 break;
         }
         if (outcome.MergedInto is { } person)
             await profiles.For(person).CatchUpMergedAsync(message.StreamKey);
-    }
-
-    private async Task<ApplyOutcome> ApplyAsync(ICustomerProfileActor actor, EventRecorded message)
-    {
-        // Before the person's profile reads the anonymous history: from here on that stream passes on what it gains,
-        // so an event stored there after the read, by a node that had not seen the link yet, still reaches the person.
-        if (AnonymousHistory.LinkedBy(message) is { } linked)
-            await profiles.For(linked).FollowAsync(message.StreamKey);
-        return await actor.ApplyAsync(message);
     }
 }
