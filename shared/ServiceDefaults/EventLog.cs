@@ -16,6 +16,12 @@ public static class EventLog
 {
     public const string Schema = "ingestion";
 
+    /// <summary>
+    /// Beside the log, in its schema: the user each anonymous id belongs to, per tenant (the first identify or alias
+    /// that names both wins). Ingestion writes it before it stores the linking call.
+    /// </summary>
+    public const string IdentityLinksTable = "identity_links";
+
     public static void Configure(StoreOptions options)
     {
         options.Events.StreamIdentity = StreamIdentity.AsString;

@@ -214,4 +214,27 @@ public class ProfileJourneyTests
         await RunVerbAsync("services/Segmentation", "rebuild-profiles");
         Assert.That((await Profiles.GetRawAsync(user)).Body, Is.EqualTo(liveJson));
     }
+
+    [Test]
+    public async Task A_shared_devices_anonymous_history_stays_with_the_first_person_who_logged_in_on_it()
+    {
+        var anonymous = "anon-" + Guid.NewGuid().ToString("N")[..8];
+        var (first, second) = ("first-" + Guid.NewGuid().ToString("N")[..8], "second-" + Guid.NewGuid().ToString("N")[..8]);
+        var t0 = DateTimeOffset.UtcNow.AddHours(-1);
+        string Identify(string user, int minute) => JsonSerializer.Serialize(new
+        {
+            type = "identify", userId = user, anonymousId = anonymous, messageId = $"{user}-identify", timestamp = t0.AddMinutes(minute).ToString("O"),
+        });
+
+        await PostBatchAsync(AnonymousView(anonymous, 1, "sku-1", t0));
+        await PostBatchAsync(Identify(first, 1));
+        Assert.That((await Profiles.WithCountAsync(first, 2))!.RecentlyViewed.Select(v => v.ItemId), Is.EqualTo(new[] { "sku-1" }));
+
+        // The same browser, later, for someone else: ingestion keeps routing it to the first person, and so must profiles.
+        await PostBatchAsync(Identify(second, 2), Track(second, 1, "Product Viewed", new { product_id = "sku-2" }, t0.AddMinutes(3)));
+        var secondProfile = await Profiles.WithCountAsync(second, 2);
+        Assert.That(secondProfile!.EventCount, Is.EqualTo(2), "the identify and the view, without the first person's history");
+        Assert.That(secondProfile.RecentlyViewed.Select(v => v.ItemId), Is.EqualTo(new[] { "sku-2" }));
+        Assert.That((await Profiles.GetAsync(first))!.EventCount, Is.EqualTo(2));
+    }
 }

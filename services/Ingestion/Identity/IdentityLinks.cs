@@ -1,4 +1,5 @@
 using Marten;
+using Personalization.ServiceDefaults;
 using Weasel.Postgresql.Tables;
 
 namespace Personalization.Ingestion.Identity;
@@ -9,7 +10,7 @@ namespace Personalization.Ingestion.Identity;
 /// </summary>
 public static class IdentityLinks
 {
-    public const string Table = "identity_links";
+    public const string Table = EventLog.IdentityLinksTable;
 
     public static void ConfigureMarten(StoreOptions options)
     {

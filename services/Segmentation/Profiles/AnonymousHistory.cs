@@ -3,13 +3,13 @@ using Personalization.Contracts.V1;
 
 namespace Personalization.Segmentation.Profiles;
 
-/// <summary>Which anonymous stream an identify or alias in a known user's stream ties to that person, if any.</summary>
-public static class AnonymousHistory
+/// <summary>An anonymous id, and its stream, that an identify or alias in a known user's stream ties to that person.</summary>
+public readonly record struct AnonymousHistory(string AnonymousId, string StreamKey)
 {
-    public static string? LinkedBy(EventRecorded e) =>
+    public static AnonymousHistory? LinkedBy(EventRecorded e) =>
         IdentityLink.AnonymousIdLinkedBy(e.Type, e.UserId, e.AnonymousId, e.Payload) is { } anonymousId
-        && StreamKey.For(e.TenantId, null, anonymousId).ToString() is var linked
+        && Contracts.StreamKey.For(e.TenantId, null, anonymousId).ToString() is var linked
         && linked != e.StreamKey
-            ? linked
+            ? new AnonymousHistory(anonymousId, linked)
             : null;
 }

@@ -37,12 +37,13 @@ public sealed class CustomerProfileActor(ActorHost host, EventLogReader eventLog
             foreach (var next in ready)
             {
                 CustomerProfileProjection.Apply(profile, next);
-                if (AnonymousHistory.LinkedBy(next) is { } linked && !position.Merged.ContainsKey(linked))
+                if (AnonymousHistory.LinkedBy(next) is { } linked && !position.Merged.ContainsKey(linked.StreamKey)
+                    && await OwnsAsync(next, linked.AnonymousId))
                 {
                     // Marked before the read: an event stored there after it (by a node that had not seen the link
                     // yet) is passed on here instead of staying in the anonymous profile only.
-                    await profiles.For(linked).FollowAsync(next.StreamKey);
-                    position.Merged[linked] = await FoldAsync(profile, linked, afterVersion: 0);
+                    await profiles.For(linked.StreamKey).FollowAsync(next.StreamKey);
+                    position.Merged[linked.StreamKey] = await FoldAsync(profile, linked.StreamKey, afterVersion: 0);
                 }
             }
             await StateManager.SetStateAsync(ProfileKey, profile);
@@ -107,6 +108,13 @@ public sealed class CustomerProfileActor(ActorHost host, EventLogReader eventLog
             await StateManager.SetStateAsync(PositionKey, position.Value);
         }
     }
+
+    /// <summary>
+    /// Whether the anonymous history is this person's to take: the first link of an anonymous id wins, as it does for
+    /// routing in ingestion and in the recommendation export, so a shared device's later logins do not take it.
+    /// </summary>
+    private async Task<bool> OwnsAsync(EventRecorded linking, string anonymousId) =>
+        await eventLog.LinkedUserAsync(linking.TenantId, anonymousId, CancellationToken.None) is not { } owner || owner == linking.UserId;
 
     /// <summary>Folds the stream's events after <paramref name="afterVersion"/> into the profile; returns the last version folded.</summary>
     private async Task<long> FoldAsync(CustomerProfile profile, string streamKey, long afterVersion)

@@ -18,4 +18,14 @@ public sealed class EventLogReader(IEventLogStore eventLog)
             .Select(e => ((EventAccepted)e.Data).ToMessage(e.Id, e.Sequence, e.Version))
             .ToList();
     }
+
+    /// <summary>The user an anonymous id belongs to (the first to be linked to it), or null while it has no link.</summary>
+    public async Task<string?> LinkedUserAsync(string tenantId, string anonymousId, CancellationToken cancellationToken)
+    {
+        await using var session = eventLog.QuerySession();
+        var users = await session.QueryAsync<string>(
+            $"select user_id from {EventLog.Schema}.{EventLog.IdentityLinksTable} where tenant_id = ? and anonymous_id = ?",
+            cancellationToken, tenantId, anonymousId);
+        return users.SingleOrDefault();
+    }
 }
