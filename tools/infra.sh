@@ -5,6 +5,8 @@
 #   tools/infra.sh down    stop only what `up` started (data stays in .infra/)
 #   tools/infra.sh status  exit 0 if both are running and reachable, else 1
 #   tools/infra.sh env     print connection strings: export $(tools/infra.sh env)
+#   tools/infra.sh vhost NAME / drop-vhost NAME
+#                          a RabbitMQ vhost of its own for a bench run (prints its URL), and its removal
 #
 # Settings: tools/infra.env; variables already set in the environment win.
 # Data, logs and sockets: <repo>/.infra/. Run as root (installs packages and
@@ -544,6 +546,25 @@ cmd_down() {
   log "stopped what tools/infra.sh had started (data kept in $INFRA_DIR)"
 }
 
+# A RabbitMQ virtual host of its own for a bench or tool run, so that what it publishes never reaches the durable
+# queues of a platform started with ./run.sh (and a forgotten run leaves nothing behind there). Prints its URL.
+cmd_vhost() {
+  local name=${1:?usage: $0 vhost NAME}
+  rmq_find_home
+  amqp_answers || die "RabbitMQ is not running; run: $0 up"
+  rmq rabbitmqctl -q add_vhost "$name" >/dev/null 2>&1 || true  # already there: keep it
+  rmq rabbitmqctl -q set_permissions -p "$name" "$RABBITMQ_USER" '.*' '.*' '.*' >/dev/null ||
+    die "could not grant $RABBITMQ_USER the vhost $name; $(rmq_log_hint)"
+  echo "amqp://$(urlencode "$RABBITMQ_USER"):$(urlencode "$RABBITMQ_PASSWORD")@$RABBITMQ_HOST:$RABBITMQ_PORT/$(urlencode "$name")"
+}
+
+cmd_drop_vhost() {
+  local name=${1:?usage: $0 drop-vhost NAME}
+  [[ $name != / ]] || die "the default vhost / is the platform's; it is not dropped"
+  rmq_find_home
+  rmq rabbitmqctl -q delete_vhost "$name" >/dev/null 2>&1 || true  # gone already: fine
+}
+
 cmd_status() {
   local rc=0
   pg_status || rc=1
@@ -559,7 +580,9 @@ main() {
     down) cmd_down ;;
     status) cmd_status ;;
     env) print_env ;;
-    *) echo "usage: $0 up|down|status|env" >&2; exit 2 ;;
+    vhost) cmd_vhost "${2:-}" ;;
+    drop-vhost) cmd_drop_vhost "${2:-}" ;;
+    *) echo "usage: $0 up|down|status|env|vhost NAME|drop-vhost NAME" >&2; exit 2 ;;
   esac
 }
 
