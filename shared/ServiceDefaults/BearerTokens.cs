@@ -27,14 +27,20 @@ public sealed class BearerTokenOptions : AuthenticationSchemeOptions
 public sealed class BearerTokenAuthentication(IOptionsMonitor<BearerTokenOptions> options, ILoggerFactory logger, UrlEncoder encoder)
     : AuthenticationHandler<BearerTokenOptions>(options, logger, encoder)
 {
+    private const string SendTheToken = "Send the token as 'Authorization: Bearer <token>'.";
+
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
+        // No credential is not a failed one: requests that need none (the Dapr sidecar's actor calls, where this is
+        // the only scheme and so the default) pass without a failure logged for each.
+        if (Request.Headers.Authorization.Count == 0)
+            return Task.FromResult(AuthenticateResult.NoResult());
         if (Options.Disabled(Context.RequestServices) is { } disabled)
             return Task.FromResult(AuthenticateResult.Fail(disabled));
         if (!AuthenticationHeaderValue.TryParse(Request.Headers.Authorization, out var header)
             || !header.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase)
             || string.IsNullOrEmpty(header.Parameter))
-            return Task.FromResult(AuthenticateResult.Fail("Send the token as 'Authorization: Bearer <token>'."));
+            return Task.FromResult(AuthenticateResult.Fail(SendTheToken));
         if (Options.Resolve(Context.RequestServices, header.Parameter) is not { } claims)
             return Task.FromResult(AuthenticateResult.Fail("The token is not valid."));
 
@@ -45,7 +51,8 @@ public sealed class BearerTokenAuthentication(IOptionsMonitor<BearerTokenOptions
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var result = await HandleAuthenticateOnceSafeAsync();
-        await UnauthorizedProblem.WriteAsync(Context, "Bearer", Options.Title, result.Failure?.Message);
+        var detail = result.Failure?.Message ?? Options.Disabled(Context.RequestServices) ?? SendTheToken;
+        await UnauthorizedProblem.WriteAsync(Context, "Bearer", Options.Title, detail);
     }
 }
 

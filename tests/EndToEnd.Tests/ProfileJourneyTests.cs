@@ -67,6 +67,7 @@ public class ProfileJourneyTests
         Assert.That(status, Is.EqualTo(HttpStatusCode.Unauthorized));
         Assert.That(body, Does.Contain("not valid"));
         Assert.That(anonymous.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(await anonymous.Content.ReadAsStringAsync(), Does.Contain("Authorization: Bearer"), "says how to send the token");
     }
 
     [Test]
