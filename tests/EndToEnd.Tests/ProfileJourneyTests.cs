@@ -21,6 +21,22 @@ public class ProfileJourneyTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
     }
 
+    /// <summary>An identify that links <paramref name="anonymous"/> to <paramref name="user"/>: logging in.</summary>
+    private static string Login(string user, string anonymous, DateTimeOffset at) => JsonSerializer.Serialize(new
+    {
+        type = "identify", userId = user, anonymousId = anonymous, messageId = $"{user}-identify", timestamp = at.ToString("O"),
+        traits = new { email = $"{user}@example.com" },
+    });
+
+    /// <summary>Rebuilds every profile from the log into empty actor state; <paramref name="user"/>'s must come out as it was live.</summary>
+    private static async Task AssertRebuildGivesTheLiveProfileAsync(string user)
+    {
+        var liveJson = (await Profiles.GetRawAsync(user)).Body;
+        await RestartActorsWithEmptyStateAsync();
+        await RunVerbAsync("services/Segmentation", "rebuild-profiles");
+        Assert.That((await Profiles.GetRawAsync(user)).Body, Is.EqualTo(liveJson));
+    }
+
     private static string AnonymousView(string anonymous, int n, string item, DateTimeOffset at) => JsonSerializer.Serialize(new
     {
         type = "track", @event = "Product Viewed", anonymousId = anonymous, messageId = $"{anonymous}-{n}", timestamp = at.ToString("O"),
@@ -169,7 +185,7 @@ public class ProfileJourneyTests
             Anonymous(3, "Product Added", new { product_id = "sku-2", price = 4 }, t0.AddMinutes(2)));
         // Logging in links the anonymous id to the user; later calls come with the user id, or still only the anonymous id.
         await PostBatchAsync(
-            JsonSerializer.Serialize(new { type = "identify", userId = user, anonymousId = anonymous, messageId = $"{user}-identify", timestamp = t0.AddMinutes(3).ToString("O"), traits = new { email = $"{user}@example.com" } }),
+            Login(user, anonymous, t0.AddMinutes(3)),
             Track(user, 5, "Order Completed", new { revenue = 4 }, t0.AddMinutes(4)));
         await PostBatchAsync(Anonymous(6, "Product Viewed", new { product_id = "sku-3" }, t0.AddMinutes(5)));
 
@@ -179,12 +195,8 @@ public class ProfileJourneyTests
         Assert.That(live.Purchases.Count, Is.EqualTo(1));
         Assert.That(live.Cart, Is.Empty, "the anonymous cart was bought after login");
         Assert.That(live.UserKey, Is.EqualTo($"user:{user}"));
-        var liveJson = (await Profiles.GetRawAsync(user)).Body;
 
-        await RestartActorsWithEmptyStateAsync();
-        await RunVerbAsync("services/Segmentation", "rebuild-profiles");
-
-        Assert.That((await Profiles.GetRawAsync(user)).Body, Is.EqualTo(liveJson));
+        await AssertRebuildGivesTheLiveProfileAsync(user);
     }
 
     [Test]
@@ -200,7 +212,7 @@ public class ProfileJourneyTests
         var t0 = DateTimeOffset.UtcNow.AddHours(-1);
 
         await PostBatchAsync(unaware, AnonymousView(anonymous, 1, "sku-1", t0));
-        await PostBatchAsync(JsonSerializer.Serialize(new { type = "identify", userId = user, anonymousId = anonymous, messageId = $"{user}-identify", timestamp = t0.AddMinutes(1).ToString("O") }));
+        await PostBatchAsync(Login(user, anonymous, t0.AddMinutes(1)));
         Assert.That((await Profiles.WithCountAsync(user, 2))!.RecentlyViewed.Select(v => v.ItemId), Is.EqualTo(new[] { "sku-1" }), "merged at login");
 
         await PostBatchAsync(unaware, AnonymousView(anonymous, 2, "sku-2", t0.AddMinutes(2)));
@@ -209,11 +221,8 @@ public class ProfileJourneyTests
 
         var live = await Profiles.WithCountAsync(user, 3);
         Assert.That(live!.RecentlyViewed.Select(v => v.ItemId), Is.EqualTo(new[] { "sku-2", "sku-1" }));
-        var liveJson = (await Profiles.GetRawAsync(user)).Body;
 
-        await RestartActorsWithEmptyStateAsync();
-        await RunVerbAsync("services/Segmentation", "rebuild-profiles");
-        Assert.That((await Profiles.GetRawAsync(user)).Body, Is.EqualTo(liveJson));
+        await AssertRebuildGivesTheLiveProfileAsync(user);
     }
 
     [Test]
@@ -222,17 +231,13 @@ public class ProfileJourneyTests
         var anonymous = "anon-" + Guid.NewGuid().ToString("N")[..8];
         var (first, second) = ("first-" + Guid.NewGuid().ToString("N")[..8], "second-" + Guid.NewGuid().ToString("N")[..8]);
         var t0 = DateTimeOffset.UtcNow.AddHours(-1);
-        string Identify(string user, int minute) => JsonSerializer.Serialize(new
-        {
-            type = "identify", userId = user, anonymousId = anonymous, messageId = $"{user}-identify", timestamp = t0.AddMinutes(minute).ToString("O"),
-        });
 
         await PostBatchAsync(AnonymousView(anonymous, 1, "sku-1", t0));
-        await PostBatchAsync(Identify(first, 1));
+        await PostBatchAsync(Login(first, anonymous, t0.AddMinutes(1)));
         Assert.That((await Profiles.WithCountAsync(first, 2))!.RecentlyViewed.Select(v => v.ItemId), Is.EqualTo(new[] { "sku-1" }));
 
         // The same browser, later, for someone else: ingestion keeps routing it to the first person, and so must profiles.
-        await PostBatchAsync(Identify(second, 2), Track(second, 1, "Product Viewed", new { product_id = "sku-2" }, t0.AddMinutes(3)));
+        await PostBatchAsync(Login(second, anonymous, t0.AddMinutes(2)), Track(second, 1, "Product Viewed", new { product_id = "sku-2" }, t0.AddMinutes(3)));
         var secondProfile = await Profiles.WithCountAsync(second, 2);
         Assert.That(secondProfile!.EventCount, Is.EqualTo(2), "the identify and the view, without the first person's history");
         Assert.That(secondProfile.RecentlyViewed.Select(v => v.ItemId), Is.EqualTo(new[] { "sku-2" }));
