@@ -2,7 +2,8 @@
 # The platform in one command: starts the local PostgreSQL and RabbitMQ, builds and starts
 # ingestion (API and relay), the Dapr sidecar emulator and segmentation (which hosts the profile
 # actors), posts generated demo events, and prints where to look.
-# Ctrl+C stops the services; `tools/infra.sh down` stops the infrastructure.
+# Ctrl+C stops the services; `tools/infra.sh down` stops the infrastructure. The Dapr tokens (DAPR_API_TOKEN for the
+# sidecar's API, APP_API_TOKEN for its calls to Segmentation) come from tools/infra.env like the ports.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
@@ -72,7 +73,7 @@ admin token "demo-admin-token").
   A new source:   curl -H 'Authorization: Bearer demo-admin-token' -H 'Content-Type: application/json' \\
                     -d '{"sourceId":"ios-app"}' http://127.0.0.1:$INGESTION_PORT/admin/tenants/demo/sources
   Health:         curl http://127.0.0.1:$INGESTION_PORT/health/ready
-  Rebuild:        ConnectionStrings__Postgres='$ConnectionStrings__Postgres' DAPR_HTTP_PORT=$DAPR_SIDECAR_PORT \\
+  Rebuild:        ConnectionStrings__Postgres='$ConnectionStrings__Postgres' DAPR_HTTP_PORT=$DAPR_SIDECAR_PORT DAPR_API_TOKEN=$DAPR_API_TOKEN \\
                     dotnet services/Segmentation/bin/Release/net10.0/Personalization.Segmentation.dll rebuild-profiles
   Event store:    psql "postgresql://$PG_USER:$PG_PASSWORD@$PG_HOST:$PG_PORT/$PG_DATABASE" -c 'select count(*) from ingestion.mt_events'
   Logs:           $logs/

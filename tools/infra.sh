@@ -7,10 +7,15 @@
 #   tools/infra.sh env     print connection strings: export $(tools/infra.sh env)
 #   tools/infra.sh vhost NAME / drop-vhost NAME
 #                          a RabbitMQ vhost of its own for a bench run (prints its URL), and its removal
+#   tools/infra.sh crash rabbitmq|postgres
+#                          what an outage does: kill -9 of the RabbitMQ node, or PostgreSQL stopped in
+#                          immediate mode (no checkpoint, crash recovery on the next start); `up` starts it again
 #
 # Settings: tools/infra.env; variables already set in the environment win.
 # Data, logs and sockets: <repo>/.infra/. Run as root (installs packages and
 # runs each server as its own OS user).
+# INFRA_INSTANCE=NAME runs a second, separate pair (data in .infra/instances/NAME), e.g. for tests that crash
+# their servers; give it its own PG_PORT, RABBITMQ_PORT, RABBITMQ_DIST_PORT and RABBITMQ_NODENAME.
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -33,7 +38,10 @@ infra_dir() {
   done
   echo "$link"
 }
-INFRA_DIR=$(infra_dir)
+BASE_INFRA_DIR=$(infra_dir)
+[[ -z ${INFRA_INSTANCE:-} || $INFRA_INSTANCE =~ ^[a-z0-9][a-z0-9_-]*$ ]] ||
+  { echo "infra: ERROR: INFRA_INSTANCE must be lower-case letters, digits, - and _" >&2; exit 1; }
+INFRA_DIR=$BASE_INFRA_DIR${INFRA_INSTANCE:+/instances/$INFRA_INSTANCE}
 STARTED_FILE=$INFRA_DIR/started   # what this script started, one name a line
 
 PG_OS_USER=postgres
@@ -110,8 +118,8 @@ as_user() {
 # Serialize up/down: test runs call `up` from several processes at once.
 LOCK_WAIT=600
 lock_infra() {
-  install -d -m 755 "$INFRA_DIR"
-  [[ -e $REPO_ROOT/.infra ]] || ln -s "$INFRA_DIR" "$REPO_ROOT/.infra"
+  install -d -m 755 "$BASE_INFRA_DIR" "$INFRA_DIR"
+  [[ -e $REPO_ROOT/.infra ]] || ln -s "$BASE_INFRA_DIR" "$REPO_ROOT/.infra"
   exec 9>>"$INFRA_DIR/.lock"
   flock -w "$LOCK_WAIT" 9 || die "another tools/infra.sh still holds $INFRA_DIR/.lock after ${LOCK_WAIT}s"
 }
@@ -565,6 +573,27 @@ cmd_drop_vhost() {
   rmq rabbitmqctl -q delete_vhost "$name" >/dev/null 2>&1 || true  # gone already: fine
 }
 
+cmd_crash() {
+  require_root crash
+  lock_infra
+  case ${1:-} in
+    rabbitmq)
+      local pid
+      pid=$(cat "$RMQ_PID_FILE" 2>/dev/null) && kill -0 "$pid" 2>/dev/null || die "RabbitMQ node $RABBITMQ_NODENAME is not running"
+      log "killing RabbitMQ node $RABBITMQ_NODENAME (pid $pid) with SIGKILL"
+      kill -9 "$pid"
+      while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+      # epmd notices the node's connection drop a moment later; `up` must then see no node.
+      while rmq_node_registered; do sleep 0.1; done ;;
+    postgres)
+      find_pg_bin || die "PostgreSQL binaries not found"
+      pg_cluster_running || die "this checkout's PostgreSQL cluster is not running"
+      log "stopping PostgreSQL in immediate mode"
+      pg_ctl_as_owner stop -m immediate -w -t 60 -s || die "PostgreSQL did not stop; see $PG_LOG" ;;
+    *) die "usage: $0 crash rabbitmq|postgres" ;;
+  esac
+}
+
 cmd_status() {
   local rc=0
   pg_status || rc=1
@@ -582,7 +611,8 @@ main() {
     env) print_env ;;
     vhost) cmd_vhost "${2:-}" ;;
     drop-vhost) cmd_drop_vhost "${2:-}" ;;
-    *) echo "usage: $0 up|down|status|env|vhost NAME|drop-vhost NAME" >&2; exit 2 ;;
+    crash) cmd_crash "${2:-}" ;;
+    *) echo "usage: $0 up|down|status|env|vhost NAME|drop-vhost NAME|crash rabbitmq|postgres" >&2; exit 2 ;;
   esac
 }
 

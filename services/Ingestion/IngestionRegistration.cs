@@ -1,4 +1,3 @@
-using JasperFx.Events.Daemon;
 using Marten;
 using Microsoft.AspNetCore.Authentication;
 using Personalization.Ingestion.Auth;
@@ -35,10 +34,7 @@ public static class IngestionRegistration
 
         if (role == IngestionRole.Relay)
         {
-            builder.AddRabbitMqMessaging();
-            marten.AddSubscriptionWithServices<RabbitMqRelay>(ServiceLifetime.Singleton);
-            // Solo: exactly one relay process. HotCold needs a distributed lock that fails to load here.
-            marten.AddAsyncDaemon(DaemonMode.Solo);
+            builder.AddRelay(marten);
             return role;
         }
 

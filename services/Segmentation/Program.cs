@@ -12,7 +12,7 @@ builder.AddSegmentation();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
-app.MapActorsHandlers();
+app.MapActorEndpoints();
 app.MapProfilesApi();
 await app.RunAsync();
 return 0;

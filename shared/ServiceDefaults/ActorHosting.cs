@@ -1,5 +1,7 @@
 using Dapr.Actors.Client;
 using Dapr.Actors.Runtime;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -27,17 +29,31 @@ public static class ActorHosting
         return options;
     }
 
-    /// <summary>Hosts actors (map their routes with <c>app.MapActorsHandlers()</c>) and adds the sidecar to readiness.</summary>
+    /// <summary>
+    /// Hosts actors (map their routes with <see cref="MapActorEndpoints"/>) and adds the sidecar to readiness. The
+    /// sidecar's calls must carry <c>APP_API_TOKEN</c>; a service that hosts actors does not start without one.
+    /// </summary>
     public static IHostApplicationBuilder AddActorHosting(this IHostApplicationBuilder builder, Action<ActorRuntimeOptions> register)
     {
+        var appToken = builder.Configuration[SidecarCallAuthentication.TokenSetting] is { Length: > 0 } token
+            ? token
+            : throw new InvalidOperationException(
+                $"{SidecarCallAuthentication.TokenSetting} is not set. A service that hosts actors only takes calls from its Dapr sidecar, " +
+                $"which sends that token as '{SidecarCallAuthentication.Header}': set the same value for the app and its sidecar " +
+                "(tools/infra.env has the local one; in Kubernetes, the dapr.io/app-token-secret annotation).");
+        builder.Services.AddAuthentication()
+            .AddScheme<SidecarCallOptions, SidecarCallAuthentication>(SidecarCallAuthentication.SchemeName, options => options.Token = appToken);
+        builder.Services.AddAuthorization(options => options.AddPolicy(SidecarCallAuthentication.Policy, policy =>
+            policy.AddAuthenticationSchemes(SidecarCallAuthentication.SchemeName).RequireAuthenticatedUser()));
+
         var endpoint = SidecarEndpoint(builder.Configuration);
         builder.Services.AddActors(options =>
         {
             // JSON, not DataContract: state and messages stay readable records.
             options.UseJsonSerialization = true;
             options.HttpEndpoint = endpoint;
-            if (builder.Configuration["DAPR_API_TOKEN"] is { Length: > 0 } token)
-                options.DaprApiToken = token;
+            if (builder.Configuration["DAPR_API_TOKEN"] is { Length: > 0 } apiToken)
+                options.DaprApiToken = apiToken;
             register(options);
         });
 
@@ -45,6 +61,10 @@ public static class ActorHosting
         builder.Services.AddHealthChecks().AddCheck<SidecarHealthCheck>("dapr-sidecar", tags: [ServiceDefaultsExtensions.ReadyTag]);
         return builder;
     }
+
+    /// <summary>The actor runtime's routes, <c>/dapr/config</c> and <c>/actors/...</c> for the sidecar's calls only (its <c>/healthz</c> stays open).</summary>
+    public static IEndpointConventionBuilder MapActorEndpoints(this IEndpointRouteBuilder app) =>
+        app.MapActorsHandlers().RequireAuthorization(SidecarCallAuthentication.Policy);
 
     private sealed class SidecarHealthCheck(IHttpClientFactory clients) : IHealthCheck
     {

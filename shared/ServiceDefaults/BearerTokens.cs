@@ -31,8 +31,8 @@ public sealed class BearerTokenAuthentication(IOptionsMonitor<BearerTokenOptions
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        // No credential is not a failed one: requests that need none (the Dapr sidecar's actor calls, where this is
-        // the only scheme and so the default) pass without a failure logged for each.
+        // No credential is not a failed one: requests this scheme does not guard (the Dapr sidecar's actor calls, which
+        // another scheme checks, while this one is the default) pass without a failure logged for each.
         if (Request.Headers.Authorization.Count == 0)
             return Task.FromResult(AuthenticateResult.NoResult());
         if (Options.Disabled(Context.RequestServices) is { } disabled)

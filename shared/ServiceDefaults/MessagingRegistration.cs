@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 
 namespace Personalization.ServiceDefaults;
@@ -21,10 +22,13 @@ public static class MessagingRegistration
 
         builder.Services.AddMassTransit(bus =>
         {
+            // MassTransit would otherwise post usage data to its vendor five minutes after start: a self-hosted
+            // platform contacts nothing it was not configured to.
+            bus.DisableUsageTelemetry();
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(builder.Configuration["Messaging:QueuePrefix"], includeNamespace: false));
             bus.ConfigureHealthCheckOptions(health =>
             {
-                health.Name = "rabbitmq";
+                health.Name = "masstransit";
                 health.Tags.Add(ServiceDefaultsExtensions.ReadyTag);
             });
             if (builder.Configuration.GetValue<bool>("Messaging:TemporaryQueues"))
@@ -53,6 +57,10 @@ public static class MessagingRegistration
                 rabbit.ConfigureEndpoints(context);
             });
         });
+        // One instance, so its probe connection lasts from check to check.
+        builder.Services.AddSingleton(_ => new BrokerConnectionHealthCheck(uri));
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            "rabbitmq", sp => sp.GetRequiredService<BrokerConnectionHealthCheck>(), HealthStatus.Unhealthy, [ServiceDefaultsExtensions.ReadyTag]));
         return builder;
     }
 }

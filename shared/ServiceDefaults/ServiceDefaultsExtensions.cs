@@ -10,7 +10,9 @@ namespace Personalization.ServiceDefaults;
 public static class ServiceDefaultsExtensions
 {
     private const string LiveTag = "live";
-    internal const string ReadyTag = "ready";
+
+    /// <summary>Checks with this tag decide <c>/health/ready</c>.</summary>
+    public const string ReadyTag = "ready";
 
     /// <summary>Telemetry, health checks, problem details and resilient HTTP clients, the same in every service.</summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
@@ -33,8 +35,8 @@ public static class ServiceDefaultsExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
 
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag), ResponseWriter = HealthReportJson.WriteAsync });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = HealthReportJson.WriteAsync });
         return app;
     }
 }

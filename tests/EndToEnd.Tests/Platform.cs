@@ -16,27 +16,32 @@ public class Platform
     public const string WriteKey = "e2e-write-key";
     public const string AdminToken = "e2e-admin-token";
     public const string ReadToken = "e2e-read-token";
+    public const string SidecarApiToken = "e2e-dapr-api-token";
+    public const string AppApiToken = "e2e-app-api-token";
 
     public static string Tenant { get; } = "e2e-" + Guid.NewGuid().ToString("N")[..12];
     public static TestDatabase Database { get; private set; } = null!;
-    public static ServiceProcess Ingestion { get; private set; } = null!;
-    public static ServiceProcess Segmentation { get; private set; } = null!;
-    public static ServiceProcess Relay { get; private set; } = null!;
-    public static ServiceProcess Sidecar { get; private set; } = null!;
+    public static ServiceProcess Ingestion => _processes.Ingestion;
+    public static ServiceProcess Segmentation => _processes.Segmentation;
+    public static ServiceProcess Relay => _processes.Relay;
+    public static ServiceProcess Sidecar => _processes.Sidecar;
 
-    public static string RabbitMqConnectionString => _environment["ConnectionStrings__RabbitMQ"];
+    public static string RabbitMqConnectionString => Settings["ConnectionStrings__RabbitMQ"];
 
     /// <summary>The platform's settings, for tests that start a differently configured copy of a service.</summary>
-    public static IReadOnlyDictionary<string, string> Settings => _environment;
+    public static IReadOnlyDictionary<string, string> Settings => _processes.Settings;
 
-    private static Dictionary<string, string> _environment = [];
+    /// <summary>Where the sidecar keeps actor state in the platform's database.</summary>
+    public static string ActorStateSchema => _processes.ActorStateSchema;
+
+    private static PlatformProcesses _processes = null!;
 
     [OneTimeSetUp]
     public async Task StartAsync()
     {
         var infra = await LocalInfrastructure.EnsureStartedAsync();
         Database = await TestDatabase.CreateAsync("e2e");
-        _environment = new Dictionary<string, string>
+        _processes = await PlatformProcesses.StartAsync(new Dictionary<string, string>
         {
             ["ConnectionStrings__Postgres"] = Database.ConnectionString,
             ["ConnectionStrings__RabbitMQ"] = infra.RabbitMqConnectionString,
@@ -46,66 +51,26 @@ public class Platform
             ["Ingestion__MaxRequestBytes"] = "65536",
             ["Messaging__QueuePrefix"] = Tenant,
             ["Messaging__TemporaryQueues"] = "true",
-        };
-
-        (_sidecarPort, _segmentationPort) = (ServiceProcess.FreePort(), ServiceProcess.FreePort());
-        _environment["DAPR_HTTP_PORT"] = _sidecarPort.ToString();
-
-        Ingestion = await ServiceProcess.StartAsync("services/Ingestion", _environment);
-        await StartActorsAsync("dapr_sidecar");
-        Relay = await StartRelayAsync();
-    }
-
-    /// <summary>Where the sidecar keeps actor state in the platform's database.</summary>
-    public static string ActorStateSchema { get; private set; } = "";
-
-    private static int _sidecarPort;
-    private static int _segmentationPort;
-
-    /// <summary>The sidecar and Segmentation (which hosts the actors), with actor state in <paramref name="stateSchema"/>.</summary>
-    private static async Task StartActorsAsync(string stateSchema)
-    {
-        ActorStateSchema = stateSchema;
-        Sidecar = await ServiceProcess.StartAsync(
-            "tools/DaprSidecar",
-            new Dictionary<string, string>(_environment)
-            {
-                ["Sidecar__Apps__0"] = $"http://127.0.0.1:{_segmentationPort}",
-                ["Sidecar__Schema"] = stateSchema,
-            },
-            _sidecarPort,
-            readinessPath: "/v1.0/healthz");
-        Segmentation = await ServiceProcess.StartAsync("services/Segmentation", _environment, _segmentationPort);
+            // Read by the sidecar (its own API's token, and the one it sends to Segmentation) and by Segmentation.
+            ["DAPR_API_TOKEN"] = SidecarApiToken,
+            ["APP_API_TOKEN"] = AppApiToken,
+        });
     }
 
     /// <summary>Restarts the actor side with empty actor state, as after losing the state store.</summary>
-    public static async Task RestartActorsWithEmptyStateAsync()
-    {
-        await Segmentation.DisposeAsync();
-        await Sidecar.DisposeAsync();
-        await StartActorsAsync("dapr_sidecar_" + Guid.NewGuid().ToString("N")[..8]);
-    }
+    public static Task RestartActorsWithEmptyStateAsync() => _processes.RestartActorsWithEmptyStateAsync();
 
-    public static Task<ServiceProcess> StartRelayAsync() =>
-        ServiceProcess.StartAsync("services/Ingestion", new Dictionary<string, string>(_environment) { ["Ingestion__Role"] = "Relay" });
-
-    public static async Task RestartRelayAsync(Func<Task> whileStopped)
-    {
-        await Relay.DisposeAsync();
-        await whileStopped();
-        Relay = await StartRelayAsync();
-    }
+    public static Task RestartRelayAsync(Func<Task> whileStopped) => _processes.RestartRelayAsync(whileStopped);
 
     [OneTimeTearDown]
     public async Task StopAsync()
     {
-        foreach (var service in new[] { Relay, Segmentation, Sidecar, Ingestion })
-            if (service is not null) await service.DisposeAsync();
+        if (_processes is not null) await _processes.DisposeAsync();
         if (Database is not null) await Database.DisposeAsync();
     }
 
     /// <summary>Runs a command-line verb of a service with the platform's settings, and returns its output.</summary>
-    public static Task<string> RunVerbAsync(string project, params string[] args) => ServiceProcess.RunToEndAsync(project, _environment, args);
+    public static Task<string> RunVerbAsync(string project, params string[] args) => ServiceProcess.RunToEndAsync(project, Settings, args);
 
     /// <summary>A call to the admin API, with the admin token unless another is given.</summary>
     public static HttpRequestMessage Admin(HttpMethod method, string path, object? body = null, string token = AdminToken)

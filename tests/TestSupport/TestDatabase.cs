@@ -17,18 +17,22 @@ public sealed class TestDatabase : IAsyncDisposable
     public string Name { get; }
     public string ConnectionString { get; }
 
-    public static async Task<TestDatabase> CreateAsync(string prefix)
+    public static async Task<TestDatabase> CreateAsync(string prefix) =>
+        await CreateAsync(prefix, (await LocalInfrastructure.EnsureStartedAsync()).PostgresConnectionString);
+
+    /// <param name="prefix">Starts the database's name.</param>
+    /// <param name="server">A connection string to the cluster that should hold it.</param>
+    public static async Task<TestDatabase> CreateAsync(string prefix, string server)
     {
-        var settings = await LocalInfrastructure.EnsureStartedAsync();
         var name = $"test_{prefix}_{Guid.NewGuid():N}".ToLowerInvariant();
-        await using (var admin = new NpgsqlConnection(settings.PostgresConnectionString))
+        await using (var admin = new NpgsqlConnection(server))
         {
             await admin.OpenAsync();
             await using var create = new NpgsqlCommand($"create database \"{name}\"", admin);
             await create.ExecuteNonQueryAsync();
         }
-        var connectionString = new NpgsqlConnectionStringBuilder(settings.PostgresConnectionString) { Database = name }.ConnectionString;
-        return new TestDatabase(settings.PostgresConnectionString, name, connectionString);
+        var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
+        return new TestDatabase(server, name, connectionString);
     }
 
     public async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)

@@ -1,11 +1,13 @@
+using System.Runtime.ExceptionServices;
+using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
 using Marten.Subscriptions;
 using MassTransit;
-using Polly;
-using Polly.Retry;
+using Microsoft.Extensions.Options;
 using Personalization.Contracts.EventLog;
+using Personalization.Contracts.V1;
 
 namespace Personalization.Ingestion.Relay;
 
@@ -16,50 +18,109 @@ namespace Personalization.Ingestion.Relay;
 /// in, so delivery is at least once and resumes after a restart. Consumers deduplicate on the event id, which is
 /// also the message id, and profiles apply a stream's events by version, so confirms arriving out of order harm nothing.
 /// </summary>
+/// <remarks>
+/// A page that fails or outlives <see cref="RelayOptions.PublishTimeout"/> is published again, whole and in order, from
+/// its checkpoint until the broker takes it: a publish whose channel went away with the connection may never complete,
+/// so no single publish is trusted to end by itself.
+/// </remarks>
 public sealed class RabbitMqRelay : SubscriptionBase
 {
     public const string SubscriptionName = "rabbitmq-relay";
 
-    private readonly IBus _publisher;
-    private readonly ResiliencePipeline _retry;
+    /// <summary>The subscription's row in Marten's progression table.</summary>
+    public const string ProgressionName = SubscriptionName + ":All";
 
-    public RabbitMqRelay(IBus publisher, ILogger<RabbitMqRelay> logger)
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
+
+    private readonly IBus _publisher;
+    private readonly RelayOptions _options;
+    private readonly RelayOutage _outage;
+
+    public RabbitMqRelay(IBus publisher, IOptions<RelayOptions> options, RelayOutage outage)
     {
         _publisher = publisher;
+        _options = options.Value;
+        _outage = outage;
         Name = SubscriptionName;
         Options.BatchSize = 500;
-        // While RabbitMQ is unreachable, keep retrying the same event rather than letting the daemon skip ahead.
-        _retry = new ResiliencePipelineBuilder()
-            .AddRetry(new RetryStrategyOptions
-            {
-                MaxRetryAttempts = int.MaxValue,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = TimeSpan.FromMilliseconds(100),
-                MaxDelay = TimeSpan.FromSeconds(10),
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OperationCanceledException),
-                OnRetry = args =>
-                {
-                    logger.LogWarning(args.Outcome.Exception, "Relay publish failed (attempt {Attempt}); retrying", args.AttemptNumber + 1);
-                    return ValueTask.CompletedTask;
-                },
-            })
-            .Build();
     }
 
     public override async Task<IChangeListener> ProcessEventsAsync(
         EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken cancellationToken)
     {
-        var publishes = new List<Task>(page.Events.Count);
-        foreach (var stored in page.Events)
+        var messages = page.Events
+            .Where(stored => stored.Data is EventAccepted)
+            .Select(stored => ((EventAccepted)stored.Data).ToMessage(stored.Id, stored.Sequence, stored.Version))
+            .ToList();
+        var delay = FirstRetryDelay;
+        for (var attempt = 1; ; attempt++)
         {
-            if (stored.Data is not EventAccepted accepted) continue;
-            var message = accepted.ToMessage(stored.Id, stored.Sequence, stored.Version);
-            publishes.Add(_retry.ExecuteAsync(
-                async ct => await _publisher.Publish(message, context => context.MessageId = stored.Id, ct),
-                cancellationToken).AsTask());
+            try
+            {
+                // After a failure one message goes first: while the broker is away, hundreds of waiting publishes
+                // would each make MassTransit try to connect.
+                var probe = attempt > 1 ? Math.Min(1, messages.Count) : 0;
+                if (probe > 0) await PublishAsync(messages[..probe], cancellationToken);
+                await PublishAsync(messages[probe..], cancellationToken);
+                _outage.Ended();
+                return NullChangeListener.Instance;
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                _outage.Failed(page.SequenceFloor, attempt, ex);
+            }
+            await Task.Delay(delay, cancellationToken);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
         }
-        await Task.WhenAll(publishes);
-        return NullChangeListener.Instance;
+    }
+
+    private async Task PublishAsync(List<EventRecorded> messages, CancellationToken cancellationToken)
+    {
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var confirms = Task.WhenAll(messages.Select(message => PublishOneAsync(message, deadline)));
+        try
+        {
+            // WaitAsync, not the token alone: a publish stuck on a dead channel does not always observe it.
+            await confirms.WaitAsync(_options.PublishTimeout, cancellationToken);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested
+            && confirms.Exception?.InnerExceptions.FirstOrDefault(e => e is not OperationCanceledException) is { } cause)
+        {
+            // The page was cancelled because one publish failed: that failure is the reason.
+            ExceptionDispatchInfo.Throw(cause);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"RabbitMQ did not confirm {messages.Count} publishes within {_options.PublishTimeout.TotalSeconds:0.#} s.");
+        }
+        finally
+        {
+            if (confirms.IsCompleted)
+                deadline.Dispose();
+            else
+            {
+                await deadline.CancelAsync();
+                // The abandoned publishes may still end later; their failures are observed, not left unobserved.
+                _ = confirms.ContinueWith(task =>
+                {
+                    deadline.Dispose();
+                    return task.Exception;
+                }, TaskScheduler.Default);
+            }
+        }
+    }
+
+    private async Task PublishOneAsync(EventRecorded message, CancellationTokenSource page)
+    {
+        try
+        {
+            await _publisher.Publish(message, context => context.MessageId = message.EventId, page.Token);
+        }
+        catch
+        {
+            // One failure fails the page: the rest stop waiting instead of each retrying the connection.
+            await page.CancelAsync();
+            throw;
+        }
     }
 }

@@ -1,0 +1,50 @@
+namespace Personalization.Ingestion.Relay;
+
+/// <summary>
+/// Whether the relay can publish, told to the log once per outage (its start, a reminder a minute while it lasts, its
+/// end), never once per event or per try.
+/// </summary>
+public sealed class RelayOutage(ILogger<RelayOutage> logger, TimeProvider time)
+{
+    private static readonly TimeSpan ReminderEvery = TimeSpan.FromMinutes(1);
+
+    private readonly Lock _gate = new();
+    private DateTimeOffset? _since;
+    private DateTimeOffset _remindedAt;
+    private int _failedTries;
+
+    /// <summary>The last failure while the outage lasts, for readiness to show; null while publishing works.</summary>
+    public string? Reason { get; private set; }
+
+    public void Failed(long fromSequence, int attempt, Exception error)
+    {
+        var now = time.GetUtcNow();
+        lock (_gate)
+        {
+            _failedTries++;
+            Reason = $"publishing the page after sequence {fromSequence} failed (try {attempt}): {error.GetBaseException().Message}";
+            if (_since is null)
+            {
+                (_since, _remindedAt) = (now, now);
+                logger.LogWarning(error, "Relay cannot publish to RabbitMQ; the page after sequence {Sequence} will be published again until the broker takes it", fromSequence);
+            }
+            else if (now - _remindedAt >= ReminderEvery)
+            {
+                _remindedAt = now;
+                logger.LogWarning("Relay still cannot publish to RabbitMQ after {Seconds:0} s and {Tries} tries: {Reason}",
+                    (now - _since.Value).TotalSeconds, _failedTries, Reason);
+            }
+        }
+    }
+
+    public void Ended()
+    {
+        lock (_gate)
+        {
+            if (_since is null) return;
+            logger.LogInformation("Relay publishes to RabbitMQ again, after {Seconds:0.#} s and {Tries} failed tries",
+                (time.GetUtcNow() - _since.Value).TotalSeconds, _failedTries);
+            (_since, _failedTries, Reason) = (null, 0, null);
+        }
+    }
+}

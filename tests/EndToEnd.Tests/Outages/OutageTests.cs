@@ -1,0 +1,106 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Npgsql;
+using Personalization.TestSupport;
+using static Personalization.EndToEnd.Outages.OutagePlatform;
+
+namespace Personalization.EndToEnd.Outages;
+
+/// <summary>
+/// The broker and the database taken away under a steady load, as in a rolling upgrade or a node move: nothing is
+/// restarted by hand, and every accepted event still reaches its profile exactly once.
+/// </summary>
+[Category(Category), Order(1)]
+public class OutageTests
+{
+    private static ServiceProcess Relay => Processes.Relay;
+    private static ServiceProcess Segmentation => Processes.Segmentation;
+
+    [Test, Order(1)]
+    public async Task After_rabbitmq_is_killed_and_started_again_every_accepted_event_reaches_its_profile_once()
+    {
+        await using var load = SteadyLoad.Start(Processes.Ingestion.Client, WriteKey, "rabbit-" + Guid.NewGuid().ToString("N")[..6], users: 30);
+        await load.WaitForMoreAsync(300);
+
+        await Infra.CrashAsync("rabbitmq");
+        var stalled = await Readiness.UntilAsync(Relay, r => r.Status == HttpStatusCode.ServiceUnavailable && r.CheckStatus("relay") == "Unhealthy",
+            "the relay's readiness to report the stall");
+        Assert.That(stalled.Checks["relay"].Description, Does.Contain("events wait"));
+        await Readiness.UntilAsync(Segmentation, r => r.Status == HttpStatusCode.ServiceUnavailable && r.CheckStatus("rabbitmq") == "Unhealthy",
+            "Segmentation's readiness to report the lost broker");
+
+        await Infra.UpAsync();
+        await load.WaitForMoreAsync(300);
+        await load.StopAsync();
+
+        await AssertEveryProfileCountsItsEventsOnceAsync(load);
+        await AssertRecoveredAsync();
+        var relayLog = Relay.Output;
+        var outages = Occurrences(relayLog, "Relay cannot publish to RabbitMQ");
+        Assert.That(outages, Is.InRange(1, 2), "the relay tells of the outage once, not once per event or try");
+        Assert.That(Occurrences(relayLog, "Relay publishes to RabbitMQ again"), Is.EqualTo(outages), "and of each recovery");
+    }
+
+    [Test, Order(2)]
+    public async Task After_postgresql_restarts_in_immediate_mode_every_accepted_event_reaches_its_profile_once()
+    {
+        await using var load = SteadyLoad.Start(Processes.Ingestion.Client, WriteKey, "postgres-" + Guid.NewGuid().ToString("N")[..6], users: 30);
+        await load.WaitForMoreAsync(300);
+
+        await Infra.CrashAsync("postgres");
+        var stalled = await Readiness.UntilAsync(Relay, r => r.Status == HttpStatusCode.ServiceUnavailable && r.CheckStatus("relay") == "Unhealthy",
+            "the relay's readiness to report the stall");
+        Assert.That(stalled.CheckStatus("postgres"), Is.EqualTo("Unhealthy"), stalled.ToString());
+
+        await Infra.UpAsync();
+        // This test's own pooled connections died with the server.
+        NpgsqlConnection.ClearAllPools();
+        await load.WaitForMoreAsync(300);
+        await load.StopAsync();
+
+        await AssertEveryProfileCountsItsEventsOnceAsync(load);
+        await AssertRecoveredAsync();
+    }
+
+    private static async Task AssertRecoveredAsync()
+    {
+        await Readiness.UntilAsync(Relay, r => r.Status == HttpStatusCode.OK, "the relay to be ready again");
+        await Readiness.UntilAsync(Segmentation, r => r.Status == HttpStatusCode.OK, "Segmentation to be ready again");
+    }
+
+    private static async Task AssertEveryProfileCountsItsEventsOnceAsync(SteadyLoad load)
+    {
+        foreach (var user in load.Users)
+        {
+            var accepted = load.AcceptedFor(user);
+            Assert.That(await Database.ScalarAsync<long>("select count(*) from ingestion.mt_events where stream_id = @stream",
+                ("stream", $"{Tenant}/user:{user}")), Is.EqualTo(accepted), $"{user}'s events are in the log once each");
+            var counted = await Eventually.ReturnsAsync(() => EventCountAsync(user), n => n >= accepted, TimeSpan.FromSeconds(120),
+                $"{user}'s profile to count its {accepted} accepted events");
+            Assert.That(counted, Is.EqualTo(accepted), $"{user}'s profile counts each event once");
+        }
+        // Redeliveries still on their way would show now.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        foreach (var user in load.Users)
+            Assert.That(await EventCountAsync(user), Is.EqualTo(load.AcceptedFor(user)), $"{user}'s profile, a moment later");
+    }
+
+    private static async Task<long> EventCountAsync(string user)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/profiles/{Uri.EscapeDataString(user)}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ReadToken);
+        using var response = await Segmentation.Client.SendAsync(request);
+        if (response.StatusCode == HttpStatusCode.NotFound) return 0;
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        using var profile = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return profile.RootElement.GetProperty("eventCount").GetInt64();
+    }
+
+    private static int Occurrences(string text, string what)
+    {
+        var (count, at) = (0, 0);
+        while ((at = text.IndexOf(what, at, StringComparison.Ordinal)) >= 0) (count, at) = (count + 1, at + what.Length);
+        return count;
+    }
+}

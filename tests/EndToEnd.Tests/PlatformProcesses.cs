@@ -1,0 +1,96 @@
+using Personalization.TestSupport;
+
+namespace Personalization.EndToEnd.Tests;
+
+/// <summary>
+/// The platform's processes for one set of settings: the ingestion API and relay, the Dapr sidecar emulator and
+/// Segmentation (which hosts the actors), each a real process on loopback.
+/// </summary>
+public sealed class PlatformProcesses : IAsyncDisposable
+{
+    private readonly Dictionary<string, string> _environment;
+    private readonly IReadOnlyDictionary<string, string> _relaySettings;
+    private readonly int _sidecarPort = ServiceProcess.FreePort();
+    private readonly int _segmentationPort = ServiceProcess.FreePort();
+
+    private PlatformProcesses(IReadOnlyDictionary<string, string> environment, IReadOnlyDictionary<string, string> relaySettings)
+    {
+        _environment = new Dictionary<string, string>(environment) { ["DAPR_HTTP_PORT"] = _sidecarPort.ToString() };
+        _relaySettings = relaySettings;
+    }
+
+    public ServiceProcess Ingestion { get; private set; } = null!;
+    public ServiceProcess Relay { get; private set; } = null!;
+    public ServiceProcess Sidecar { get; private set; } = null!;
+    public ServiceProcess Segmentation { get; private set; } = null!;
+
+    /// <summary>The settings every process gets, the sidecar's port included.</summary>
+    public IReadOnlyDictionary<string, string> Settings => _environment;
+
+    /// <summary>Where the sidecar keeps actor state in the platform's database.</summary>
+    public string ActorStateSchema { get; private set; } = "";
+
+    /// <param name="environment">Settings for every process.</param>
+    /// <param name="relaySettings">Settings for the relay alone, on top of those.</param>
+    public static async Task<PlatformProcesses> StartAsync(
+        IReadOnlyDictionary<string, string> environment, IReadOnlyDictionary<string, string>? relaySettings = null)
+    {
+        var platform = new PlatformProcesses(environment, relaySettings ?? new Dictionary<string, string>());
+        try
+        {
+            platform.Ingestion = await ServiceProcess.StartAsync("services/Ingestion", platform._environment);
+            await platform.StartActorsAsync("dapr_sidecar");
+            platform.Relay = await platform.StartRelayAsync();
+            return platform;
+        }
+        catch
+        {
+            await platform.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The sidecar and Segmentation, with actor state in <paramref name="stateSchema"/>.</summary>
+    private async Task StartActorsAsync(string stateSchema)
+    {
+        ActorStateSchema = stateSchema;
+        Sidecar = await ServiceProcess.StartAsync(
+            "tools/DaprSidecar",
+            new Dictionary<string, string>(_environment)
+            {
+                ["Sidecar__Apps__0"] = $"http://127.0.0.1:{_segmentationPort}",
+                ["Sidecar__Schema"] = stateSchema,
+            },
+            _sidecarPort,
+            readinessPath: "/v1.0/healthz");
+        Segmentation = await ServiceProcess.StartAsync("services/Segmentation", _environment, _segmentationPort);
+    }
+
+    /// <summary>Restarts the actor side with empty actor state, as after losing the state store.</summary>
+    public async Task RestartActorsWithEmptyStateAsync()
+    {
+        await Segmentation.DisposeAsync();
+        await Sidecar.DisposeAsync();
+        await StartActorsAsync("dapr_sidecar_" + Guid.NewGuid().ToString("N")[..8]);
+    }
+
+    private Task<ServiceProcess> StartRelayAsync()
+    {
+        var settings = new Dictionary<string, string>(_environment) { ["Ingestion__Role"] = "Relay" };
+        foreach (var (key, value) in _relaySettings) settings[key] = value;
+        return ServiceProcess.StartAsync("services/Ingestion", settings);
+    }
+
+    public async Task RestartRelayAsync(Func<Task> whileStopped)
+    {
+        await Relay.DisposeAsync();
+        await whileStopped();
+        Relay = await StartRelayAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var service in new[] { Relay, Segmentation, Sidecar, Ingestion })
+            if (service is not null) await service.DisposeAsync();
+    }
+}
