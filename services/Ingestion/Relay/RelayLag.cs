@@ -41,6 +41,13 @@ public sealed class RelayLag : BackgroundService
     public sealed record Sample(long Stored, long Published, DateTimeOffset At, DateTimeOffset StillSince)
     {
         public long Lag => Math.Max(0, Stored - Published);
+
+        /// <summary>The sample read at <paramref name="now"/>, after <paramref name="last"/>.</summary>
+        public static Sample After(Sample? last, long stored, long published, DateTimeOffset now)
+        {
+            var stoodStill = stored > published && last is not null && published == last.Published;
+            return new Sample(stored, published, now, stoodStill ? last!.StillSince : now);
+        }
     }
 
     public Sample? Last => _last;
@@ -55,7 +62,8 @@ public sealed class RelayLag : BackgroundService
         {
             try
             {
-                _last = Next(_last, await ReadAsync(stoppingToken), _time.GetUtcNow());
+                var (stored, published) = await ReadAsync(stoppingToken);
+                _last = Sample.After(_last, stored, published, _time.GetUtcNow());
             }
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
             {
@@ -63,13 +71,6 @@ public sealed class RelayLag : BackgroundService
                 _logger.LogDebug(ex, "Could not read the relay's lag");
             }
         } while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
-
-    private static Sample Next(Sample? last, (long Stored, long Published) read, DateTimeOffset now)
-    {
-        var waiting = read.Stored > read.Published;
-        var moved = last is null || read.Published != last.Published;
-        return new Sample(read.Stored, read.Published, now, waiting && !moved ? last!.StillSince : now);
     }
 
     private async Task<(long, long)> ReadAsync(CancellationToken cancellationToken)
