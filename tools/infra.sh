@@ -7,9 +7,10 @@
 #   tools/infra.sh env     print connection strings: export $(tools/infra.sh env)
 #   tools/infra.sh vhost NAME / drop-vhost NAME
 #                          a RabbitMQ vhost of its own for a bench run (prints its URL), and its removal
-#   tools/infra.sh crash rabbitmq|postgres
-#                          what an outage does: kill -9 of the RabbitMQ node, or PostgreSQL stopped in
-#                          immediate mode (no checkpoint, crash recovery on the next start); `up` starts it again
+#   tools/infra.sh crash rabbitmq|postgres|connections
+#                          what an outage does: kill -9 of the RabbitMQ node, PostgreSQL stopped in immediate
+#                          mode (no checkpoint, crash recovery on the next start), or every client connection to
+#                          RabbitMQ closed by the broker (which stays up); `up` starts a stopped server again
 #
 # Settings: tools/infra.env; variables already set in the environment win.
 # Data, logs and sockets: <repo>/.infra/. Run as root (installs packages and
@@ -585,12 +586,17 @@ cmd_crash() {
       while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
       # epmd notices the node's connection drop a moment later; `up` must then see no node.
       while rmq_node_registered; do sleep 0.1; done ;;
+    connections)
+      rmq_find_home
+      log "closing every client connection of RabbitMQ node $RABBITMQ_NODENAME"
+      rmq rabbitmqctl -q close_all_connections "closed by tools/infra.sh crash" >/dev/null ||
+        die "rabbitmqctl close_all_connections failed; $(rmq_log_hint)" ;;
     postgres)
       find_pg_bin || die "PostgreSQL binaries not found"
       pg_cluster_running || die "this checkout's PostgreSQL cluster is not running"
       log "stopping PostgreSQL in immediate mode"
       pg_ctl_as_owner stop -m immediate -w -t 60 -s || die "PostgreSQL did not stop; see $PG_LOG" ;;
-    *) die "usage: $0 crash rabbitmq|postgres" ;;
+    *) die "usage: $0 crash rabbitmq|postgres|connections" ;;
   esac
 }
 
@@ -612,7 +618,7 @@ main() {
     vhost) cmd_vhost "${2:-}" ;;
     drop-vhost) cmd_drop_vhost "${2:-}" ;;
     crash) cmd_crash "${2:-}" ;;
-    *) echo "usage: $0 up|down|status|env|vhost NAME|drop-vhost NAME|crash rabbitmq|postgres" >&2; exit 2 ;;
+    *) echo "usage: $0 up|down|status|env|vhost NAME|drop-vhost NAME|crash rabbitmq|postgres|connections" >&2; exit 2 ;;
   esac
 }
 

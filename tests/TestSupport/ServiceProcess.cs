@@ -91,7 +91,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     {
         if (line is null) return;
         _output.Enqueue(line);
-        while (_output.Count > 5000) _output.TryDequeue(out _);
+        while (_output.Count > 100_000) _output.TryDequeue(out _);
     }
 
     private async Task WaitUntilReadyAsync(string service, string readinessPath, TimeSpan timeout)

@@ -76,8 +76,8 @@ public sealed class RabbitMqRelay : SubscriptionBase
 
     private async Task PublishAsync(List<EventRecorded> messages, CancellationToken cancellationToken)
     {
-        var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var confirms = Task.WhenAll(messages.Select(message => PublishOneAsync(message, deadline)));
+        var cancelPage = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var confirms = Task.WhenAll(messages.Select(message => PublishOneAsync(message, cancelPage)));
         try
         {
             // WaitAsync, not the token alone: a publish stuck on a dead channel does not always observe it.
@@ -96,14 +96,14 @@ public sealed class RabbitMqRelay : SubscriptionBase
         finally
         {
             if (confirms.IsCompleted)
-                deadline.Dispose();
+                cancelPage.Dispose();
             else
             {
-                await deadline.CancelAsync();
+                await cancelPage.CancelAsync();
                 // The abandoned publishes may still end later; their failures are observed, not left unobserved.
                 _ = confirms.ContinueWith(task =>
                 {
-                    deadline.Dispose();
+                    cancelPage.Dispose();
                     return task.Exception;
                 }, TaskScheduler.Default);
             }
