@@ -50,8 +50,9 @@ public static class IngestionRegistration
         builder.Services.AddSingleton<ConsentDirectory>();
         builder.Services.AddScoped<UserErasure>();
         builder.Services.AddScoped<UserExport>();
-        // The API publishes only erasure commands; events reach RabbitMQ through the relay.
-        builder.AddRabbitMqMessaging();
+        // The API publishes only erasure commands; events reach RabbitMQ through the relay. So the API stays in service
+        // while the broker is away: tracking calls are stored in PostgreSQL all the same.
+        builder.AddRabbitMqMessaging(readinessNeedsBroker: false);
         builder.Services.AddSingleton<EventScreening>();
         builder.Services.AddSingleton<DeadLetters>();
         builder.Services.AddMemoryCache();

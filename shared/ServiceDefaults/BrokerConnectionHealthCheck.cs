@@ -42,7 +42,7 @@ internal sealed class BrokerConnectionHealthCheck(Uri broker) : IHealthCheck, IA
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return HealthCheckResult.Unhealthy($"RabbitMQ at {broker.Host}:{broker.Port} cannot be reached: {ex.GetBaseException().Message}");
+            return new HealthCheckResult(context.Registration.FailureStatus, $"RabbitMQ at {broker.Host}:{broker.Port} cannot be reached: {ex.GetBaseException().Message}");
         }
         finally
         {

@@ -14,9 +14,16 @@ public static class MessagingRegistration
     /// <c>Messaging:QueuePrefix</c> gives queues a prefix, so several environments can share one broker;
     /// <c>Messaging:TemporaryQueues</c> makes them auto-delete, for test runs that must leave nothing behind.
     /// </summary>
+    /// <param name="builder">The service's builder.</param>
+    /// <param name="configure">Consumers and other bus settings of the service.</param>
+    /// <param name="readinessNeedsBroker">
+    /// False for a service that does its main work without the broker (the tracking API stores events in PostgreSQL):
+    /// a lost broker then shows in its readiness as Degraded, which still answers 200, instead of taking it out of service.
+    /// </param>
     public static IHostApplicationBuilder AddRabbitMqMessaging(
-        this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator>? configure = null)
+        this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator>? configure = null, bool readinessNeedsBroker = true)
     {
+        var failureStatus = readinessNeedsBroker ? HealthStatus.Unhealthy : HealthStatus.Degraded;
         var uri = new Uri(ConnectionStrings.GetRequired(builder.Configuration, ConnectionStrings.RabbitMq));
         var credentials = Uri.UnescapeDataString(uri.UserInfo).Split(':', 2);
 
@@ -29,6 +36,7 @@ public static class MessagingRegistration
             bus.ConfigureHealthCheckOptions(health =>
             {
                 health.Name = "masstransit";
+                health.MinimalFailureStatus = failureStatus;
                 health.Tags.Add(ServiceDefaultsExtensions.ReadyTag);
             });
             if (builder.Configuration.GetValue<bool>("Messaging:TemporaryQueues"))
@@ -60,7 +68,7 @@ public static class MessagingRegistration
         // One instance, so its probe connection lasts from check to check.
         builder.Services.AddSingleton(_ => new BrokerConnectionHealthCheck(uri));
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
-            "rabbitmq", sp => sp.GetRequiredService<BrokerConnectionHealthCheck>(), HealthStatus.Unhealthy, [ServiceDefaultsExtensions.ReadyTag]));
+            "rabbitmq", sp => sp.GetRequiredService<BrokerConnectionHealthCheck>(), failureStatus, [ServiceDefaultsExtensions.ReadyTag]));
         return builder;
     }
 }

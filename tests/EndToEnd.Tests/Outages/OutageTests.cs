@@ -17,6 +17,14 @@ public class OutageTests
     private static ServiceProcess Relay => Processes.Relay;
     private static ServiceProcess Segmentation => Processes.Segmentation;
 
+    /// <summary>Whatever an earlier test left down (it failed half-way, say) is up again, so failures do not cascade.</summary>
+    [SetUp]
+    public async Task ServersUpAsync()
+    {
+        await Infra.UpAsync();
+        NpgsqlConnection.ClearAllPools();
+    }
+
     private const string OutageStarts = "Relay cannot publish to RabbitMQ";
     private const string OutageLasts = "Relay still cannot publish to RabbitMQ";
     private const string OutageEnds = "Relay publishes to RabbitMQ again";
@@ -97,6 +105,9 @@ public class OutageTests
         Assert.That(stalled.Checks["relay"].Description, Does.Contain("events wait"));
         await Readiness.UntilAsync(Segmentation, r => r.Status == HttpStatusCode.ServiceUnavailable && r.CheckStatus("rabbitmq") == "Unhealthy",
             "Segmentation's readiness to report the lost broker");
+        var api = await Readiness.OfAsync(Processes.Ingestion);
+        Assert.That(api.Status, Is.EqualTo(HttpStatusCode.OK), $"the tracking API stays in service, since it stores events without the broker: {api}");
+        Assert.That(api.CheckStatus("rabbitmq"), Is.EqualTo("Degraded"), api.ToString());
     }
 
     private static async Task AssertRecoveredAsync()

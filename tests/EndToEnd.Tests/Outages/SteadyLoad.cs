@@ -21,6 +21,7 @@ public sealed class SteadyLoad : IAsyncDisposable
     private readonly string[] _users;
     private readonly ConcurrentDictionary<string, int> _accepted = new();
     private readonly CancellationTokenSource _stop = new();
+    private readonly CancellationTokenSource _abandon = new();
     private Task _run = Task.CompletedTask;
     private long _total;
 
@@ -82,7 +83,7 @@ public sealed class SteadyLoad : IAsyncDisposable
             request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(_writeKey + ":")));
             try
             {
-                using var response = await _ingestion.SendAsync(request);
+                using var response = await _ingestion.SendAsync(request, _abandon.Token);
                 if (response.StatusCode == HttpStatusCode.OK) return;
                 if ((int)response.StatusCode < 500)
                     throw new InvalidOperationException($"The batch was refused ({(int)response.StatusCode}): {await response.Content.ReadAsStringAsync()}");
@@ -94,13 +95,27 @@ public sealed class SteadyLoad : IAsyncDisposable
             stoppedAt ??= _stop.IsCancellationRequested ? DateTime.UtcNow : null;
             if (DateTime.UtcNow - stoppedAt > GiveUpAfterStop)
                 throw new TimeoutException("Ingestion did not accept a batch within 90 s of the load stopping.");
-            await Task.Delay(200);
+            await Task.Delay(200, _abandon.Token);
         }
     }
 
+    /// <summary>
+    /// Abandons the load without waiting for its last batch: a test that got here without <see cref="StopAsync"/> has
+    /// failed already, and its own failure is the one to report.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        if (!_stop.IsCancellationRequested) await StopAsync();
+        await _abandon.CancelAsync();
+        await _stop.CancelAsync();
+        try
+        {
+            await _run;
+        }
+        catch (Exception)
+        {
+            // Abandoned (or already reported by StopAsync).
+        }
         _stop.Dispose();
+        _abandon.Dispose();
     }
 }
