@@ -8,6 +8,8 @@ using MassTransit;
 using Microsoft.Extensions.Options;
 using Personalization.Contracts.EventLog;
 using Personalization.Contracts.V1;
+using Polly;
+using Polly.Retry;
 
 namespace Personalization.Ingestion.Relay;
 
@@ -30,11 +32,10 @@ public sealed class RabbitMqRelay : SubscriptionBase
     /// <summary>The subscription's row in Marten's progression table.</summary>
     public const string ProgressionName = SubscriptionName + ":All";
 
-    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
-
     private readonly IBus _publisher;
     private readonly RelayOptions _options;
     private readonly RelayOutage _outage;
+    private readonly ResiliencePipeline _untilPublished;
 
     public RabbitMqRelay(IBus publisher, IOptions<RelayOptions> options, RelayOutage outage)
     {
@@ -43,7 +44,27 @@ public sealed class RabbitMqRelay : SubscriptionBase
         _outage = outage;
         Name = SubscriptionName;
         Options.BatchSize = 500;
+        // A failed page is tried again until the broker takes it, never skipped: the checkpoint waits for it.
+        _untilPublished = new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(100),
+                MaxDelay = _options.MaxRetryDelay,
+                // Every failure, a cancelled page included; the relay's own stop ends the retries all the same.
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(),
+                OnRetry = args =>
+                {
+                    _outage.Failed(args.Context.Properties.GetValue(PageFloor, 0L), args.AttemptNumber + 1, args.Outcome.Exception!);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
     }
+
+    private static readonly ResiliencePropertyKey<long> PageFloor = new("relay.page-floor");
 
     public override async Task<IChangeListener> ProcessEventsAsync(
         EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken cancellationToken)
@@ -52,26 +73,25 @@ public sealed class RabbitMqRelay : SubscriptionBase
             .Where(stored => stored.Data is EventAccepted)
             .Select(stored => ((EventAccepted)stored.Data).ToMessage(stored.Id, stored.Sequence, stored.Version))
             .ToList();
-        var delay = FirstRetryDelay;
-        for (var attempt = 1; ; attempt++)
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(PageFloor, page.SequenceFloor);
+        try
         {
-            try
+            await _untilPublished.ExecuteAsync(async (ctx, list) =>
             {
-                // After a failure one message goes first: while the broker is away, hundreds of waiting publishes
+                // While an outage lasts, one message goes first: with the broker away, hundreds of waiting publishes
                 // would each make MassTransit try to connect.
-                var probe = attempt > 1 ? Math.Min(1, messages.Count) : 0;
-                if (probe > 0) await PublishAsync(messages[..probe], cancellationToken);
-                await PublishAsync(messages[probe..], cancellationToken);
-                _outage.Ended();
-                return NullChangeListener.Instance;
-            }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                _outage.Failed(page.SequenceFloor, attempt, ex);
-            }
-            await Task.Delay(delay, cancellationToken);
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
+                var probe = _outage.Lasts ? Math.Min(1, list.Count) : 0;
+                if (probe > 0) await PublishAsync(list[..probe], ctx.CancellationToken);
+                await PublishAsync(list[probe..], ctx.CancellationToken);
+            }, context, messages);
         }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+        _outage.Ended();
+        return NullChangeListener.Instance;
     }
 
     private async Task PublishAsync(List<EventRecorded> messages, CancellationToken cancellationToken)

@@ -16,6 +16,8 @@ public sealed class RelayOutage(ILogger<RelayOutage> logger, TimeProvider time)
     /// <summary>The last failure while the outage lasts, for readiness to show; null while publishing works.</summary>
     public string? Reason { get; private set; }
 
+    public bool Lasts => Reason is not null;
+
     public void Failed(long fromSequence, int attempt, Exception error)
     {
         var now = time.GetUtcNow();
