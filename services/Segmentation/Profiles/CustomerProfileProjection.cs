@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Text.Json;
 using Personalization.Contracts;
+using Personalization.Contracts.Commerce;
 using Personalization.Contracts.V1;
 
 namespace Personalization.Segmentation.Profiles;
@@ -65,31 +65,31 @@ public static class CustomerProfileProjection
 
     private static void ApplyCommerce(CustomerProfile profile, EventRecorded e)
     {
-        var properties = e.Payload.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object ? p : default;
-        switch (e.Name?.ToLowerInvariant())
+        var properties = CommerceEvents.Properties(e.Payload);
+        switch (CommerceEvents.ActionOf(e.Name))
         {
-            case "product viewed" when ItemId(properties) is { } viewed:
-                profile.RecentlyViewed.RemoveAll(item => item.ItemId == viewed);
-                profile.RecentlyViewed.Insert(0, new ViewedItem(viewed, Text(properties, "name"), e.Timestamp));
+            case CommerceAction.ProductViewed when CommerceEvents.Line(properties) is { } viewed:
+                profile.RecentlyViewed.RemoveAll(item => item.ItemId == viewed.ItemId);
+                profile.RecentlyViewed.Insert(0, new ViewedItem(viewed.ItemId, viewed.Name, e.Timestamp));
                 if (profile.RecentlyViewed.Count > RecentlyViewedCap)
                     profile.RecentlyViewed.RemoveRange(RecentlyViewedCap, profile.RecentlyViewed.Count - RecentlyViewedCap);
                 break;
 
-            case "product added" when ItemId(properties) is { } added:
-                var quantity = Quantity(properties);
-                profile.Cart[added] = profile.Cart.TryGetValue(added, out var line)
-                    ? line with { Quantity = line.Quantity + quantity, Price = Number(properties, "price") ?? line.Price }
-                    : new CartLine(added, Text(properties, "name"), quantity, Number(properties, "price") ?? 0);
+            case CommerceAction.ProductAdded when CommerceEvents.Line(properties) is { } added:
+                profile.Cart[added.ItemId] = profile.Cart.TryGetValue(added.ItemId, out var line)
+                    ? line with { Quantity = line.Quantity + added.Quantity, Price = added.Price ?? line.Price }
+                    : new CartLine(added.ItemId, added.Name, added.Quantity, added.Price ?? 0);
                 break;
 
-            case "product removed" when ItemId(properties) is { } removed && profile.Cart.TryGetValue(removed, out var current):
-                var left = current.Quantity - Quantity(properties);
-                if (left > 0) profile.Cart[removed] = current with { Quantity = left };
-                else profile.Cart.Remove(removed);
+            case CommerceAction.ProductRemoved when CommerceEvents.Line(properties) is { } removed
+                                                  && profile.Cart.TryGetValue(removed.ItemId, out var current):
+                var left = current.Quantity - removed.Quantity;
+                if (left > 0) profile.Cart[removed.ItemId] = current with { Quantity = left };
+                else profile.Cart.Remove(removed.ItemId);
                 break;
 
-            case "order completed":
-                var revenue = Number(properties, "revenue") ?? Number(properties, "total") ?? ProductsTotal(properties) ?? profile.CartValue;
+            case CommerceAction.OrderCompleted:
+                var revenue = CommerceEvents.OrderValue(properties) ?? profile.CartValue;
                 profile.Purchases = new PurchaseSummary(
                     profile.Purchases.Count + 1,
                     profile.Purchases.MonetaryTotal + revenue,
@@ -101,51 +101,17 @@ public static class CustomerProfileProjection
 
     private static ProfileContext MergeContext(ProfileContext last, JsonElement payload)
     {
-        if (!payload.TryGetProperty("context", out var context) || context.ValueKind != JsonValueKind.Object)
-            return last;
+        var context = JsonFields.Object(payload, "context");
+        if (context.ValueKind != JsonValueKind.Object) return last;
         return new ProfileContext(
-            Text(context, "device", "type") ?? Text(context, "device", "model") ?? last.Device,
-            Text(context, "os", "name") ?? last.Os,
-            Text(context, "locale") ?? last.Locale,
-            Text(context, "location", "country") ?? last.Country,
-            Text(context, "location", "city") ?? last.City,
-            Text(context, "page", "referrer") ?? Text(context, "referrer", "url") ?? last.Referrer);
+            JsonFields.Text(context, "device", "type") ?? JsonFields.Text(context, "device", "model") ?? last.Device,
+            JsonFields.Text(context, "os", "name") ?? last.Os,
+            JsonFields.Text(context, "locale") ?? last.Locale,
+            JsonFields.Text(context, "location", "country") ?? last.Country,
+            JsonFields.Text(context, "location", "city") ?? last.City,
+            JsonFields.Text(context, "page", "referrer") ?? JsonFields.Text(context, "referrer", "url") ?? last.Referrer);
     }
-
-    private static string? ItemId(JsonElement properties) =>
-        Text(properties, "product_id") ?? Text(properties, "productId") ?? Text(properties, "sku") ?? Text(properties, "id");
-
-    private static int Quantity(JsonElement properties) => Number(properties, "quantity") is { } q && q >= 1 ? (int)q : 1;
-
-    private static decimal? ProductsTotal(JsonElement properties) =>
-        properties.ValueKind == JsonValueKind.Object && properties.TryGetProperty("products", out var products) && products.ValueKind == JsonValueKind.Array
-            ? products.EnumerateArray().Sum(product => (Number(product, "price") ?? 0) * Quantity(product))
-            : null;
 
     private static void Increment(Dictionary<string, long> counts, string key) =>
         counts[key] = counts.GetValueOrDefault(key) + 1;
-
-    private static string? Text(JsonElement element, params string[] path)
-    {
-        foreach (var name in path)
-        {
-            if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(name, out element))
-                return null;
-        }
-        return element.ValueKind switch
-        {
-            JsonValueKind.String => element.GetString() is { Length: > 0 } text ? text : null,
-            JsonValueKind.Number => element.GetRawText(),
-            _ => null,
-        };
-    }
-
-    private static decimal? Number(JsonElement element, string name)
-    {
-        if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(name, out var value)) return null;
-        if (value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var number)) return number;
-        return value.ValueKind == JsonValueKind.String && decimal.TryParse(value.GetString(), NumberStyles.Number, CultureInfo.InvariantCulture, out var parsed)
-            ? parsed
-            : null;
-    }
 }

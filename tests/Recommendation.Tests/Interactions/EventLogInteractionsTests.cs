@@ -49,4 +49,40 @@ public class EventLogInteractionsTests
             Is.EqualTo("anonymous:anon"));
         Assert.That(EventLogInteractions.From(Track("Signed Up", """{"properties":{"product_id":"p1"}}""")), Is.Empty);
     }
+
+    [TestCase("product_id")]
+    [TestCase("productId")]
+    [TestCase("sku")]
+    [TestCase("id")]
+    public void A_product_id_is_read_from_any_of_the_spec_names_and_its_camel_case_variants(string field)
+    {
+        var viewed = EventLogInteractions.From(Track("Product Viewed", $$$"""{"properties":{"{{{field}}}":"sku-7"}}""")).Single();
+        var ordered = EventLogInteractions.From(Track("Order Completed", $$$"""{"properties":{"products":[{"{{{field}}}":"sku-8"}]}}""")).Single();
+        Assert.That((viewed.Item, ordered.Item), Is.EqualTo(("sku-7", "sku-8")));
+    }
+
+    [Test]
+    public void Product_id_wins_over_the_other_names_and_a_product_without_an_id_is_skipped()
+    {
+        var line = EventLogInteractions.From(Track("Product Added", """{"properties":{"id":"x","sku":"s","productId":"c","product_id":"p"}}""")).Single();
+        var ordered = EventLogInteractions.From(Track("Order Completed", """{"properties":{"products":[{"name":"no id"},{"sku":""},{"sku":"s2"}]}}"""));
+        Assert.That(line.Item, Is.EqualTo("p"));
+        Assert.That(ordered.Select(o => o.Item), Is.EqualTo(new[] { "s2" }));
+    }
+
+    [TestCase("product_viewed", InteractionTypes.View)]
+    [TestCase("productViewed", InteractionTypes.View)]
+    [TestCase("PRODUCT CLICKED", InteractionTypes.View)]
+    [TestCase("product-added", InteractionTypes.AddToCart)]
+    [TestCase("orderCompleted", InteractionTypes.Purchase)]
+    public void Event_names_match_whatever_their_case_and_separators(string name, string type)
+    {
+        Assert.That(EventLogInteractions.From(Track(name, """{"properties":{"productId":"p1"}}""")).Single().Type, Is.EqualTo(type));
+    }
+
+    [Test]
+    public void Removing_from_the_cart_is_not_an_interaction()
+    {
+        Assert.That(EventLogInteractions.From(Track("Product Removed", """{"properties":{"productId":"p1"}}""")), Is.Empty);
+    }
 }

@@ -159,4 +159,15 @@ public class CustomerProfileProjectionTests
         Assert.That(profile.Cart, Is.Empty);
         Assert.That(profile.RecentlyViewed, Is.Empty);
     }
+
+    [Test]
+    public void Cart_reads_the_same_ids_and_event_name_variants_as_the_models()
+    {
+        var profile = Project(
+            Event(EventTypes.Track, "product_added", T0, new { sku = "s1", price = "2.50", quantity = 2 }),
+            Event(EventTypes.Track, "productAdded", T0.AddMinutes(1), new { id = 7, price = 1 }),
+            Event(EventTypes.Track, "Product Removed", T0.AddMinutes(2), new { productId = "s1" }));
+
+        Assert.That(profile.Cart.Values, Is.EquivalentTo(new[] { new CartLine("s1", null, 1, 2.50m), new CartLine("7", null, 1, 1m) }));
+    }
 }
