@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using Personalization.Recommendation.Candidates;
 using Personalization.Recommendation.Interactions;
-using Personalization.Recommendation.Ranking;
+using Personalization.Recommendation.Models;
 
 // Training and scoring times of the recommendation models on this machine. Run by hand, in Release:
 //   dotnet run -c Release --project bench/RecommendationBench -- [FILE=../shared/data/online-retail.csv.gz] [--threads 2] [--runs 3]
-// 1. implicit ALS on all of Online Retail (64 factors, 15 iterations), 2. item-item CF on the same matrix,
-// 3. the hybrid's whole Fit, 4. one user's top 10 over 100k synthetic items x 64 factors, timed per query (p50, p99).
+// 1. implicit ALS on all of Online Retail (64 factors, 15 iterations), 2. item-item CF on the same matrix, 3. EASE,
+// 4. the hybrid's whole Fit, 5. one user's top 10 over 100k synthetic items x 64 factors, timed per query (p50, p99).
 var positional = args.Where((a, n) => !a.StartsWith("--", StringComparison.Ordinal) && (n == 0 || !args[n - 1].StartsWith("--", StringComparison.Ordinal))).ToArray();
 var file = positional.FirstOrDefault() ?? Path.Combine("..", "shared", "data", "online-retail.csv.gz");
 var threads = Named("--threads") ?? 2;
@@ -19,22 +19,18 @@ if (File.Exists(file))
     var retail = OnlineRetailReader.ReadFile(file);
     var interactions = retail.Interactions;
     var weighting = new InteractionWeighting { HalfLifeDays = 15 };
-    var matrix = InteractionMatrix.Build(interactions, weighting, catalogue: retail.Items.Keys);
+    var data = TrainingData.Build(interactions, weighting, retail.Items);
+    var matrix = data.Matrix;
+    var settings = new GeneratorSettings { HalfLifeDays = 15, Threads = threads };
     Console.WriteLine($"{file}: {interactions.Count:N0} purchases -> {matrix.UserCount:N0} users x {matrix.ItemCount:N0} items, {matrix.NonZeroCount:N0} non-zero (read in {read.Elapsed.TotalSeconds:F1} s)");
 
-    Time("implicit ALS, 64 factors, 15 iterations, 3 CG steps", () =>
-        new ImplicitAls(new ImplicitAls.Options { Factors = 64, Iterations = 15, MaxDegreeOfParallelism = threads }).Fit(matrix));
-    Time($"item-item CF, shrunk cosine, {ItemItemCf.Options.Default.Neighbours} neighbours (the evaluated setting)", () =>
-        new ItemItemCf(new ItemItemCf.Options { MaxDegreeOfParallelism = threads }).Fit(matrix));
+    Time("implicit ALS, 64 factors, 15 iterations, 3 CG steps", () => Algorithms.Create(Algorithms.Als, settings, true).Fit(data));
+    Time($"item-item CF, shrunk cosine, {settings.ItemItem.Neighbours} neighbours (the evaluated setting)", () =>
+        Algorithms.Create(Algorithms.ItemItem, settings, true).Fit(data));
     Time("item-item CF, shrunk cosine, 100 neighbours", () =>
-        new ItemItemCf(new ItemItemCf.Options { Neighbours = 100, MaxDegreeOfParallelism = threads }).Fit(matrix));
-    Time("hybrid: every generator twice + LightGBM LambdaRank", () =>
-        new HybridRecommender(interactions, () =>
-            [
-                new Popularity(), new ContextPopularity(), new ItemItemCf(new ItemItemCf.Options { MaxDegreeOfParallelism = threads }),
-                new UserUserCf(), new ImplicitAls(new ImplicitAls.Options { MaxDegreeOfParallelism = threads }), ContentBased.FromCatalogue(retail.Items),
-            ],
-            retail.Items, new HybridRecommender.Options { Weighting = weighting, Threads = threads }).Fit(matrix));
+        Algorithms.Create(Algorithms.ItemItem, settings with { ItemItem = settings.ItemItem with { Neighbours = 100 } }, true).Fit(data));
+    Time($"EASE, λ = {settings.Ease.Regularization}, {settings.Ease.Neighbours} weights kept per item", () => Algorithms.Create(Algorithms.Ease, settings, true).Fit(data));
+    Time("hybrid: every generator twice + LightGBM LambdaRank", () => Algorithms.Create(Algorithms.Hybrid, settings, true).Fit(data));
 }
 else
     Console.WriteLine($"{file} not found: training benchmarks skipped");

@@ -1,7 +1,6 @@
 // Implicit-feedback ALS, Hu, Koren & Volinsky 2008, solved by conjugate gradient (Takács, Pilászy & Tikk 2011). O(iterations · (f²·(users + items)·(1 + CG steps) + CG steps·f·nnz)).
 using System.Buffers;
 using System.Numerics.Tensors;
-using Personalization.Recommendation.Interactions;
 
 namespace Personalization.Recommendation.Candidates;
 
@@ -36,6 +35,12 @@ public sealed class ImplicitAls(ImplicitAls.Options? options = null) : ICandidat
         /// <summary>Conjugate-gradient steps per row and half-step (3 in Takács et al. and in the implicit library).</summary>
         public int CgSteps { get; init; } = 3;
 
+        /// <summary>
+        /// CG steps when a person's vector is solved at request time from their items (someone new, or with activity
+        /// since training): from the trained vector or from zero, so more steps than a warm half-step needs.
+        /// </summary>
+        public int FoldInSteps { get; init; } = 10;
+
         public int Seed { get; init; } = 42;
         public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
     }
@@ -50,8 +55,12 @@ public sealed class ImplicitAls(ImplicitAls.Options? options = null) : ICandidat
     /// <summary>ItemCount × Factors, row-major.</summary>
     public float[] ItemFactors { get; private set; } = [];
 
-    public void Fit(InteractionMatrix interactions)
+    /// <summary>YᵀY + λI over the item factors, for solving a person's vector at request time.</summary>
+    private float[] _itemGram = [];
+
+    public void Fit(TrainingData data)
     {
+        var interactions = data.Matrix;
         var f = _options.Factors;
         var random = new Random(_options.Seed);
         UserFactors = new float[interactions.UserCount * f];
@@ -64,6 +73,15 @@ public sealed class ImplicitAls(ImplicitAls.Options? options = null) : ICandidat
             HalfStep(UserFactors, ItemFactors, interactions.UserCount, interactions.ItemCount, interactions.ItemsOf, interactions.ValuesOfUser);
             HalfStep(ItemFactors, UserFactors, interactions.ItemCount, interactions.UserCount, interactions.UsersOf, interactions.ValuesOfItem);
         }
+        _itemGram = RegularizedGram(ItemFactors, interactions.ItemCount);
+    }
+
+    private float[] RegularizedGram(float[] factors, int rows)
+    {
+        var f = _options.Factors;
+        var gram = Gram(factors, rows, f, _options.MaxDegreeOfParallelism);
+        for (var a = 0; a < f; a++) gram[a * f + a] += _options.Regularization;
+        return gram;
     }
 
     private delegate ReadOnlySpan<int> Indices(int row);
@@ -72,8 +90,7 @@ public sealed class ImplicitAls(ImplicitAls.Options? options = null) : ICandidat
     private void HalfStep(float[] solve, float[] fixedFactors, int rows, int fixedRows, Indices indices, Weights weights)
     {
         var f = _options.Factors;
-        var gram = Gram(fixedFactors, fixedRows, f, _options.MaxDegreeOfParallelism);
-        for (var a = 0; a < f; a++) gram[a * f + a] += _options.Regularization;
+        var gram = RegularizedGram(fixedFactors, fixedRows);
 
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism };
         Parallel.For(0, rows, parallel,
@@ -82,7 +99,7 @@ public sealed class ImplicitAls(ImplicitAls.Options? options = null) : ICandidat
             {
                 var columns = indices(row);
                 var values = weights(row);
-                Solve(solve.AsSpan(row * f, f), fixedFactors, f, gram, columns, values, scratch);
+                Solve(solve.AsSpan(row * f, f), fixedFactors, f, gram, columns, values, scratch, _options.CgSteps);
                 return scratch;
             },
             _ => { });
@@ -94,7 +111,7 @@ public sealed class ImplicitAls(ImplicitAls.Options? options = null) : ICandidat
 
     /// <summary>A few CG steps on (G + Σ_i (c_i − 1) y_i y_iᵀ) x = Σ_i c_i y_i, from the current x.</summary>
     internal void Solve(Span<float> x, ReadOnlySpan<float> fixedFactors, int f, ReadOnlySpan<float> gram,
-        ReadOnlySpan<int> columns, ReadOnlySpan<float> values, Span<float> scratch)
+        ReadOnlySpan<int> columns, ReadOnlySpan<float> values, Span<float> scratch, int steps)
     {
         var r = scratch[..f];
         var p = scratch.Slice(f, f);
@@ -112,7 +129,7 @@ public sealed class ImplicitAls(ImplicitAls.Options? options = null) : ICandidat
 
         r.CopyTo(p);
         var rsOld = TensorPrimitives.Dot(r, r);
-        for (var step = 0; step < _options.CgSteps && rsOld > 1e-20f; step++)
+        for (var step = 0; step < steps && rsOld > 1e-20f; step++)
         {
             MultiplyMatrix(gram, p, ap, f);
             for (var n = 0; n < columns.Length; n++)
@@ -169,11 +186,31 @@ public sealed class ImplicitAls(ImplicitAls.Options? options = null) : ICandidat
         return gram;
     }
 
-    public float Score(int user, int item) => TensorPrimitives.Dot(
-        UserFactors.AsSpan(user * _options.Factors, _options.Factors), ItemFactors.AsSpan(item * _options.Factors, _options.Factors));
+    /// <summary>
+    /// The person's factor vector: the trained one when they are as trained, else solved from their items (the
+    /// fold-in of Hu et al. §4), warm-started from the trained vector when they have one.
+    /// </summary>
+    public float[] VectorOf(Person person)
+    {
+        var f = _options.Factors;
+        var trained = person.Row >= 0 && person.Row * f < UserFactors.Length;
+        var x = trained ? UserFactors.AsSpan(person.Row * f, f).ToArray() : new float[f];
+        if (person.AsTrained && trained) return x;
+        Solve(x, ItemFactors, f, _itemGram, person.Items, person.Values, new float[3 * f], _options.FoldInSteps);
+        return x;
+    }
 
-    public ScoredItem[] Recommend(int user, int k, ReadOnlySpan<int> exclude) =>
-        Recommend(UserFactors.AsSpan(user * _options.Factors, _options.Factors), k, exclude);
+    public void Score(Person person, ReadOnlySpan<int> items, Span<float> scores)
+    {
+        var f = _options.Factors;
+        var x = VectorOf(person);
+        for (var n = 0; n < items.Length; n++)
+            scores[n] = TensorPrimitives.Dot(ItemFactors.AsSpan(items[n] * f, f), x);
+    }
+
+    /// <summary>Nothing for someone with neither items nor a trained vector: an all-zero vector ranks nothing.</summary>
+    public ScoredItem[] Recommend(Person person, int k, ReadOnlySpan<int> exclude) =>
+        person.Items.Length == 0 && person.Row < 0 ? [] : Recommend(VectorOf(person), k, exclude);
 
     /// <summary>Top k for any user vector (a fold-in, or a synthetic one in a benchmark).</summary>
     public ScoredItem[] Recommend(ReadOnlySpan<float> user, int k, ReadOnlySpan<int> exclude) =>

@@ -14,15 +14,18 @@ public sealed class Popularity : ICandidateGenerator, IItemScorer
 
     public string Name => "popularity";
 
-    public void Fit(InteractionMatrix interactions)
+    public void Fit(TrainingData data)
     {
-        _weights = ItemWeights(interactions, _ => true);
+        _weights = ItemWeights(data.Matrix, _ => true);
         _ranking = Rank(_weights);
     }
 
-    public float Score(int user, int item) => _weights[item];
+    public void Score(Person person, ReadOnlySpan<int> items, Span<float> scores)
+    {
+        for (var n = 0; n < items.Length; n++) scores[n] = _weights[items[n]];
+    }
 
-    public ScoredItem[] Recommend(int user, int k, ReadOnlySpan<int> exclude) => Take(_ranking, k, exclude, []);
+    public ScoredItem[] Recommend(Person person, int k, ReadOnlySpan<int> exclude) => Take(_ranking, k, exclude, []);
 
     /// <summary>Each item's summed weight over the users that pass the filter.</summary>
     internal static float[] ItemWeights(InteractionMatrix interactions, Func<int, bool> includeUser)
@@ -79,20 +82,24 @@ public sealed class ContextPopularity : ICandidateGenerator
 {
     private ScoredItem[] _overall = [];
     private Dictionary<string, ScoredItem[]> _byContext = new(StringComparer.Ordinal);
-    private IReadOnlyList<string?> _userContexts = [];
 
     public string Name => "popularity-by-context";
 
-    public void Fit(InteractionMatrix interactions)
+    /// <summary>The contexts with users of their own, most users first.</summary>
+    public IReadOnlyCollection<string> Contexts => _byContext.Keys;
+
+    public void Fit(TrainingData data)
     {
-        _userContexts = interactions.UserContexts;
+        var interactions = data.Matrix;
         _overall = Popularity.Rank(Popularity.ItemWeights(interactions, _ => true));
         _byContext = interactions.UserContexts.Where(c => c is not null).Distinct().ToDictionary(
             c => c!, c => Popularity.Rank(Popularity.ItemWeights(interactions, u => interactions.UserContexts[u] == c)), StringComparer.Ordinal);
     }
 
-    public ScoredItem[] Recommend(int user, int k, ReadOnlySpan<int> exclude) =>
-        RecommendFor((uint)user < (uint)_userContexts.Count ? _userContexts[user] : null, k, exclude);
+    public ScoredItem[] Recommend(Person person, int k, ReadOnlySpan<int> exclude) => RecommendFor(person.Context, k, exclude);
+
+    /// <summary>Whether the context has users of its own (its list is not just the overall one).</summary>
+    public bool Knows(string? context) => context is not null && _byContext.ContainsKey(context);
 
     /// <summary>For a context alone, as for a new user.</summary>
     public ScoredItem[] RecommendFor(string? context, int k, ReadOnlySpan<int> exclude)

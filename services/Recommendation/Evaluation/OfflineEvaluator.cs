@@ -12,17 +12,20 @@ namespace Personalization.Recommendation.Evaluation;
 /// them (its items join the matrix as empty columns).
 /// </summary>
 public sealed record EvaluationSetup(
-    InteractionMatrix Train,
+    TrainingData Data,
     int[] Users,
     IReadOnlySet<int>[] Relevant,
     int ColdUsers,
     int RepeatOnlyUsers,
     int UnknownTestItems)
 {
-    public static EvaluationSetup Prepare(DataSplit split, InteractionWeighting weighting, IEnumerable<string>? catalogue = null)
+    public InteractionMatrix Train => Data.Matrix;
+
+    public static EvaluationSetup Prepare(DataSplit split, InteractionWeighting weighting, IReadOnlyDictionary<string, ItemContent>? catalogue = null)
     {
         var reference = split.Train.Count == 0 ? DateTime.MinValue : split.Train.Max(x => x.Timestamp);
-        var train = InteractionMatrix.Build(split.Train, weighting, reference, catalogue);
+        var data = TrainingData.Build(split.Train, weighting, catalogue, reference);
+        var train = data.Matrix;
         var unknownItems = new Dictionary<string, int>(StringComparer.Ordinal);
         var relevantByUser = new SortedDictionary<int, HashSet<int>>();
         var coldUsers = new HashSet<string>(StringComparer.Ordinal);
@@ -48,7 +51,7 @@ public sealed record EvaluationSetup(
                 relevantByUser[user] = relevant = [];
             relevant.Add(item);
         }
-        return new EvaluationSetup(train, relevantByUser.Keys.ToArray(), relevantByUser.Values.ToArray<IReadOnlySet<int>>(),
+        return new EvaluationSetup(data, relevantByUser.Keys.ToArray(), relevantByUser.Values.ToArray<IReadOnlySet<int>>(),
             coldUsers.Count, testUsers.Count - relevantByUser.Count, unknownItems.Count);
     }
 }
@@ -68,7 +71,7 @@ public static class OfflineEvaluator
     public static EvaluationRow Evaluate(ICandidateGenerator generator, EvaluationSetup setup, int k, int parallelism)
     {
         var clock = Stopwatch.StartNew();
-        generator.Fit(setup.Train);
+        generator.Fit(setup.Data);
         var trainingTime = clock.Elapsed;
 
         var metrics = new UserMetrics[setup.Users.Length];
@@ -76,7 +79,7 @@ public static class OfflineEvaluator
         Parallel.For(0, setup.Users.Length, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, n =>
         {
             var user = setup.Users[n];
-            var top = generator.Recommend(user, k, setup.Train.ItemsOf(user));
+            var top = generator.Recommend(Person.Of(setup.Train, user), k, setup.Train.ItemsOf(user));
             recommendations[n] = top.Select(s => s.Item).ToArray();
             metrics[n] = RankingMetrics.ForUser(recommendations[n], setup.Relevant[n], k);
         });

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Personalization.Recommendation.Evaluation;
+using Personalization.ServiceDefaults;
 
 namespace Personalization.Recommendation.Interactions;
 
@@ -13,37 +13,24 @@ public static class ExportInteractionsCommand
     public const string Verb = "export-interactions";
     private const string Usage = "usage: export-interactions --tenant TENANT [--output FILE] (default: standard output)";
 
-    public static async Task<int> RunAsync(string[] args, TextWriter console, CancellationToken cancellationToken)
-    {
-        Dictionary<string, string> options;
-        try
+    public static Task<int> RunAsync(string[] args, TextWriter console, CancellationToken cancellationToken) =>
+        CommandLineVerb.RunAsync(args, Usage, console, async () =>
         {
-            options = EvaluateCommand.ParseOptions(args);
-        }
-        catch (ArgumentException ex)
-        {
-            await console.WriteLineAsync($"{ex.Message}\n{Usage}");
-            return 2;
-        }
-        if (options.GetValueOrDefault("tenant") is not { Length: > 0 } tenant || options.Keys.Except(["tenant", "output"]).Any())
-        {
-            await console.WriteLineAsync(Usage);
-            return 2;
-        }
-        var output = options.GetValueOrDefault("output");
-        // Progress goes to stderr when the CSV itself goes to stdout.
-        var file = await EventLogSource.ReadAsync(tenant, output is null ? Console.Error : console, cancellationToken);
-        if (output is null)
-            await WriteAsync(file.Interactions, Console.Out);
-        else
-        {
-            await using var writer = new StreamWriter(output);
-            await WriteAsync(file.Interactions, writer);
-        }
-        if (output is not null)
+            var options = VerbOptions.Parse(args, ["tenant", "output"]);
+            var tenant = options.Required("tenant");
+            var output = options.Text("output");
+            // Progress goes to stderr when the CSV itself goes to stdout.
+            var file = await EventLogSource.ReadAsync(tenant, output is null ? Console.Error : console, cancellationToken);
+            if (output is null)
+            {
+                await WriteAsync(file.Interactions, Console.Out);
+                return 0;
+            }
+            await using (var writer = new StreamWriter(output))
+                await WriteAsync(file.Interactions, writer);
             await console.WriteLineAsync($"Wrote {file.Interactions.Count:N0} interactions of tenant {tenant} to {output}.");
-        return 0;
-    }
+            return 0;
+        });
 
     private static async Task WriteAsync(IReadOnlyList<Interaction> interactions, TextWriter writer)
     {

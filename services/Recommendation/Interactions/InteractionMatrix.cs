@@ -7,12 +7,6 @@ namespace Personalization.Recommendation.Interactions;
 /// </summary>
 public sealed class InteractionMatrix
 {
-    private readonly int[] _userOffsets;
-    private readonly int[] _userItems;
-    private readonly float[] _userValues;
-    private readonly int[] _itemOffsets;
-    private readonly int[] _itemUsers;
-    private readonly float[] _itemValues;
     private readonly Dictionary<string, int> _userIndex;
     private readonly Dictionary<string, int> _itemIndex;
 
@@ -22,29 +16,31 @@ public sealed class InteractionMatrix
         UserIds = userIds;
         ItemIds = itemIds;
         UserContexts = userContexts;
-        _userOffsets = userOffsets;
-        _userItems = userItems;
-        _userValues = userValues;
-        _itemOffsets = itemOffsets;
-        _itemUsers = itemUsers;
-        _itemValues = itemValues;
+        ByUser = new SparseSide(userOffsets, userItems, userValues);
+        ByItem = new SparseSide(itemOffsets, itemUsers, itemValues);
         _userIndex = Index(userIds);
         _itemIndex = Index(itemIds);
     }
 
     public int UserCount => UserIds.Count;
     public int ItemCount => ItemIds.Count;
-    public int NonZeroCount => _userItems.Length;
+    public int NonZeroCount => ByUser.NonZeroCount;
+
+    /// <summary>Rows by user: each user's items and weights.</summary>
+    public SparseSide ByUser { get; }
+
+    /// <summary>Rows by item: each item's users and weights.</summary>
+    public SparseSide ByItem { get; }
     public IReadOnlyList<string> UserIds { get; }
     public IReadOnlyList<string> ItemIds { get; }
 
     /// <summary>Each user's latest context (country, device), or null when the data has none.</summary>
     public IReadOnlyList<string?> UserContexts { get; }
 
-    public ReadOnlySpan<int> ItemsOf(int user) => _userItems.AsSpan(_userOffsets[user], _userOffsets[user + 1] - _userOffsets[user]);
-    public ReadOnlySpan<float> ValuesOfUser(int user) => _userValues.AsSpan(_userOffsets[user], _userOffsets[user + 1] - _userOffsets[user]);
-    public ReadOnlySpan<int> UsersOf(int item) => _itemUsers.AsSpan(_itemOffsets[item], _itemOffsets[item + 1] - _itemOffsets[item]);
-    public ReadOnlySpan<float> ValuesOfItem(int item) => _itemValues.AsSpan(_itemOffsets[item], _itemOffsets[item + 1] - _itemOffsets[item]);
+    public ReadOnlySpan<int> ItemsOf(int user) => ByUser.Indices(user);
+    public ReadOnlySpan<float> ValuesOfUser(int user) => ByUser.Values(user);
+    public ReadOnlySpan<int> UsersOf(int item) => ByItem.Indices(item);
+    public ReadOnlySpan<float> ValuesOfItem(int item) => ByItem.Values(item);
 
     public int UserIndex(string userId) => _userIndex.GetValueOrDefault(userId, -1);
     public int ItemIndex(string itemId) => _itemIndex.GetValueOrDefault(itemId, -1);
@@ -152,4 +148,13 @@ public sealed class InteractionMatrix
         for (var n = 0; n < ids.Count; n++) index[ids[n]] = n;
         return index;
     }
+}
+
+/// <summary>One side of the matrix in compressed rows: row r's column indices (ascending) and their weights.</summary>
+public sealed class SparseSide(int[] offsets, int[] indices, float[] values)
+{
+    public int RowCount => offsets.Length - 1;
+    public int NonZeroCount => indices.Length;
+    public ReadOnlySpan<int> Indices(int row) => indices.AsSpan(offsets[row], offsets[row + 1] - offsets[row]);
+    public ReadOnlySpan<float> Values(int row) => values.AsSpan(offsets[row], offsets[row + 1] - offsets[row]);
 }

@@ -15,14 +15,11 @@ namespace Personalization.Recommendation.Ranking;
 /// by default temporal, so no label is ever older than its features (generators and features from everything before
 /// the last <see cref="Options.LabelDays"/> days, labels, 1 = the user took the item up, from those days); for
 /// random evaluation protocols the same random split inside the history (<see cref="Options.LabelSplit"/>). Then the
-/// generators are refitted on the whole history for serving. A user unknown to the history gets context popularity.
-/// Fit O(generators' fits × 2 + LightGBM on users × candidates rows); Recommend O(generators + candidates × trees).
+/// generators are refitted on the whole training data for serving. Everything comes from the <see cref="TrainingData"/>
+/// given to <see cref="Fit"/>: its history for the split and the features, its weighting and catalogue for the inner
+/// matrices. Fit O(generators' fits × 2 + LightGBM on users × candidates rows); Recommend O(generators + candidates × trees).
 /// </summary>
-public sealed class HybridRecommender(
-    IReadOnlyList<Interaction> history,
-    Func<ICandidateGenerator[]> createGenerators,
-    IReadOnlyDictionary<string, ItemContent>? catalogue = null,
-    HybridRecommender.Options? options = null) : ICandidateGenerator
+public sealed class HybridRecommender(Func<ICandidateGenerator[]> createGenerators, HybridRecommender.Options? options = null) : ICandidateGenerator
 {
     /// <summary>Defaults chosen on the Online Retail validation period (see the service README), never on its test month.</summary>
     public sealed record Options
@@ -41,7 +38,6 @@ public sealed class HybridRecommender(
         /// <summary>The share of the history that labels, with a random <see cref="LabelSplit"/>.</summary>
         public double LabelFraction { get; init; } = 0.25;
 
-        public InteractionWeighting Weighting { get; init; } = new();
         /// <summary>Negative candidates kept per user for training the ranker.</summary>
         public int NegativesPerUser { get; init; } = 50;
 
@@ -54,10 +50,8 @@ public sealed class HybridRecommender(
     }
 
     private readonly Options _options = options ?? new Options();
-    private readonly IReadOnlyDictionary<string, ItemContent> _catalogue = catalogue ?? new Dictionary<string, ItemContent>();
     private readonly MLContext _ml = new(options?.Seed ?? 42);
     private ICandidateGenerator[] _generators = [];
-    private InteractionMatrix _interactions = null!;
     private RankingFeatures _features = null!;
     private ITransformer _ranker = null!;
     private SchemaDefinition _schema = null!;
@@ -68,8 +62,13 @@ public sealed class HybridRecommender(
     /// <summary>Rows the ranker learned from, and how many of them were positive.</summary>
     public (int Rows, int Positives, int Users) TrainingSet { get; private set; }
 
-    public void Fit(InteractionMatrix interactions)
+    /// <summary>The generators fitted on the whole training data, whose candidates the ranker orders.</summary>
+    public IReadOnlyList<ICandidateGenerator> Generators => _generators;
+
+    public void Fit(TrainingData data)
     {
+        var history = data.History;
+        if (history.Count == 0) throw new InvalidOperationException("the ranker needs history to learn from: the training data has none");
         var end = history.Max(x => x.Timestamp);
         if (_options.LabelSplit == SplitKind.Temporal)
         {
@@ -78,27 +77,27 @@ public sealed class HybridRecommender(
             if (early.Count == 0 || early.Count == history.Count)
                 throw new InvalidOperationException(
                     $"the ranker needs history both before and within its last {_options.LabelDays} days (from {cutoff:yyyy-MM-dd}) to learn from");
-            TrainRanker(early, history.Where(x => x.Timestamp >= cutoff), cutoff);
+            TrainRanker(data, early, history.Where(x => x.Timestamp >= cutoff), cutoff);
         }
         else
         {
             var split = DataSplit.Create(history, _options.LabelSplit, _options.LabelFraction, _options.Seed);
-            TrainRanker(split.Train, split.Test, split.Train.Max(x => x.Timestamp).AddTicks(1));
+            TrainRanker(data, split.Train, split.Test, split.Train.Max(x => x.Timestamp).AddTicks(1));
         }
 
-        _interactions = interactions;
         _generators = createGenerators();
-        foreach (var generator in _generators) generator.Fit(interactions);
-        _features = RankingFeatures.From(history, interactions, _catalogue, end.AddTicks(1));
+        foreach (var generator in _generators) generator.Fit(data);
+        _features = RankingFeatures.From(history, data.Matrix, data.Catalogue, end.AddTicks(1));
     }
 
     /// <param name="now">When the features are taken: the start of the label period, or after the feature history.</param>
-    private void TrainRanker(IReadOnlyList<Interaction> early, IEnumerable<Interaction> later, DateTime now)
+    private void TrainRanker(TrainingData data, IReadOnlyList<Interaction> early, IEnumerable<Interaction> later, DateTime now)
     {
-        var matrix = InteractionMatrix.Build(early, _options.Weighting, early.Max(x => x.Timestamp), _catalogue.Keys);
+        var inner = TrainingData.Build(early, data.Weighting, data.Catalogue, early.Max(x => x.Timestamp));
+        var matrix = inner.Matrix;
         var generators = createGenerators();
-        foreach (var generator in generators) generator.Fit(matrix);
-        var features = RankingFeatures.From(early, matrix, _catalogue, now);
+        foreach (var generator in generators) generator.Fit(inner);
+        var features = RankingFeatures.From(early, matrix, data.Catalogue, now);
 
         var labels = new SortedDictionary<int, HashSet<int>>();
         foreach (var x in later)
@@ -119,7 +118,7 @@ public sealed class HybridRecommender(
         var users = 0;
         foreach (var (user, taken) in labels)
         {
-            var candidates = Candidates(generators, features, matrix, user).ToList();
+            var candidates = Candidates(generators, features, Person.Of(matrix, user), matrix.ItemsOf(user).ToArray());
             var positive = candidates.Where(c => taken.Contains(c.Item)).ToList();
             if (positive.Count == 0) continue;
             var negative = candidates.Where(c => !taken.Contains(c.Item)).ToArray();
@@ -138,7 +137,7 @@ public sealed class HybridRecommender(
         _schema = SchemaDefinition.Create(typeof(RankRow));
         _schema[nameof(RankRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single,
             2 * generators.Length + RankingFeatures.ItemAndUserFeatureCount);
-        var data = _ml.Data.LoadFromEnumerable(rows, _schema);
+        var view = _ml.Data.LoadFromEnumerable(rows, _schema);
         var trainer = _ml.Ranking.Trainers.LightGbm(new LightGbmRankingTrainer.Options
         {
             LabelColumnName = nameof(RankRow.Label),
@@ -152,47 +151,80 @@ public sealed class HybridRecommender(
             NumberOfThreads = _options.Threads,
             Silent = true,
         });
-        _ranker = _ml.Transforms.Conversion.MapValueToKey("GroupKey", nameof(RankRow.Group)).Append(trainer).Fit(data);
+        _ranker = _ml.Transforms.Conversion.MapValueToKey("GroupKey", nameof(RankRow.Group)).Append(trainer).Fit(view);
         _engines = new ThreadLocal<PredictionEngine<RankRow, RankScore>>(
             () => _ml.Model.CreatePredictionEngine<RankRow, RankScore>(_ranker, inputSchemaDefinition: _schema));
     }
 
-    /// <summary>The union of the generators' lists for the user (without their items), each with its features.</summary>
-    private IEnumerable<(int Item, float[] Features)> Candidates(ICandidateGenerator[] generators, RankingFeatures features,
-        InteractionMatrix matrix, int user)
+    /// <summary>
+    /// The union of the generators' lists for the person, each candidate with its features and the generators that
+    /// listed it: each generator's score (when the item is not in its list, the score of a generator that scores any
+    /// item, else NaN) and reciprocal rank (0 when absent), then the item's and the person's features.
+    /// </summary>
+    private List<Candidate> Candidates(ICandidateGenerator[] generators, RankingFeatures features, Person person, ReadOnlySpan<int> exclude)
     {
-        var exclude = matrix.ItemsOf(user).ToArray();
-        var lists = generators.Select(g => g.Recommend(user, _options.CandidatesPerGenerator, exclude)).ToArray();
-        var ranks = lists.Select(list => list.Select((s, rank) => (s.Item, Entry: (rank, s.Score))).ToDictionary(e => e.Item, e => e.Entry)).ToArray();
-        var seen = new HashSet<int>();
+        var lists = new ScoredItem[generators.Length][];
+        for (var g = 0; g < generators.Length; g++) lists[g] = generators[g].Recommend(person, _options.CandidatesPerGenerator, exclude);
+        var order = new Dictionary<int, int>();
         foreach (var list in lists)
             foreach (var (item, _) in list)
-            {
-                if (!seen.Add(item)) continue;
-                var vector = new float[2 * generators.Length + RankingFeatures.ItemAndUserFeatureCount];
-                features.Write(user, item, generators, ranks, vector);
-                yield return (item, vector);
-            }
-    }
+                order.TryAdd(item, order.Count);
+        var items = order.Keys.ToArray();
 
-    public ScoredItem[] Recommend(int user, int k, ReadOnlySpan<int> exclude)
-    {
-        var excluded = exclude.ToArray();
-        var engine = _engines.Value!;
-        var scored = new List<ScoredItem>();
-        foreach (var (item, vector) in Candidates(_generators, _features, _interactions, user))
+        var width = 2 * generators.Length + RankingFeatures.ItemAndUserFeatureCount;
+        var candidates = items.Select(item => new Candidate(item, new float[width], [])).ToList();
+        var dense = new float[items.Length];
+        for (var g = 0; g < generators.Length; g++)
         {
-            if (Array.IndexOf(excluded, item) >= 0) continue;
-            scored.Add(new ScoredItem(item, engine.Predict(new RankRow { Features = vector }).Score));
+            if (generators[g] is IItemScorer scorer) scorer.Score(person, items, dense);
+            else Array.Fill(dense, float.NaN);
+            for (var n = 0; n < items.Length; n++)
+            {
+                candidates[n].Features[2 * g] = dense[n];
+                candidates[n].Features[2 * g + 1] = 0;
+            }
+            for (var rank = 0; rank < lists[g].Length; rank++)
+            {
+                var candidate = candidates[order[lists[g][rank].Item]];
+                candidate.Features[2 * g] = lists[g][rank].Score;
+                candidate.Features[2 * g + 1] = 1f / (rank + 1);
+                candidate.ProposedBy.Add((generators[g].Name, rank));
+            }
         }
-        return scored.OrderByDescending(s => s.Score).ThenBy(s => s.Item).Take(k).ToArray();
+        foreach (var candidate in candidates)
+            features.Write(person, candidate.Item, candidate.Features.AsSpan(2 * generators.Length));
+        return candidates;
     }
 
-    /// <summary>Cold start: a user with no history, known only by context (country, device), gets context popularity.</summary>
-    public ScoredItem[] RecommendForNewUser(string? context, int k) =>
-        _generators.OfType<ContextPopularity>().FirstOrDefault() is { } byContext
-            ? byContext.RecommendFor(context, k, [])
-            : _generators.OfType<Popularity>().First().Recommend(-1, k, []);
+    /// <summary>One candidate: its features, and the generators whose lists held it with its rank there.</summary>
+    private sealed record Candidate(int Item, float[] Features, List<(string Generator, int Rank)> ProposedBy);
+
+    /// <summary>A ranked item and the generators that proposed it, the one that ranked it highest first.</summary>
+    public sealed record RankedItem(int Item, float Score, IReadOnlyList<string> ProposedBy);
+
+    public ScoredItem[] Recommend(Person person, int k, ReadOnlySpan<int> exclude) =>
+        [.. Rank(person, k, exclude).Select(r => new ScoredItem(r.Item, r.Score))];
+
+    /// <summary>
+    /// The top k of the candidates, with who proposed each. The ranker orders them for a person with a training
+    /// row; its person features describe trained users only, and for anyone else (new, a product page, a cart) it
+    /// falls back on item popularity, so those are ordered by reciprocal rank fusion of the generators' lists
+    /// (Cormack, Clarke &amp; Büttcher 2009: Σ 1 / (60 + rank)).
+    /// </summary>
+    public RankedItem[] Rank(Person person, int k, ReadOnlySpan<int> exclude)
+    {
+        var engine = person.Row >= 0 ? _engines.Value! : null;
+        var ranked = new List<RankedItem>();
+        foreach (var candidate in Candidates(_generators, _features, person, exclude))
+        {
+            var score = engine?.Predict(new RankRow { Features = candidate.Features }).Score
+                ?? candidate.ProposedBy.Sum(p => 1f / (FusionRankOffset + p.Rank + 1));
+            ranked.Add(new RankedItem(candidate.Item, score, [.. candidate.ProposedBy.OrderBy(p => p.Rank).Select(p => p.Generator)]));
+        }
+        return [.. ranked.OrderByDescending(r => r.Score).ThenBy(r => r.Item).Take(k)];
+    }
+
+    private const float FusionRankOffset = 60;
 
     private sealed class RankRow
     {

@@ -16,7 +16,7 @@ public sealed class RankingFeatures
     public const int ItemAndUserFeatureCount = 11;
 
     private readonly float[] _itemPopularity, _itemUsers, _itemRecency, _itemAge, _itemPrice, _itemUsersWeek, _itemUsersMonth;
-    private readonly float[] _userRecency, _userFrequency, _userMonetary, _userItems;
+    private readonly float[] _userRecency, _userFrequency, _userMonetary;
 
     private RankingFeatures(int users, int items)
     {
@@ -30,7 +30,6 @@ public sealed class RankingFeatures
         _userRecency = Filled(users, float.NaN);
         _userFrequency = new float[users];
         _userMonetary = new float[users];
-        _userItems = new float[users];
     }
 
     public static RankingFeatures From(IReadOnlyList<Interaction> history, InteractionMatrix matrix,
@@ -75,26 +74,20 @@ public sealed class RankingFeatures
         }
         for (var user = 0; user < matrix.UserCount; user++)
         {
-            features._userItems[user] = matrix.ItemsOf(user).Length;
             if (userLast[user] != DateTime.MinValue) features._userRecency[user] = (float)(reference - userLast[user]).TotalDays;
         }
         return features;
     }
 
     /// <summary>
-    /// One candidate's feature vector: each generator's score (when the item is not in its list, the score of a
-    /// generator that scores any item, else NaN) and reciprocal rank (0 when absent), then the item's and the
-    /// user's features.
+    /// The item's and the person's features of one candidate. A person without a training row has no RFM (NaN);
+    /// their item count is what they have now.
     /// </summary>
-    public void Write(int user, int item, IReadOnlyList<ICandidateGenerator> generators, IReadOnlyList<Dictionary<int, (int Rank, float Score)>> lists, Span<float> into)
+    public void Write(Person person, int item, Span<float> into)
     {
+        var user = person.Row;
+        var known = (uint)user < (uint)_userRecency.Length;
         var at = 0;
-        for (var g = 0; g < lists.Count; g++)
-        {
-            var listed = lists[g].TryGetValue(item, out var entry);
-            into[at++] = listed ? entry.Score : generators[g] is IItemScorer scorer ? scorer.Score(user, item) : float.NaN;
-            into[at++] = listed ? 1f / (entry.Rank + 1) : 0;
-        }
         into[at++] = _itemPopularity[item];
         into[at++] = _itemUsers[item];
         into[at++] = _itemRecency[item];
@@ -102,10 +95,10 @@ public sealed class RankingFeatures
         into[at++] = _itemPrice[item];
         into[at++] = _itemUsersWeek[item];
         into[at++] = _itemUsersMonth[item];
-        into[at++] = _userRecency[user];
-        into[at++] = _userFrequency[user];
-        into[at++] = _userMonetary[user];
-        into[at] = _userItems[user];
+        into[at++] = known ? _userRecency[user] : float.NaN;
+        into[at++] = known ? _userFrequency[user] : float.NaN;
+        into[at++] = known ? _userMonetary[user] : float.NaN;
+        into[at] = person.Items.Length;
     }
 
     private static T[] Filled<T>(int length, T value)

@@ -11,10 +11,17 @@ namespace Personalization.Segmentation.Rebuild;
 public static class RebuildCommand
 {
     public const string Verb = "rebuild-profiles";
+    private const string Usage = "usage: rebuild-profiles (no options; ConnectionStrings__Postgres and the sidecar's DAPR_HTTP_PORT come from the environment)";
 
-    public static async Task<int> RunAsync(string[] args)
+    public static Task<int> RunAsync(string[] args) => CommandLineVerb.RunAsync(args, Usage, Console.Out, () =>
     {
-        var builder = Host.CreateApplicationBuilder(args);
+        VerbOptions.Parse(args, []);
+        return RebuildAsync();
+    });
+
+    private static async Task<int> RebuildAsync()
+    {
+        var builder = Host.CreateApplicationBuilder();
         builder.AddEventLogReader();
         builder.Services.AddSingleton<IActorProxyFactory>(new ActorProxyFactory(ActorHosting.ProxyOptions(builder.Configuration)));
         builder.Services.AddSingleton<CustomerProfiles>();

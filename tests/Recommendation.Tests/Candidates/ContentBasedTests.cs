@@ -25,22 +25,23 @@ public class ContentBasedTests
             new("ann", "scarf-red", Day), new("bob", "spade", Day), new("bob", "hose", Day), new("cid", "hat-wool", Day),
         ];
         // The green scarf is only in the catalogue: it joins the matrix as an empty column.
-        var matrix = InteractionMatrix.Build(history, new InteractionWeighting(), catalogue: Catalogue.Keys);
+        var data = TrainingData.Build(history, new InteractionWeighting(), Catalogue);
+        var matrix = data.Matrix;
         var green = matrix.ItemIndex("scarf-green");
         Assert.That(matrix.UsersOf(green).Length, Is.Zero);
 
-        var content = ContentBased.FromCatalogue(Catalogue);
-        content.Fit(matrix);
+        var content = new ContentBased();
+        content.Fit(data);
         var ann = matrix.UserIndex("ann");
-        var top = content.Recommend(ann, 3, matrix.ItemsOf(ann));
+        var top = content.Recommend(Person.Of(matrix, ann), 3, matrix.ItemsOf(ann));
 
         Assert.That(matrix.ItemIds[top[0].Item], Is.EqualTo("scarf-green"));
         Assert.That(matrix.ItemIds[top[1].Item], Is.EqualTo("hat-wool"), "shares wool and knitted, and the clothing category");
         Assert.That(top[0].Score, Is.GreaterThan(top[1].Score));
 
         var popularity = new Popularity();
-        popularity.Fit(matrix);
-        Assert.That(popularity.Recommend(ann, 10, matrix.ItemsOf(ann)).Select(s => s.Item), Does.Not.Contain(green),
+        popularity.Fit(data);
+        Assert.That(popularity.Recommend(Person.Of(matrix, ann), 10, matrix.ItemsOf(ann)).Select(s => s.Item), Does.Not.Contain(green),
             "collaborative generators cannot reach an item without interactions");
     }
 

@@ -35,12 +35,12 @@ public class ImplicitAlsTests
     {
         var matrix = PlantedBlocks(out var heldOut);
         var als = new ImplicitAls(new ImplicitAls.Options { Factors = 8, Iterations = 10, Regularization = 0.1f, Alpha = 2, Seed = 3 });
-        als.Fit(matrix);
+        als.Fit(TrainingData.Of(matrix));
 
         // Every user's top 10 (without what they have) should be the 10 items of their own block they have not taken.
         var hits = 0;
         for (var user = 0; user < matrix.UserCount; user++)
-            hits += als.Recommend(user, 10, matrix.ItemsOf(user)).Count(s => heldOut[user].Contains(s.Item));
+            hits += als.Recommend(Person.Of(matrix, user), 10, matrix.ItemsOf(user)).Count(s => heldOut[user].Contains(s.Item));
         Assert.That(hits / (double)(10 * matrix.UserCount), Is.GreaterThan(0.95));
     }
 
@@ -49,7 +49,7 @@ public class ImplicitAlsTests
     {
         var matrix = PlantedBlocks(out _);
         var als = new ImplicitAls(new ImplicitAls.Options { Factors = 8, Iterations = 10, Regularization = 0.1f, Alpha = 2, Seed = 3 });
-        als.Fit(matrix);
+        als.Fit(TrainingData.Of(matrix));
         double taken = 0, otherBlocks = 0;
         int takenCount = 0, otherCount = 0;
         for (var user = 0; user < matrix.UserCount; user++)
@@ -64,15 +64,39 @@ public class ImplicitAlsTests
     }
 
     [Test]
+    public void A_person_folded_in_from_their_items_gets_the_vector_training_gave_them_and_new_views_move_it()
+    {
+        var matrix = PlantedBlocks(out _);
+        var als = new ImplicitAls(new ImplicitAls.Options { Factors = 8, Iterations = 10, Regularization = 0.1f, Alpha = 2, Seed = 3 });
+        als.Fit(TrainingData.Of(matrix));
+        const int user = 3;
+        var trained = Person.Of(matrix, user);
+        var stranger = Person.FromItems(trained.Items.Select((item, n) => (item, trained.Values[n])));
+
+        var folded = als.VectorOf(stranger);
+        Assert.That(Cosine(folded, als.VectorOf(trained)), Is.GreaterThan(0.99), "the same items solve to the same vector");
+        Assert.That(als.Recommend(stranger, 5, stranger.Items).Select(s => s.Item), Is.EqualTo(als.Recommend(trained, 5, trained.Items).Select(s => s.Item)));
+
+        // Views of another block pull the next answer towards it, without retraining.
+        var otherBlock = Enumerable.Range(ItemsPerGroup, 4).Select(item => (item, 5f));
+        var moved = als.Recommend(trained.With(otherBlock), 3, trained.Items);
+        Assert.That(moved.Select(s => s.Item / ItemsPerGroup), Has.Some.EqualTo(1));
+        Assert.That(als.Recommend(Person.Nobody, 5, []), Is.Empty, "no items and no row: nothing to rank by");
+    }
+
+    private static double Cosine(float[] a, float[] b) =>
+        Dot(a, b) / Math.Sqrt(Dot(a, a) * Dot(b, b));
+
+    [Test]
     public void Als_is_deterministic_for_a_seed_whatever_the_thread_count()
     {
         var matrix = PlantedBlocks(out _);
         var one = new ImplicitAls(new ImplicitAls.Options { Factors = 8, Iterations = 3, Seed = 5, MaxDegreeOfParallelism = 1 });
         var two = new ImplicitAls(new ImplicitAls.Options { Factors = 8, Iterations = 3, Seed = 5, MaxDegreeOfParallelism = 2 });
         var other = new ImplicitAls(new ImplicitAls.Options { Factors = 8, Iterations = 3, Seed = 6, MaxDegreeOfParallelism = 2 });
-        one.Fit(matrix);
-        two.Fit(matrix);
-        other.Fit(matrix);
+        one.Fit(TrainingData.Of(matrix));
+        two.Fit(TrainingData.Of(matrix));
+        other.Fit(TrainingData.Of(matrix));
         Assert.That(two.UserFactors, Is.EqualTo(one.UserFactors));
         Assert.That(two.ItemFactors, Is.EqualTo(one.ItemFactors));
         Assert.That(other.ItemFactors, Is.Not.EqualTo(one.ItemFactors));
@@ -94,7 +118,7 @@ public class ImplicitAlsTests
         var gram = ImplicitAls.Gram(y, items, f, 2);
         for (var a = 0; a < f; a++) gram[a * f + a] += lambda;
         var x = new float[f];
-        als.Solve(x, y, f, gram, columns, values, new float[3 * f]);
+        als.Solve(x, y, f, gram, columns, values, new float[3 * f], 2 * f);
 
         var a2 = new double[f, f];
         var b = new double[f];

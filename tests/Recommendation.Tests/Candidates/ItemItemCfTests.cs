@@ -36,17 +36,17 @@ public class ItemItemCfTests
     public void Item_item_finds_planted_co_purchases_as_nearest_neighbours()
     {
         var matrix = PlantedCoPurchases(out _);
-        var cf = new ItemItemCf(new ItemItemCf.Options { Neighbours = 5, Shrinkage = 1, MaxDegreeOfParallelism = 2 });
-        cf.Fit(matrix);
+        var cf = new ItemItemCf(NeighbourhoodOptions.ItemDefault with { Neighbours = 5, Shrinkage = 1, MaxDegreeOfParallelism = 2 });
+        cf.Fit(TrainingData.Of(matrix));
 
         Assert.Multiple(() =>
         {
-            Assert.That(cf.NeighboursOf(10)[0].Item, Is.EqualTo(20));
-            Assert.That(cf.NeighboursOf(20)[0].Item, Is.EqualTo(10));
-            Assert.That(cf.NeighboursOf(30)[0].Item, Is.EqualTo(40));
-            Assert.That(cf.NeighboursOf(10), Has.Length.LessThanOrEqualTo(5));
-            Assert.That(cf.NeighboursOf(10).Select(n => n.Item), Does.Not.Contain(10));
-            Assert.That(cf.NeighboursOf(10)[0].Score, Is.GreaterThan(cf.NeighboursOf(10)[1].Score * 2));
+            Assert.That(cf.Neighbours.Of(10)[0].Item, Is.EqualTo(20));
+            Assert.That(cf.Neighbours.Of(20)[0].Item, Is.EqualTo(10));
+            Assert.That(cf.Neighbours.Of(30)[0].Item, Is.EqualTo(40));
+            Assert.That(cf.Neighbours.Of(10), Has.Length.LessThanOrEqualTo(5));
+            Assert.That(cf.Neighbours.Of(10).Select(n => n.Item), Does.Not.Contain(10));
+            Assert.That(cf.Neighbours.Of(10)[0].Score, Is.GreaterThan(cf.Neighbours.Of(10)[1].Score * 2));
         });
     }
 
@@ -54,11 +54,11 @@ public class ItemItemCfTests
     public void A_buyer_of_one_half_of_a_pair_is_recommended_the_other_half_first()
     {
         var matrix = PlantedCoPurchases(out var newBuyers);
-        var cf = new ItemItemCf(new ItemItemCf.Options { Neighbours = 10, Shrinkage = 1 });
-        cf.Fit(matrix);
+        var cf = new ItemItemCf(NeighbourhoodOptions.ItemDefault with { Neighbours = 10, Shrinkage = 1 });
+        cf.Fit(TrainingData.Of(matrix));
         foreach (var user in newBuyers)
         {
-            var top = cf.Recommend(user, 3, matrix.ItemsOf(user));
+            var top = cf.Recommend(Person.Of(matrix, user), 3, matrix.ItemsOf(user));
             Assert.That(top[0].Item, Is.EqualTo(20), $"user {user}");
             Assert.That(top.Select(s => s.Item), Is.Unique);
             Assert.That(top.Select(s => s.Item).Intersect(matrix.ItemsOf(user).ToArray()), Is.Empty);
@@ -73,16 +73,16 @@ public class ItemItemCfTests
         for (var user = 1; user <= 10; user++) entries.AddRange([(user, 2, 1f), (user, 3, 1f)]);
         var matrix = InteractionMatrix.FromEntries(11, 4, entries);
 
-        var plain = new ItemItemCf(new ItemItemCf.Options { Shrinkage = 0 });
-        plain.Fit(matrix);
-        var shrunk = new ItemItemCf(new ItemItemCf.Options { Shrinkage = 5 });
-        shrunk.Fit(matrix);
+        var plain = new ItemItemCf(NeighbourhoodOptions.ItemDefault with { Shrinkage = 0 });
+        plain.Fit(TrainingData.Of(matrix));
+        var shrunk = new ItemItemCf(NeighbourhoodOptions.ItemDefault with { Shrinkage = 5 });
+        shrunk.Fit(TrainingData.Of(matrix));
         Assert.Multiple(() =>
         {
-            Assert.That(plain.NeighboursOf(0)[0].Score, Is.EqualTo(1f).Within(1e-6));
-            Assert.That(plain.NeighboursOf(2)[0].Score, Is.EqualTo(1f).Within(1e-6));
-            Assert.That(shrunk.NeighboursOf(0)[0].Score, Is.EqualTo(1f / 6).Within(1e-6));
-            Assert.That(shrunk.NeighboursOf(2)[0].Score, Is.EqualTo(10f / 15).Within(1e-6));
+            Assert.That(plain.Neighbours.Of(0)[0].Score, Is.EqualTo(1f).Within(1e-6));
+            Assert.That(plain.Neighbours.Of(2)[0].Score, Is.EqualTo(1f).Within(1e-6));
+            Assert.That(shrunk.Neighbours.Of(0)[0].Score, Is.EqualTo(1f / 6).Within(1e-6));
+            Assert.That(shrunk.Neighbours.Of(2)[0].Score, Is.EqualTo(10f / 15).Within(1e-6));
         });
     }
 }

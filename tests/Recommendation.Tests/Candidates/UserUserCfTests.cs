@@ -21,11 +21,11 @@ public class UserUserCfTests
         }
         entries.Add((6, 0, 1));
         var matrix = InteractionMatrix.FromEntries(10, 10, entries);
-        var cf = new UserUserCf(new UserUserCf.Options { Neighbours = 5, Shrinkage = 0 });
-        cf.Fit(matrix);
+        var cf = new UserUserCf(NeighbourhoodOptions.UserDefault with { Neighbours = 5, Shrinkage = 0 });
+        cf.Fit(TrainingData.Of(matrix));
 
-        var neighbours = cf.NeighboursOf(5);
-        var top = cf.Recommend(5, 3, matrix.ItemsOf(5));
+        var neighbours = cf.NeighboursOf(Person.Of(matrix, 5));
+        var top = cf.Recommend(Person.Of(matrix, 5), 3, matrix.ItemsOf(5));
         Assert.Multiple(() =>
         {
             Assert.That(neighbours.Take(5).Select(n => n.Item), Is.EquivalentTo(new[] { 0, 1, 2, 3, 4 }));
@@ -42,9 +42,9 @@ public class UserUserCfTests
     {
         // User 0 has items 0,1. User 1 (has 0,1 and 2) is closer than user 2 (has 0 and 3, 4, 5).
         var matrix = InteractionMatrix.FromEntries(3, 6, [(0, 0, 1), (0, 1, 1), (1, 0, 1), (1, 1, 1), (1, 2, 1), (2, 0, 1), (2, 3, 1), (2, 4, 1), (2, 5, 1)]);
-        var cf = new UserUserCf(new UserUserCf.Options { Neighbours = 2, Shrinkage = 0 });
-        cf.Fit(matrix);
-        var top = cf.Recommend(0, 4, matrix.ItemsOf(0));
+        var cf = new UserUserCf(NeighbourhoodOptions.UserDefault with { Neighbours = 2, Shrinkage = 0 });
+        cf.Fit(TrainingData.Of(matrix));
+        var top = cf.Recommend(Person.Of(matrix, 0), 4, matrix.ItemsOf(0));
         Assert.That(top[0].Item, Is.EqualTo(2));
         Assert.That(top[0].Score, Is.EqualTo(2 / MathF.Sqrt(6)).Within(1e-5));
         Assert.That(top[1].Score, Is.EqualTo(1 / MathF.Sqrt(8)).Within(1e-5));

@@ -1,3 +1,4 @@
+using Personalization.Recommendation.Models;
 using Personalization.Recommendation.Candidates;
 using Personalization.Recommendation.Evaluation;
 using Personalization.Recommendation.Interactions;
@@ -68,7 +69,7 @@ public class OfflineEvaluatorTests
             var exit = await EvaluateCommand.RunAsync(["--interactions", path, "--split", "random-per-user", "--seed", "1", "--k", "5", "--factors", "4", "--iterations", "3"], output, CancellationToken.None);
             var text = output.ToString();
             Assert.That(exit, Is.EqualTo(0), text);
-            foreach (var algorithm in EvaluateCommand.AllAlgorithms.Where(a => a != "content"))
+            foreach (var algorithm in Algorithms.All.Where(a => a != "content"))
                 Assert.That(text, Does.Contain($"| {algorithm} | 0."));
             Assert.That(text, Does.Not.Contain("| content |"), "no catalogue, no content-based row");
             Assert.That(text, Does.Contain("| algorithm | precision@5 | recall@5 | NDCG@5 | MAP@5 | coverage | training time | NDCG 95% CI |"));

@@ -40,7 +40,7 @@ public class HybridRecommenderTests
     [
         new Popularity(),
         new ContextPopularity(),
-        new ItemItemCf(new ItemItemCf.Options { Neighbours = 10 }),
+        new ItemItemCf(NeighbourhoodOptions.ItemDefault with { Neighbours = 10 }),
         new ImplicitAls(new ImplicitAls.Options { Factors = 8, Iterations = 5, MaxDegreeOfParallelism = 2 }),
     ];
 
@@ -54,7 +54,7 @@ public class HybridRecommenderTests
     {
         var split = DataSplit.Create(GroupedHistory(), SplitKind.Temporal, 0.25, 42, testDays: 20);
         var setup = EvaluationSetup.Prepare(split, new InteractionWeighting());
-        var hybrid = new HybridRecommender(split.Train, Generators, options: SmallRanker);
+        var hybrid = new HybridRecommender(Generators, SmallRanker);
 
         var row = OfflineEvaluator.Evaluate(hybrid, setup, 5, 2);
         var popularity = OfflineEvaluator.Evaluate(new Popularity(), setup, 5, 2);
@@ -67,7 +67,7 @@ public class HybridRecommenderTests
         foreach (var user in setup.Users)
         {
             var group = int.Parse(setup.Train.UserIds[user][1..]) / UsersPerGroup;
-            foreach (var (item, _) in hybrid.Recommend(user, 5, setup.Train.ItemsOf(user)))
+            foreach (var (item, _) in hybrid.Recommend(Person.Of(setup.Train, user), 5, setup.Train.ItemsOf(user)))
             {
                 total++;
                 if (int.Parse(setup.Train.ItemIds[item][1..]) / ItemsPerGroup == group) inGroup++;
@@ -81,8 +81,8 @@ public class HybridRecommenderTests
     {
         var split = DataSplit.Create(GroupedHistory(), SplitKind.Random, 0.25, 42);
         var setup = EvaluationSetup.Prepare(split, new InteractionWeighting());
-        var temporal = new HybridRecommender(split.Train, Generators, options: SmallRanker with { LabelDays = 5 });
-        var random = new HybridRecommender(split.Train, Generators, options: SmallRanker with { LabelSplit = SplitKind.Random, LabelFraction = 0.25 });
+        var temporal = new HybridRecommender(Generators, SmallRanker with { LabelDays = 5 });
+        var random = new HybridRecommender(Generators, SmallRanker with { LabelSplit = SplitKind.Random, LabelFraction = 0.25 });
 
         var temporalRow = OfflineEvaluator.Evaluate(temporal, setup, 5, 2);
         var randomRow = OfflineEvaluator.Evaluate(random, setup, 5, 2);
@@ -94,30 +94,31 @@ public class HybridRecommenderTests
     }
 
     [Test]
-    public void A_new_user_gets_what_is_popular_in_their_country()
+    public void A_person_new_to_the_model_is_ranked_from_their_items_and_country()
     {
-        var history = GroupedHistory();
-        var matrix = InteractionMatrix.Build(history, new InteractionWeighting());
-        var hybrid = new HybridRecommender(history, Generators, options: SmallRanker);
-        hybrid.Fit(matrix);
+        var data = TrainingData.Build(GroupedHistory(), new InteractionWeighting());
+        var matrix = data.Matrix;
+        var hybrid = new HybridRecommender(Generators, SmallRanker);
+        hybrid.Fit(data);
 
-        var forGermany = hybrid.RecommendForNewUser("DE", 2).Select(s => matrix.ItemIds[s.Item]);
-        var forFrance = hybrid.RecommendForNewUser("FR", 2).Select(s => matrix.ItemIds[s.Item]);
-        Assert.That(forGermany, Is.EquivalentTo(new[] { $"i{ItemsPerGroup}", $"i{ItemsPerGroup + 1}" }), "group 1's two best sellers");
-        Assert.That(forFrance, Is.EquivalentTo(new[] { "i0", "i1" }));
-        Assert.That(hybrid.RecommendForNewUser(null, 3), Has.Length.EqualTo(3), "no context: overall popularity");
+        int Group(int item) => int.Parse(matrix.ItemIds[item][1..]) / ItemsPerGroup;
+        var viewer = Person.FromItems([(matrix.ItemIndex($"i{ItemsPerGroup + 3}"), 1f), (matrix.ItemIndex($"i{ItemsPerGroup + 4}"), 1f)]);
+        var german = Person.FromItems([], "DE");
+        Assert.That(hybrid.Recommend(viewer, 3, viewer.Items).Select(s => Group(s.Item)), Is.All.EqualTo(1), "two views of group 1's items");
+        Assert.That(hybrid.Recommend(german, 2, []).Select(s => Group(s.Item)), Is.All.EqualTo(1), "nothing but a country of group 1");
+        Assert.That(hybrid.Recommend(Person.Nobody, 3, []), Has.Length.EqualTo(3), "nothing at all: still an answer");
     }
 
     [Test]
     public void Hybrid_never_recommends_what_the_user_already_has()
     {
-        var history = GroupedHistory();
-        var matrix = InteractionMatrix.Build(history, new InteractionWeighting());
-        var hybrid = new HybridRecommender(history, Generators, options: SmallRanker);
-        hybrid.Fit(matrix);
+        var data = TrainingData.Build(GroupedHistory(), new InteractionWeighting());
+        var matrix = data.Matrix;
+        var hybrid = new HybridRecommender(Generators, SmallRanker);
+        hybrid.Fit(data);
         for (var user = 0; user < matrix.UserCount; user += 7)
         {
-            var top = hybrid.Recommend(user, 10, matrix.ItemsOf(user)).Select(s => s.Item).ToArray();
+            var top = hybrid.Recommend(Person.Of(matrix, user), 10, matrix.ItemsOf(user)).Select(s => s.Item).ToArray();
             Assert.That(top, Is.Unique);
             Assert.That(top.Intersect(matrix.ItemsOf(user).ToArray()), Is.Empty);
         }
