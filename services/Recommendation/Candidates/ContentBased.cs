@@ -24,6 +24,10 @@ public sealed class ContentBased(int seed = 0) : ICandidateGenerator
     /// <summary>Features of the matrix's items from the training catalogue, through <see cref="TextFeaturizer"/>.</summary>
     public void Fit(TrainingData data) => _features = TextFeaturizer.Featurize(data.Matrix.ItemIds, data.Catalogue, seed);
 
+    public void Save(ModelStateWriter writer) => _features.Save(writer);
+
+    public void Load(ModelStateReader reader, TrainingData data) => _features = SparseRows.Load(reader);
+
     public ScoredItem[] Recommend(Person person, int k, ReadOnlySpan<int> exclude)
     {
         var profile = ArrayPool<float>.Shared.Rent(_features.Dimensions);

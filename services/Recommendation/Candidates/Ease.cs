@@ -63,6 +63,10 @@ public sealed class Ease(Ease.Options? options = null) : ICandidateGenerator
     public ScoredItem[] Recommend(Person person, int k, ReadOnlySpan<int> exclude) =>
         Weights.Recommend(_options.BinaryInput ? person with { Values = Ones(person.Values.Length) } : person, k, exclude);
 
+    public void Save(ModelStateWriter writer) => Weights.Save(writer);
+
+    public void Load(ModelStateReader reader, TrainingData data) => Weights = ItemNeighbours.Load(reader);
+
     private static float[] Ones(int length)
     {
         var ones = new float[length];

@@ -15,6 +15,12 @@ public interface ICandidateGenerator
     string Name { get; }
     void Fit(TrainingData data);
     ScoredItem[] Recommend(Person person, int k, ReadOnlySpan<int> exclude);
+
+    /// <summary>Writes what <see cref="Fit"/> learnt that cannot be recomputed cheaply from the matrix.</summary>
+    void Save(ModelStateWriter writer);
+
+    /// <summary>Restores the state <see cref="Save"/> wrote, for the same training matrix (history and times are not needed).</summary>
+    void Load(ModelStateReader reader, TrainingData data);
 }
 
 /// <summary>A generator that can score any item for a person, not only those in its top k (the ranker's dense features).</summary>

@@ -200,6 +200,22 @@ public sealed class ImplicitAls(ImplicitAls.Options? options = null) : ICandidat
         return x;
     }
 
+    public void Save(ModelStateWriter writer)
+    {
+        writer.Write(UserFactors);
+        writer.Write(ItemFactors);
+    }
+
+    public void Load(ModelStateReader reader, TrainingData data)
+    {
+        UserFactors = reader.ReadFloats();
+        ItemFactors = reader.ReadFloats();
+        var f = _options.Factors;
+        if (UserFactors.Length != data.Matrix.UserCount * f || ItemFactors.Length != data.Matrix.ItemCount * f)
+            throw new InvalidDataException($"the ALS factors do not fit {data.Matrix.UserCount} users and {data.Matrix.ItemCount} items with {f} factors");
+        _itemGram = RegularizedGram(ItemFactors, data.Matrix.ItemCount);
+    }
+
     public void Score(Person person, ReadOnlySpan<int> items, Span<float> scores)
     {
         var f = _options.Factors;

@@ -25,4 +25,8 @@ public sealed class ItemItemCf(NeighbourhoodOptions? options = null) : ICandidat
     }
 
     public ScoredItem[] Recommend(Person person, int k, ReadOnlySpan<int> exclude) => Neighbours.Recommend(person, k, exclude);
+
+    public void Save(ModelStateWriter writer) => Neighbours.Save(writer);
+
+    public void Load(ModelStateReader reader, TrainingData data) => Neighbours = ItemNeighbours.Load(reader);
 }

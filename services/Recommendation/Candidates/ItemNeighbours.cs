@@ -37,9 +37,25 @@ public sealed class ItemNeighbours
     }
 
     public int ItemCount => _offsets.Length - 1;
-    public ReadOnlySpan<int> Offsets => _offsets;
-    public ReadOnlySpan<int> Neighbours => _neighbours;
-    public ReadOnlySpan<float> Weights => _weights;
+
+    public void Save(ModelStateWriter writer)
+    {
+        writer.Write(_offsets);
+        writer.Write(_neighbours);
+        writer.Write(_weights);
+    }
+
+    public static ItemNeighbours Load(ModelStateReader reader)
+    {
+        try
+        {
+            return new ItemNeighbours(reader.ReadInts(), reader.ReadInts(), reader.ReadFloats());
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidDataException(ex.Message);
+        }
+    }
 
     /// <summary>Item i's neighbours, best first.</summary>
     public ScoredItem[] Of(int item)

@@ -27,6 +27,11 @@ public sealed class Popularity : ICandidateGenerator, IItemScorer
 
     public ScoredItem[] Recommend(Person person, int k, ReadOnlySpan<int> exclude) => Take(_ranking, k, exclude, []);
 
+    /// <summary>Nothing to write: the weights are the matrix's column sums.</summary>
+    public void Save(ModelStateWriter writer) { }
+
+    public void Load(ModelStateReader reader, TrainingData data) => Fit(data);
+
     /// <summary>Each item's summed weight over the users that pass the filter.</summary>
     internal static float[] ItemWeights(InteractionMatrix interactions, Func<int, bool> includeUser)
     {
@@ -97,6 +102,11 @@ public sealed class ContextPopularity : ICandidateGenerator
     }
 
     public ScoredItem[] Recommend(Person person, int k, ReadOnlySpan<int> exclude) => RecommendFor(person.Context, k, exclude);
+
+    /// <summary>Nothing to write: the lists come from the matrix and its users' contexts.</summary>
+    public void Save(ModelStateWriter writer) { }
+
+    public void Load(ModelStateReader reader, TrainingData data) => Fit(data);
 
     /// <summary>Whether the context has users of its own (its list is not just the overall one).</summary>
     public bool Knows(string? context) => context is not null && _byContext.ContainsKey(context);

@@ -21,6 +21,11 @@ public sealed class UserUserCf(NeighbourhoodOptions? options = null) : ICandidat
         _norms = ShrunkCosine.Norms(data.Matrix.ByUser, _options.BinarySimilarity);
     }
 
+    /// <summary>Nothing to write: neighbours are found at request time from the matrix.</summary>
+    public void Save(ModelStateWriter writer) { }
+
+    public void Load(ModelStateReader reader, TrainingData data) => Fit(data);
+
     /// <summary>The person's most similar users, best first (never their own row).</summary>
     public ScoredItem[] NeighboursOf(Person person) =>
         ShrunkCosine.Nearest(person.Items, person.Values, person.Row, _data.Matrix.ByItem, _norms, _options);

@@ -1,3 +1,5 @@
+using Personalization.Recommendation.Candidates;
+
 namespace Personalization.Recommendation.Content;
 
 /// <summary>Sparse row vectors (CSR) over <see cref="Dimensions"/> columns: item feature vectors, one row per item.</summary>
@@ -7,6 +9,22 @@ public sealed class SparseRows(int dimensions, int[] offsets, int[] indices, flo
     public int RowCount => offsets.Length - 1;
     public ReadOnlySpan<int> Indices(int row) => indices.AsSpan(offsets[row], offsets[row + 1] - offsets[row]);
     public ReadOnlySpan<float> Values(int row) => values.AsSpan(offsets[row], offsets[row + 1] - offsets[row]);
+
+    public void Save(ModelStateWriter writer)
+    {
+        writer.Write(Dimensions);
+        writer.Write(offsets);
+        writer.Write(indices);
+        writer.Write(values);
+    }
+
+    public static SparseRows Load(ModelStateReader reader)
+    {
+        var (dimensions, offsets, indices, values) = (reader.ReadInt(), reader.ReadInts(), reader.ReadInts(), reader.ReadFloats());
+        if (offsets.Length == 0 || offsets[^1] != indices.Length || indices.Length != values.Length)
+            throw new InvalidDataException("the content features' offsets, indices and values do not agree");
+        return new SparseRows(dimensions, offsets, indices, values);
+    }
 
     /// <summary>row · dense.</summary>
     public float Dot(int row, ReadOnlySpan<float> dense)

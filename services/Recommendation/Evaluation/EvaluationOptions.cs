@@ -24,7 +24,7 @@ public sealed record EvaluationOptions(
         "factors", "iterations", "regularization", "alpha", "log-epsilon",
         "item-neighbours", "item-shrinkage", "item-binary", "user-neighbours", "user-shrinkage", "user-binary",
         "ease-regularization", "ease-neighbours", "ease-binary",
-        "label-days", "candidates", "negatives", "trees", "leaves", "learning-rate", "min-leaf",
+        "sources", "label-days", "candidates", "negatives", "trees", "leaves", "learning-rate", "min-leaf",
     ];
 
     public static EvaluationOptions From(VerbOptions options)
@@ -73,6 +73,7 @@ public sealed record EvaluationOptions(
                 Neighbours = options.Int("ease-neighbours", defaults.Ease.Neighbours),
                 BinaryInput = options.Bool("ease-binary", defaults.Ease.BinaryInput),
             },
+            HybridSources = Sources(options.Text("sources")) ?? defaults.HybridSources,
             Hybrid = defaults.Hybrid with
             {
                 // The ranker learns on the same kind of split it is judged by: the next days, or a random share.
@@ -87,6 +88,14 @@ public sealed record EvaluationOptions(
                 MinimumRowsPerLeaf = options.Int("min-leaf", defaults.Hybrid.MinimumRowsPerLeaf),
             },
         };
+    }
+
+    private static string[]? Sources(string? text)
+    {
+        var sources = text?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (sources?.FirstOrDefault(s => !Models.Algorithms.DefaultHybridSources.Contains(s)) is { } unknown)
+            throw new UsageException($"--sources: '{unknown}' is not a candidate source ({string.Join(", ", Models.Algorithms.DefaultHybridSources)})");
+        return sources is { Length: 0 } ? throw new UsageException("--sources needs at least one candidate source") : sources;
     }
 
     private static NeighbourhoodOptions Neighbourhood(VerbOptions options, string side, NeighbourhoodOptions defaults) => defaults with

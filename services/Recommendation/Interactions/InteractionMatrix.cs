@@ -142,6 +142,42 @@ public sealed class InteractionMatrix
             userIds.ToArray(), itemIds.ToArray(), contexts.Select(c => c.Context).ToArray());
     }
 
+    /// <summary>The ids, contexts and rows by user; the rows by item are rebuilt on load.</summary>
+    public void Save(Candidates.ModelStateWriter writer)
+    {
+        writer.Write(UserIds);
+        writer.Write(ItemIds);
+        writer.Write(UserContexts);
+        var entries = new int[NonZeroCount];
+        var values = new float[NonZeroCount];
+        var offsets = new int[UserCount + 1];
+        for (var user = 0; user < UserCount; user++)
+        {
+            ItemsOf(user).CopyTo(entries.AsSpan(offsets[user]));
+            ValuesOfUser(user).CopyTo(values.AsSpan(offsets[user]));
+            offsets[user + 1] = offsets[user] + ItemsOf(user).Length;
+        }
+        writer.Write(offsets);
+        writer.Write(entries);
+        writer.Write(values);
+    }
+
+    public static InteractionMatrix Load(Candidates.ModelStateReader reader)
+    {
+        var userIds = reader.ReadStrings();
+        var itemIds = reader.ReadStrings();
+        var contexts = reader.ReadStrings();
+        var (offsets, items, values) = (reader.ReadInts(), reader.ReadInts(), reader.ReadFloats());
+        if (userIds.Any(id => id is null) || itemIds.Any(id => id is null) || contexts.Length != userIds.Length
+            || offsets.Length != userIds.Length + 1 || offsets[^1] != items.Length || items.Length != values.Length
+            || items.Any(item => (uint)item >= (uint)itemIds.Length))
+            throw new InvalidDataException("the saved interaction matrix is not consistent");
+        var entries = new List<(int, int, float)>(items.Length);
+        for (var user = 0; user < userIds.Length; user++)
+            for (var n = offsets[user]; n < offsets[user + 1]; n++) entries.Add((user, items[n], values[n]));
+        return FromEntries(userIds.Length, itemIds.Length, entries, userIds!, itemIds!, contexts);
+    }
+
     private static Dictionary<string, int> Index(IReadOnlyList<string> ids)
     {
         var index = new Dictionary<string, int>(ids.Count, StringComparer.Ordinal);

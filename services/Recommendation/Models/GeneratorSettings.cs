@@ -23,6 +23,9 @@ public sealed record GeneratorSettings
     public Ease.Options Ease { get; init; } = Candidates.Ease.Options.Default;
     public HybridRecommender.Options Hybrid { get; init; } = HybridRecommender.Options.Default;
 
+    /// <summary>The hybrid's candidate sources.</summary>
+    public IReadOnlyList<string> HybridSources { get; init; } = Algorithms.DefaultHybridSources;
+
     public InteractionWeighting Weighting => new() { HalfLifeDays = HalfLifeDays };
 }
 
@@ -41,7 +44,7 @@ public static class Algorithms
     public static readonly IReadOnlyList<string> All = [Popularity, PopularityByContext, ItemItem, UserUser, Als, Ease, Content, Hybrid];
 
     /// <summary>The hybrid's candidate sources, by default.</summary>
-    public static readonly IReadOnlyList<string> HybridSources = [Popularity, PopularityByContext, ItemItem, UserUser, Als, Ease, Content];
+    public static readonly IReadOnlyList<string> DefaultHybridSources = [Popularity, PopularityByContext, ItemItem, UserUser, Als, Ease, Content];
 
     /// <summary>The algorithms that can learn from data with or without a catalogue (content needs one).</summary>
     public static IReadOnlyList<string> Applicable(IReadOnlyList<string> names, bool hasCatalogue) =>
@@ -57,7 +60,7 @@ public static class Algorithms
         Ease => new Ease(settings.Ease with { MaxDegreeOfParallelism = settings.Threads }),
         Content => new ContentBased(settings.Seed),
         Hybrid => new HybridRecommender(
-            () => [.. Applicable(HybridSources, hasCatalogue).Select(source => Create(source, settings, hasCatalogue))],
+            () => [.. Applicable(settings.HybridSources, hasCatalogue).Select(source => Create(source, settings, hasCatalogue))],
             settings.Hybrid with { Seed = settings.Seed, Threads = settings.Threads }),
         _ => throw new ArgumentException($"unknown algorithm '{name}' ({string.Join(", ", All)})"),
     };

@@ -55,6 +55,7 @@ public sealed class HybridRecommender(Func<ICandidateGenerator[]> createGenerato
     private RankingFeatures _features = null!;
     private ITransformer _ranker = null!;
     private SchemaDefinition _schema = null!;
+    private DataViewSchema _inputSchema = null!;
     private ThreadLocal<PredictionEngine<RankRow, RankScore>> _engines = null!;
 
     public string Name => "hybrid";
@@ -134,10 +135,9 @@ public sealed class HybridRecommender(Func<ICandidateGenerator[]> createGenerato
             throw new InvalidOperationException(
                 $"the ranker needs history to learn from: its label part gave {rows.Count} candidate rows ({positives} taken up), fewer than two leaves of {_options.MinimumRowsPerLeaf}");
 
-        _schema = SchemaDefinition.Create(typeof(RankRow));
-        _schema[nameof(RankRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single,
-            2 * generators.Length + RankingFeatures.ItemAndUserFeatureCount);
+        _schema = Schema(generators.Length);
         var view = _ml.Data.LoadFromEnumerable(rows, _schema);
+        _inputSchema = view.Schema;
         var trainer = _ml.Ranking.Trainers.LightGbm(new LightGbmRankingTrainer.Options
         {
             LabelColumnName = nameof(RankRow.Label),
@@ -151,9 +151,54 @@ public sealed class HybridRecommender(Func<ICandidateGenerator[]> createGenerato
             NumberOfThreads = _options.Threads,
             Silent = true,
         });
-        _ranker = _ml.Transforms.Conversion.MapValueToKey("GroupKey", nameof(RankRow.Group)).Append(trainer).Fit(view);
+        UseRanker(_ml.Transforms.Conversion.MapValueToKey("GroupKey", nameof(RankRow.Group)).Append(trainer).Fit(view));
+    }
+
+    private static SchemaDefinition Schema(int generators)
+    {
+        var schema = SchemaDefinition.Create(typeof(RankRow));
+        schema[nameof(RankRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single,
+            2 * generators + RankingFeatures.ItemAndUserFeatureCount);
+        return schema;
+    }
+
+    private void UseRanker(ITransformer ranker)
+    {
+        _ranker = ranker;
         _engines = new ThreadLocal<PredictionEngine<RankRow, RankScore>>(
-            () => _ml.Model.CreatePredictionEngine<RankRow, RankScore>(_ranker, inputSchemaDefinition: _schema));
+            () => _ml.Model.CreatePredictionEngine<RankRow, RankScore>(ranker, inputSchemaDefinition: _schema));
+    }
+
+    /// <summary>Each generator's state in order, the features, then the ranker as ML.NET's own model archive.</summary>
+    public void Save(ModelStateWriter writer)
+    {
+        writer.Write(_generators.Length);
+        foreach (var generator in _generators)
+        {
+            writer.Write(generator.Name);
+            generator.Save(writer);
+        }
+        _features.Save(writer);
+        using var ranker = new MemoryStream();
+        _ml.Model.Save(_ranker, _inputSchema, ranker);
+        writer.Write(ranker.ToArray());
+    }
+
+    public void Load(ModelStateReader reader, TrainingData data)
+    {
+        _generators = createGenerators();
+        if (reader.ReadInt() != _generators.Length)
+            throw new InvalidDataException("the saved hybrid has other candidate sources than these settings give");
+        foreach (var generator in _generators)
+        {
+            if (reader.ReadString() != generator.Name)
+                throw new InvalidDataException("the saved hybrid has other candidate sources than these settings give");
+            generator.Load(reader, data);
+        }
+        _features = RankingFeatures.Load(reader, data.Matrix);
+        _schema = Schema(_generators.Length);
+        using var ranker = new MemoryStream(reader.ReadBytes());
+        UseRanker(_ml.Model.Load(ranker, out _inputSchema));
     }
 
     /// <summary>

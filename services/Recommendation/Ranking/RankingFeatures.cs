@@ -101,6 +101,26 @@ public sealed class RankingFeatures
         into[at] = person.Items.Length;
     }
 
+    public void Save(ModelStateWriter writer)
+    {
+        foreach (var array in Arrays()) writer.Write(array);
+    }
+
+    public static RankingFeatures Load(ModelStateReader reader, InteractionMatrix matrix)
+    {
+        var features = new RankingFeatures(matrix.UserCount, matrix.ItemCount);
+        foreach (var array in features.Arrays())
+        {
+            var saved = reader.ReadFloats();
+            if (saved.Length != array.Length) throw new InvalidDataException("the ranker's features do not fit the matrix");
+            saved.CopyTo(array, 0);
+        }
+        return features;
+    }
+
+    private float[][] Arrays() =>
+        [_itemPopularity, _itemUsers, _itemRecency, _itemAge, _itemPrice, _itemUsersWeek, _itemUsersMonth, _userRecency, _userFrequency, _userMonetary];
+
     private static T[] Filled<T>(int length, T value)
     {
         var array = new T[length];

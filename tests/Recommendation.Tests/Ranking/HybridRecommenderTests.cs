@@ -8,13 +8,13 @@ namespace Personalization.Recommendation.Tests.Ranking;
 public class HybridRecommenderTests
 {
     private static readonly DateTime Start = new(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-    private const int Groups = 4, UsersPerGroup = 40, ItemsPerGroup = 20;
+    internal const int Groups = 4, UsersPerGroup = 40, ItemsPerGroup = 20;
 
     /// <summary>
     /// 120 days of purchases: each user buys items of their own group (country FR, DE, UK or US) and now and then a
     /// random item; two items per group are bought far more than the others.
     /// </summary>
-    private static List<Interaction> GroupedHistory()
+    internal static List<Interaction> GroupedHistory()
     {
         string[] countries = ["FR", "DE", "UK", "US"];
         var random = new Random(21);

@@ -1,0 +1,66 @@
+using System.IO.Compression;
+using System.Text.Json;
+using Personalization.Recommendation.Candidates;
+using Personalization.Recommendation.Interactions;
+
+namespace Personalization.Recommendation.Models;
+
+/// <summary>
+/// A fitted generator with what it was fitted on, as stored in a model version: the algorithm, its settings, the
+/// weighted matrix and the generator's own state, Brotli-compressed behind a format header. Loading gives a generator
+/// that answers exactly as the saved one did.
+/// </summary>
+public sealed record TrainedModel(string Algorithm, GeneratorSettings Settings, TrainingData Data, ICandidateGenerator Generator)
+{
+    private const string Format = "personalization-model/1";
+
+    public void Save(Stream stream)
+    {
+        using var compressed = new BrotliStream(stream, CompressionLevel.Fastest, leaveOpen: true);
+        using var writer = new ModelStateWriter(compressed);
+        writer.Write(Format);
+        writer.Write(Algorithm);
+        writer.Write(JsonSerializer.Serialize(Settings));
+        writer.Write(Data.Catalogue.Count > 0 ? 1 : 0);
+        Data.Matrix.Save(writer);
+        Generator.Save(writer);
+    }
+
+    public byte[] ToBytes()
+    {
+        using var bytes = new MemoryStream();
+        Save(bytes);
+        return bytes.ToArray();
+    }
+
+    /// <exception cref="InvalidDataException">The bytes are not a model this version can read.</exception>
+    public static TrainedModel Load(Stream stream)
+    {
+        try
+        {
+            using var compressed = new BrotliStream(stream, CompressionMode.Decompress, leaveOpen: true);
+            using var reader = new ModelStateReader(compressed);
+            var format = reader.ReadString();
+            if (format != Format) throw new InvalidDataException($"a model of format '{format}', not {Format}");
+            var algorithm = reader.ReadString();
+            var settings = JsonSerializer.Deserialize<GeneratorSettings>(reader.ReadString())
+                ?? throw new InvalidDataException("the model's settings are missing");
+            var hasCatalogue = reader.ReadInt() == 1;
+            var data = TrainingData.Of(InteractionMatrix.Load(reader)) with { Weighting = settings.Weighting };
+            var generator = Algorithms.Create(algorithm, settings, hasCatalogue);
+            generator.Load(reader, data);
+            return new TrainedModel(algorithm, settings, data, generator);
+        }
+        // Brotli reports corrupt input as InvalidOperationException, an unknown algorithm is an ArgumentException.
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or ArgumentException or JsonException)
+        {
+            throw new InvalidDataException($"not a model this version can read: {ex.Message}", ex);
+        }
+    }
+
+    public static TrainedModel FromBytes(byte[] bytes)
+    {
+        using var stream = new MemoryStream(bytes);
+        return Load(stream);
+    }
+}

@@ -1,0 +1,65 @@
+using Personalization.Recommendation.Candidates;
+using Personalization.Recommendation.Interactions;
+using Personalization.Recommendation.Models;
+using Personalization.Recommendation.Ranking;
+using Personalization.Recommendation.Tests.Ranking;
+
+namespace Personalization.Recommendation.Tests.Models;
+
+public class TrainedModelTests
+{
+    private static readonly string[] Words = ["wool scarf", "garden spade", "tea mug", "brass pen"];
+
+    private static readonly GeneratorSettings Small = new()
+    {
+        Threads = 2,
+        Als = ImplicitAls.Options.Default with { Factors = 8, Iterations = 5 },
+        Ease = Ease.Options.Default with { Regularization = 10, Neighbours = 20 },
+        Hybrid = HybridRecommender.Options.Default with
+        {
+            LabelDays = 20, CandidatesPerGenerator = 20, Trees = 30, Leaves = 4, MinimumRowsPerLeaf = 10,
+        },
+    };
+
+    private static TrainingData Data()
+    {
+        var catalogue = Enumerable.Range(0, HybridRecommenderTests.Groups * HybridRecommenderTests.ItemsPerGroup).ToDictionary(
+            n => $"i{n}", n => new ItemContent($"i{n}", $"{Words[n / HybridRecommenderTests.ItemsPerGroup]} number {n}", Price: 5 + n % 7));
+        return TrainingData.Build(HybridRecommenderTests.GroupedHistory(), new InteractionWeighting(), catalogue);
+    }
+
+    [TestCaseSource(typeof(Algorithms), nameof(Algorithms.All))]
+    public void A_saved_model_loads_and_answers_exactly_as_the_trained_one(string algorithm)
+    {
+        var data = Data();
+        var trained = new TrainedModel(algorithm, Small, data, Algorithms.Create(algorithm, Small, hasCatalogue: true));
+        trained.Generator.Fit(data);
+
+        var bytes = trained.ToBytes();
+        var loaded = TrainedModel.FromBytes(bytes);
+
+        var matrix = data.Matrix;
+        Person[] people =
+        [
+            Person.Of(matrix, 0), Person.Of(matrix, 77), Person.Of(matrix, 151),
+            Person.Of(matrix, 5).With([(matrix.ItemIndex("i61"), 3f)]),
+            Person.FromItems([(matrix.ItemIndex("i42"), 1f)], "UK"),
+            Person.FromItems([], "DE"),
+        ];
+        Assert.That(loaded.Data.Matrix.ItemIds, Is.EqualTo(matrix.ItemIds));
+        foreach (var person in people)
+            Assert.That(loaded.Generator.Recommend(person, 10, person.Items), Is.EqualTo(trained.Generator.Recommend(person, 10, person.Items)),
+                $"{algorithm} for row {person.Row} with {person.Items.Length} items");
+    }
+
+    [Test]
+    public void Bytes_that_are_not_a_model_are_refused_with_a_reason()
+    {
+        Assert.Throws<InvalidDataException>(() => TrainedModel.FromBytes("not a model at all"u8.ToArray()));
+        var data = Data();
+        var model = new TrainedModel(Algorithms.ItemItem, Small, data, Algorithms.Create(Algorithms.ItemItem, Small, true));
+        model.Generator.Fit(data);
+        var bytes = model.ToBytes();
+        Assert.Throws<InvalidDataException>(() => TrainedModel.FromBytes(bytes[..(bytes.Length / 2)]), "a truncated model");
+    }
+}
