@@ -10,7 +10,7 @@ namespace Personalization.Recommendation.Candidates;
 /// a catalogue above <see cref="Options.MaxItems"/> items is refused; each row of B then keeps its
 /// <see cref="Options.Neighbours"/> largest weights, which makes the model compact and a request O(|person|·K).
 /// </summary>
-public sealed class Ease(Ease.Options? options = null) : ICandidateGenerator
+public sealed class Ease(Ease.Options? options = null) : ICandidateGenerator, IItemScorer
 {
     /// <summary>Defaults chosen on validation splits (see the service README), never on a test part.</summary>
     public sealed record Options
@@ -60,8 +60,11 @@ public sealed class Ease(Ease.Options? options = null) : ICandidateGenerator
         Weights = ItemNeighbours.From(lists);
     }
 
-    public ScoredItem[] Recommend(Person person, int k, ReadOnlySpan<int> exclude) =>
-        Weights.Recommend(_options.BinaryInput ? person with { Values = Ones(person.Values.Length) } : person, k, exclude);
+    public ScoredItem[] Recommend(Person person, int k, ReadOnlySpan<int> exclude) => Weights.Recommend(Input(person), k, exclude);
+
+    public void Score(Person person, ReadOnlySpan<int> items, Span<float> scores) => Weights.Score(Input(person), items, scores);
+
+    private Person Input(Person person) => _options.BinaryInput ? person with { Values = Ones(person.Values.Length) } : person;
 
     public void Save(ModelStateWriter writer) => Weights.Save(writer);
 

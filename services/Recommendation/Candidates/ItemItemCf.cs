@@ -6,7 +6,7 @@ namespace Personalization.Recommendation.Candidates;
 /// item keeps its top-K neighbours by <see cref="ShrunkCosine"/> over who had it (0/1 by default); a person's score
 /// for j is Σ_{i ∈ person} r_i · sim(i, j). Neighbour lists are computed in parallel over items.
 /// </summary>
-public sealed class ItemItemCf(NeighbourhoodOptions? options = null) : ICandidateGenerator
+public sealed class ItemItemCf(NeighbourhoodOptions? options = null) : ICandidateGenerator, IItemScorer
 {
     private readonly NeighbourhoodOptions _options = options ?? NeighbourhoodOptions.ItemDefault;
 
@@ -25,6 +25,8 @@ public sealed class ItemItemCf(NeighbourhoodOptions? options = null) : ICandidat
     }
 
     public ScoredItem[] Recommend(Person person, int k, ReadOnlySpan<int> exclude) => Neighbours.Recommend(person, k, exclude);
+
+    public void Score(Person person, ReadOnlySpan<int> items, Span<float> scores) => Neighbours.Score(person, items, scores);
 
     public void Save(ModelStateWriter writer) => Neighbours.Save(writer);
 

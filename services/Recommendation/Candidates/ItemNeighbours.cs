@@ -69,7 +69,20 @@ public sealed class ItemNeighbours
 
     public ScoredItem[] Recommend(Person person, int k, ReadOnlySpan<int> exclude)
     {
-        using var scores = ScoreBuffer.Rent(ItemCount);
+        using var scores = Accumulate(person);
+        return scores.Top(k, exclude);
+    }
+
+    /// <summary>The person's score for each of the items (0 where none of their items points at it).</summary>
+    public void Score(Person person, ReadOnlySpan<int> items, Span<float> into)
+    {
+        using var scores = Accumulate(person);
+        for (var n = 0; n < items.Length; n++) into[n] = scores.Scores[items[n]];
+    }
+
+    private ScoreBuffer Accumulate(Person person)
+    {
+        var scores = ScoreBuffer.Rent(ItemCount);
         for (var n = 0; n < person.Items.Length; n++)
         {
             var item = person.Items[n];
@@ -77,7 +90,7 @@ public sealed class ItemNeighbours
             for (var m = _offsets[item]; m < _offsets[item + 1]; m++)
                 scores.Add(_neighbours[m], person.Values[n] * _weights[m]);
         }
-        return scores.Top(k, exclude);
+        return scores;
     }
 
     /// <summary>
