@@ -48,7 +48,8 @@ public static class EvaluationReport
             output.WriteLine(FormattableString.Invariant(
                 $"| {row.Algorithm} | {row.Precision:F4} | {row.Recall:F4} | {row.Ndcg:F4} | {row.Map:F4} | {row.Coverage:P1} | {row.TrainingTime.TotalSeconds:F2} s | ±{row.NdcgMargin:F4} |"));
             if (generator is HybridRecommender hybrid) notes.Add(
-                $"hybrid: ranker trained on {hybrid.TrainingSet.Rows:N0} candidates ({hybrid.TrainingSet.Positives:N0} taken up) of {hybrid.TrainingSet.Users:N0} users");
+                $"hybrid: ranker trained on {hybrid.TrainingSet.Rows:N0} candidates ({hybrid.TrainingSet.Positives:N0} taken up) of {hybrid.TrainingSet.Users:N0} users" +
+                string.Concat(hybrid.Skipped.Select(reason => $"; left out {reason}")));
         }
         foreach (var note in notes) output.WriteLine(note);
     }

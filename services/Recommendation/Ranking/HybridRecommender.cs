@@ -63,11 +63,39 @@ public sealed class HybridRecommender(Func<ICandidateGenerator[]> createGenerato
     /// <summary>Rows the ranker learned from, and how many of them were positive.</summary>
     public (int Rows, int Positives, int Users) TrainingSet { get; private set; }
 
+    /// <summary>
+    /// Fits every candidate source on the ranker's inner data. A source that refuses the data (EASE above its item
+    /// limit) is left out, here and in the refit, so a large catalogue costs the hybrid one source, not the model.
+    /// </summary>
+    private ICandidateGenerator[] FitSources(TrainingData inner)
+    {
+        var fitted = new List<ICandidateGenerator>();
+        foreach (var generator in createGenerators())
+        {
+            try
+            {
+                generator.Fit(inner);
+                fitted.Add(generator);
+            }
+            catch (InvalidOperationException ex)
+            {
+                Skipped.Add($"{generator.Name}: {ex.Message}");
+            }
+        }
+        return [.. fitted];
+    }
+
+    private string[] _sources = [];
+
+    /// <summary>Candidate sources left out because they refused the data, with their reasons.</summary>
+    public List<string> Skipped { get; } = [];
+
     /// <summary>The generators fitted on the whole training data, whose candidates the ranker orders.</summary>
     public IReadOnlyList<ICandidateGenerator> Generators => _generators;
 
     public void Fit(TrainingData data)
     {
+        Skipped.Clear();
         var history = data.History;
         if (history.Count == 0) throw new InvalidOperationException("the ranker needs history to learn from: the training data has none");
         var end = history.Max(x => x.Timestamp);
@@ -86,7 +114,7 @@ public sealed class HybridRecommender(Func<ICandidateGenerator[]> createGenerato
             TrainRanker(data, split.Train, split.Test, split.Train.Max(x => x.Timestamp).AddTicks(1));
         }
 
-        _generators = createGenerators();
+        _generators = [.. createGenerators().Where(g => _sources.Contains(g.Name))];
         foreach (var generator in _generators) generator.Fit(data);
         _features = RankingFeatures.From(history, data.Matrix, data.Catalogue, end.AddTicks(1));
     }
@@ -96,8 +124,8 @@ public sealed class HybridRecommender(Func<ICandidateGenerator[]> createGenerato
     {
         var inner = TrainingData.Build(early, data.Weighting, data.Catalogue, early.Max(x => x.Timestamp));
         var matrix = inner.Matrix;
-        var generators = createGenerators();
-        foreach (var generator in generators) generator.Fit(inner);
+        var generators = FitSources(inner);
+        _sources = [.. generators.Select(g => g.Name)];
         var features = RankingFeatures.From(early, matrix, data.Catalogue, now);
 
         var labels = new SortedDictionary<int, HashSet<int>>();
@@ -186,15 +214,18 @@ public sealed class HybridRecommender(Func<ICandidateGenerator[]> createGenerato
 
     public void Load(ModelStateReader reader, TrainingData data)
     {
-        _generators = createGenerators();
-        if (reader.ReadInt() != _generators.Length)
-            throw new InvalidDataException("the saved hybrid has other candidate sources than these settings give");
-        foreach (var generator in _generators)
+        var available = createGenerators();
+        var generators = new List<ICandidateGenerator>();
+        for (var count = reader.ReadInt(); generators.Count < count;)
         {
-            if (reader.ReadString() != generator.Name)
-                throw new InvalidDataException("the saved hybrid has other candidate sources than these settings give");
+            var name = reader.ReadString();
+            var generator = available.FirstOrDefault(g => g.Name == name)
+                ?? throw new InvalidDataException($"the saved hybrid has a candidate source '{name}' that these settings do not give");
             generator.Load(reader, data);
+            generators.Add(generator);
         }
+        _generators = [.. generators];
+        _sources = [.. generators.Select(g => g.Name)];
         _features = RankingFeatures.Load(reader, data.Matrix);
         _schema = Schema(_generators.Length);
         using var ranker = new MemoryStream(reader.ReadBytes());

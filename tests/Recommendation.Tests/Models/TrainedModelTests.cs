@@ -62,4 +62,20 @@ public class TrainedModelTests
         var bytes = model.ToBytes();
         Assert.Throws<InvalidDataException>(() => TrainedModel.FromBytes(bytes[..(bytes.Length / 2)]), "a truncated model");
     }
+
+    [Test]
+    public void A_hybrid_leaves_out_a_source_that_refuses_the_catalogue_and_still_saves_and_loads()
+    {
+        var data = Data();
+        var settings = Small with { Ease = Small.Ease with { MaxItems = 10 } };
+        var model = new TrainedModel(Algorithms.Hybrid, settings, data, Algorithms.Create(Algorithms.Hybrid, settings, hasCatalogue: true));
+        model.Generator.Fit(data);
+        var hybrid = (HybridRecommender)model.Generator;
+
+        Assert.That(hybrid.Generators.Select(g => g.Name), Does.Not.Contain(Algorithms.Ease).And.Contain(Algorithms.Als));
+        Assert.That(hybrid.Skipped, Has.One.StartsWith("ease: ").And.Contain("80 items"));
+        var loaded = TrainedModel.FromBytes(model.ToBytes());
+        var person = Person.Of(data.Matrix, 9);
+        Assert.That(loaded.Generator.Recommend(person, 10, person.Items), Is.EqualTo(hybrid.Recommend(person, 10, person.Items)));
+    }
 }
