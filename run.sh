@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The platform in one command: starts the local PostgreSQL and RabbitMQ, builds and starts
-# ingestion (API and relay), the Dapr sidecar emulator and segmentation (which hosts the profile
-# actors), posts generated demo events, and prints where to look.
+# ingestion (API and relay), the Dapr sidecar emulator, segmentation (which hosts the profile
+# actors) and recommendation, posts generated demo events, trains a first model on them, and prints where to look.
 # Ctrl+C stops the services; `tools/infra.sh down` stops the infrastructure. The Dapr tokens (DAPR_API_TOKEN for the
 # sidecar's API, APP_API_TOKEN for its calls to Segmentation) come from tools/infra.env like the ports.
 set -euo pipefail
@@ -48,10 +48,12 @@ start ingestion services/Ingestion "$INGESTION_PORT"
 start ingestion-relay services/Ingestion "$INGESTION_RELAY_PORT" Ingestion__Role=Relay
 start dapr-sidecar tools/DaprSidecar "$DAPR_SIDECAR_PORT" "Sidecar__Apps__0=http://127.0.0.1:$SEGMENTATION_PORT"
 start segmentation services/Segmentation "$SEGMENTATION_PORT"
+start recommendation services/Recommendation "$RECOMMENDATION_PORT"
 wait_ready ingestion "$INGESTION_PORT" "${pids[0]}"
 wait_ready ingestion-relay "$INGESTION_RELAY_PORT" "${pids[1]}"
 wait_ready dapr-sidecar "$DAPR_SIDECAR_PORT" "${pids[2]}" /v1.0/healthz
 wait_ready segmentation "$SEGMENTATION_PORT" "${pids[3]}"
+wait_ready recommendation "$RECOMMENDATION_PORT" "${pids[4]}"
 
 echo "Posting demo events..."
 dotnet tools/DemoData/bin/Release/net10.0/Personalization.DemoData.dll "http://127.0.0.1:$INGESTION_PORT" demo-write-key 50 42
@@ -61,6 +63,17 @@ for _ in $(seq 1 60); do
   curl -sf -H 'Authorization: Bearer demo-read-token' "$profile" >/dev/null && break
   sleep 0.5
 done
+
+# The relay takes a moment to pass the events on; the log is what training reads, so it can start at once.
+models="http://127.0.0.1:$RECOMMENDATION_PORT/admin/tenants/demo/models"
+echo "Training a first model on the demo events..."
+job=$(curl -sf -X POST -H 'Authorization: Bearer demo-admin-token' "$models/train" | sed -n 's/.*"location":"\([^"]*\)".*/\1/p')
+for _ in $(seq 1 120); do
+  state=$(curl -sf -H 'Authorization: Bearer demo-admin-token' "http://127.0.0.1:$RECOMMENDATION_PORT$job" | sed -n 's/.*"state":"\([a-z]*\)".*/\1/p')
+  [ "$state" = succeeded ] || [ "$state" = failed ] && break
+  sleep 0.5
+done
+echo "  training job: ${state:-unknown} (curl -H 'Authorization: Bearer demo-admin-token' http://127.0.0.1:$RECOMMENDATION_PORT$job)"
 
 cat <<TXT
 
@@ -72,6 +85,8 @@ admin token "demo-admin-token").
                     http://127.0.0.1:$INGESTION_PORT/v1/track
   A new source:   curl -H 'Authorization: Bearer demo-admin-token' -H 'Content-Type: application/json' \\
                     -d '{"sourceId":"ios-app"}' http://127.0.0.1:$INGESTION_PORT/admin/tenants/demo/sources
+  Models:         curl -H 'Authorization: Bearer demo-admin-token' $models
+  Train again:    curl -X POST -H 'Authorization: Bearer demo-admin-token' $models/train
   Health:         curl http://127.0.0.1:$INGESTION_PORT/health/ready
   Rebuild:        ConnectionStrings__Postgres='$ConnectionStrings__Postgres' DAPR_HTTP_PORT=$DAPR_SIDECAR_PORT DAPR_API_TOKEN=$DAPR_API_TOKEN \\
                     dotnet services/Segmentation/bin/Release/net10.0/Personalization.Segmentation.dll rebuild-profiles

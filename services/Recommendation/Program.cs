@@ -1,3 +1,5 @@
+using Personalization.Recommendation;
+using Personalization.Recommendation.Api;
 using Personalization.Recommendation.Evaluation;
 using Personalization.Recommendation.Interactions;
 using Personalization.ServiceDefaults;
@@ -9,8 +11,10 @@ if (args is [ExportInteractionsCommand.Verb, ..])
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddRecommendation();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapModelsAdminApi();
 await app.RunAsync();
 return 0;

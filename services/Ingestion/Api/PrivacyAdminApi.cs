@@ -1,3 +1,4 @@
+using Personalization.ServiceDefaults;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Personalization.Ingestion.Auth;

@@ -1,3 +1,4 @@
+using Personalization.ServiceDefaults;
 using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;

@@ -24,50 +24,11 @@ public sealed record ActiveModel(int Version, DateTimeOffset ActivatedAt, int? P
 /// compressed payload, settings and summary; and which one is active. Activating any stored version is also how a
 /// rollback is done. Every replica reads the active version from here, so one activation reaches them all.
 /// </summary>
-public sealed class ModelRegistry(NpgsqlDataSource dataSource, TimeProvider clock)
+public sealed class ModelRegistry(NpgsqlDataSource dataSource, RecommendationSchema schema, TimeProvider clock)
 {
-    public const string Schema = "recommendation";
-    private Task? _schemaReady;
+    private const string Schema = RecommendationSchema.Name;
 
-    /// <summary>Creates the tables once per process; a failure (PostgreSQL away) is tried again on the next call.</summary>
-    private async Task EnsureSchemaAsync()
-    {
-        var creating = _schemaReady ??= CreateSchemaAsync(dataSource);
-        try
-        {
-            await creating;
-        }
-        catch
-        {
-            _ = Interlocked.CompareExchange(ref _schemaReady, null, creating);
-            throw;
-        }
-    }
-
-    private static async Task CreateSchemaAsync(NpgsqlDataSource dataSource)
-    {
-        // Replicas starting together would race on "if not exists"; the lock makes them take turns.
-        await using var command = dataSource.CreateCommand($"""
-            select pg_advisory_xact_lock(hashtext('{Schema}.schema'));
-            create schema if not exists {Schema};
-            create table if not exists {Schema}.model_versions (
-                tenant_id text not null,
-                version int not null,
-                created_at timestamptz not null,
-                algorithm text not null,
-                settings jsonb not null,
-                summary jsonb not null,
-                payload bytea not null,
-                primary key (tenant_id, version));
-            create table if not exists {Schema}.active_models (
-                tenant_id text primary key,
-                version int not null,
-                activated_at timestamptz not null,
-                previous int,
-                foreign key (tenant_id, version) references {Schema}.model_versions (tenant_id, version));
-            """);
-        await command.ExecuteNonQueryAsync();
-    }
+    private Task EnsureSchemaAsync() => schema.EnsureAsync();
 
     /// <summary>Stores a trained model as the tenant's next version; returns its number.</summary>
     public async Task<int> AddAsync(string tenantId, TrainedModel model, ModelSummary summary, CancellationToken cancellationToken)

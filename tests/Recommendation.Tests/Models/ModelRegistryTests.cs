@@ -18,7 +18,7 @@ public class ModelRegistryTests
     {
         _database = await TestDatabase.CreateAsync("model_registry");
         _dataSource = NpgsqlDataSource.Create(_database.ConnectionString);
-        _registry = new ModelRegistry(_dataSource, TimeProvider.System);
+        _registry = new ModelRegistry(_dataSource, new RecommendationSchema(_dataSource), TimeProvider.System);
     }
 
     [OneTimeTearDown]

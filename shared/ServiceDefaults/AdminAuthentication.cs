@@ -3,9 +3,10 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
-using Personalization.ServiceDefaults;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
-namespace Personalization.Ingestion.Auth;
+namespace Personalization.ServiceDefaults;
 
 public sealed class AdminOptions
 {

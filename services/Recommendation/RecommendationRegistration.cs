@@ -1,0 +1,30 @@
+using Npgsql;
+using Personalization.Recommendation.Interactions;
+using Personalization.Recommendation.Models;
+using Personalization.Recommendation.Training;
+using Personalization.ServiceDefaults;
+
+namespace Personalization.Recommendation;
+
+public static class RecommendationRegistration
+{
+    /// <summary>Model versions and training jobs in PostgreSQL, the training worker, and the admin credential.</summary>
+    public static IHostApplicationBuilder AddRecommendation(this IHostApplicationBuilder builder)
+    {
+        var connectionString = ConnectionStrings.GetRequired(builder.Configuration, ConnectionStrings.Postgres);
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddEventLogReader();
+        builder.Services.AddSingleton<EventLogInteractionReader>();
+        builder.Services.AddSingleton<RecommendationSchema>();
+        builder.Services.AddSingleton<ModelRegistry>();
+        builder.Services.AddSingleton<TrainingJobs>();
+        builder.Services.AddOptions<TrainingSettings>().BindConfiguration(TrainingSettings.Section);
+        builder.Services.AddHostedService<TrainingWorker>();
+
+        builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section);
+        builder.Services.AddAuthentication(AdminAuthentication.SchemeName).AddAdminToken();
+        builder.Services.AddAuthorization();
+        return builder;
+    }
+}

@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Options;
+using Personalization.Recommendation.Interactions;
+using Personalization.Recommendation.Models;
+
+namespace Personalization.Recommendation.Training;
+
+public sealed class TrainingSettings
+{
+    public const string Section = "Recommendation:Training";
+
+    /// <summary>How often an idle worker looks for a queued job.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Activate a new version when it is not worse than the active one beyond its interval (else only by hand).</summary>
+    public bool AutoActivate { get; set; } = true;
+}
+
+/// <summary>
+/// Trains queued jobs one at a time: reads the tenant's interactions from the event log, runs
+/// <see cref="ModelTrainer"/> off the request threads, stores the version and activates it when
+/// <see cref="AutoActivation"/> says so. A failed run is recorded with its reason and changes nothing served.
+/// </summary>
+public sealed class TrainingWorker(
+    TrainingJobs jobs,
+    EventLogInteractionReader reader,
+    ModelRegistry registry,
+    IOptions<TrainingSettings> settings,
+    ILogger<TrainingWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            TrainingJob? job = null;
+            try
+            {
+                job = await jobs.ClaimNextAsync(stoppingToken);
+                if (job is null)
+                {
+                    await Task.Delay(settings.Value.PollInterval, stoppingToken);
+                    continue;
+                }
+                await TrainAsync(job, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Training job {JobId} failed", job?.Id);
+                if (job is not null) await jobs.FailAsync(job.Id, ex.Message, CancellationToken.None);
+                else await Task.Delay(settings.Value.PollInterval, stoppingToken);
+            }
+        }
+    }
+
+    private async Task TrainAsync(TrainingJob job, CancellationToken cancellationToken)
+    {
+        var tenant = job.TenantId;
+        var file = await reader.ReadAsync(tenant, new Progress<long>(), cancellationToken);
+        await jobs.ReportAsync(job.Id, $"read {file.Interactions.Count:N0} interactions; training", cancellationToken);
+        var outcome = await Task.Run(() => ModelTrainer.Train(file, new TrainingOptions()), cancellationToken);
+
+        var version = await registry.AddAsync(tenant, outcome.Model, outcome.Summary, cancellationToken);
+        var active = await registry.ActiveAsync(tenant, cancellationToken);
+        var activeSummary = active is null ? null : (await registry.ListAsync(tenant, cancellationToken)).First(v => v.Version == active.Version).Summary;
+        var activate = settings.Value.AutoActivate && AutoActivation.Replaces(outcome.Summary, activeSummary);
+        if (activate) await registry.ActivateAsync(tenant, version, cancellationToken);
+        await jobs.SucceedAsync(job.Id, version, activate, outcome.PassedOver, cancellationToken);
+        logger.LogInformation("Trained version {Version} of tenant {Tenant} ({Algorithm}, {Interactions} interactions){Activated}",
+            version, tenant, outcome.Model.Algorithm, outcome.Summary.Interactions, activate ? ", activated" : "");
+    }
+}

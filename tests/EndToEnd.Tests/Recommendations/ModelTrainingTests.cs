@@ -1,0 +1,93 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Personalization.TestSupport;
+using static Personalization.EndToEnd.Tests.Platform;
+
+namespace Personalization.EndToEnd.Tests.Recommendations;
+
+/// <summary>Training on demand through the admin API, from events posted to the real tracking API, into versions in PostgreSQL.</summary>
+public class ModelTrainingTests
+{
+    private ServiceProcess _recommendation = null!;
+
+    private sealed record JobAccepted(Guid JobId, string State, string Location);
+    private sealed record Job(Guid Id, string State, string? Progress, int? Version, bool? Activated, string? Error, string[]? PassedOver);
+    private sealed record Summary(int Interactions, int Users, int Items, Dictionary<string, double> Metrics);
+    private sealed record StoredVersion(int Version, string Algorithm, int PayloadBytes, Summary Summary);
+    private sealed record Models(int? ActiveVersion, int? PreviousVersion, StoredVersion[] Versions);
+
+    [OneTimeSetUp]
+    public async Task StartAsync() => _recommendation = await ServiceProcess.StartAsync("services/Recommendation", Settings);
+
+    [OneTimeTearDown]
+    public async Task StopAsync() => await _recommendation.DisposeAsync();
+
+    private async Task<T> ReadAsync<T>(HttpMethod method, string path)
+    {
+        using var response = await _recommendation.Client.SendAsync(Admin(method, path));
+        Assert.That(response.IsSuccessStatusCode, Is.True, $"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync<T>(JsonSerializerOptions.Web))!;
+    }
+
+    [Test]
+    public async Task A_training_job_reads_the_tenants_events_stores_a_version_and_activates_the_first()
+    {
+        var tenant = "train-" + Guid.NewGuid().ToString("N")[..8];
+        using var created = await Ingestion.Client.SendAsync(Admin(HttpMethod.Post, $"/admin/tenants/{tenant}/sources", new { sourceId = "web" }));
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        var writeKey = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("key").GetProperty("writeKey").GetString()!;
+        var random = new Random(5);
+        var events = Enumerable.Range(0, 300).Select(n => JsonSerializer.Serialize(new
+        {
+            type = "track", @event = n % 3 == 0 ? "Order Completed" : "Product Viewed", userId = $"shopper-{n % 30}", messageId = $"{tenant}-{n}",
+            timestamp = new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero).AddHours(n).ToString("O"),
+            properties = n % 3 == 0 ? (object)new { products = new[] { new { productId = $"sku-{random.Next(12)}" } } } : new { sku = $"sku-{random.Next(12)}" },
+        }));
+        using (var posted = await Ingestion.Client.SendAsync(Post("/v1/batch", $$"""{"batch":[{{string.Join(',', events)}}]}""", writeKey)))
+            Assert.That(posted.StatusCode, Is.EqualTo(HttpStatusCode.OK), await posted.Content.ReadAsStringAsync());
+
+        using var train = await _recommendation.Client.SendAsync(Admin(HttpMethod.Post, $"/admin/tenants/{tenant}/models/train"));
+        Assert.That(train.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await train.Content.ReadAsStringAsync());
+        var accepted = (await train.Content.ReadFromJsonAsync<JobAccepted>(JsonSerializerOptions.Web))!;
+        Assert.That(train.Headers.Location?.ToString(), Is.EqualTo(accepted.Location));
+
+        var job = await Eventually.ReturnsAsync(() => ReadAsync<Job>(HttpMethod.Get, accepted.Location),
+            j => j.State is "succeeded" or "failed", TimeSpan.FromSeconds(120), "the training job to finish");
+        Assert.That(job.State, Is.EqualTo("succeeded"), job.Error);
+        Assert.That((job.Version, job.Activated), Is.EqualTo(((int?)1, (bool?)true)), "the first version is activated");
+
+        var models = await ReadAsync<Models>(HttpMethod.Get, $"/admin/tenants/{tenant}/models");
+        Assert.That(models.ActiveVersion, Is.EqualTo(1));
+        var version = models.Versions.Single();
+        Assert.That(version.Summary.Interactions, Is.EqualTo(300), "every view and every ordered product, whatever the id's spelling");
+        Assert.That((version.Summary.Users, version.Summary.Items), Is.EqualTo((30, 12)));
+        Assert.That(version.PayloadBytes, Is.GreaterThan(0));
+    }
+
+    [Test]
+    public async Task Activating_a_version_that_does_not_exist_or_an_unknown_job_is_a_404_and_no_token_is_a_401()
+    {
+        var tenant = "nobody-" + Guid.NewGuid().ToString("N")[..8];
+        using var activate = await _recommendation.Client.SendAsync(Admin(HttpMethod.Post, $"/admin/tenants/{tenant}/models/3/activate"));
+        using var job = await _recommendation.Client.SendAsync(Admin(HttpMethod.Get, $"/admin/tenants/{tenant}/models/jobs/{Guid.NewGuid()}"));
+        using var anonymous = await _recommendation.Client.PostAsync($"/admin/tenants/{tenant}/models/train", null);
+        using var wrong = await _recommendation.Client.SendAsync(Admin(HttpMethod.Post, $"/admin/tenants/{tenant}/models/train", token: "not-the-token"));
+
+        Assert.That((activate.StatusCode, job.StatusCode), Is.EqualTo((HttpStatusCode.NotFound, HttpStatusCode.NotFound)));
+        Assert.That(activate.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+        Assert.That((anonymous.StatusCode, wrong.StatusCode), Is.EqualTo((HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized)));
+    }
+
+    [Test]
+    public async Task Training_a_tenant_without_events_fails_with_the_reason_and_stores_nothing()
+    {
+        var tenant = "empty-" + Guid.NewGuid().ToString("N")[..8];
+        var accepted = await ReadAsync<JobAccepted>(HttpMethod.Post, $"/admin/tenants/{tenant}/models/train");
+        var job = await Eventually.ReturnsAsync(() => ReadAsync<Job>(HttpMethod.Get, accepted.Location),
+            j => j.State is "succeeded" or "failed", TimeSpan.FromSeconds(60), "the training job to finish");
+        Assert.That((job.State, job.Error), Is.EqualTo(("failed", (string?)"the tenant has no interactions to learn from")));
+        var models = await ReadAsync<Models>(HttpMethod.Get, $"/admin/tenants/{tenant}/models");
+        Assert.That((models.ActiveVersion, models.Versions.Length), Is.EqualTo(((int?)null, 0)));
+    }
+}
