@@ -8,7 +8,7 @@ namespace Personalization.Recommendation;
 
 public static class RecommendationRegistration
 {
-    /// <summary>Model versions and training jobs in PostgreSQL, the training worker, and the admin credential.</summary>
+    /// <summary>Model versions and training jobs in PostgreSQL, the training worker, the served models kept current, and the admin credential.</summary>
     public static IHostApplicationBuilder AddRecommendation(this IHostApplicationBuilder builder)
     {
         var connectionString = ConnectionStrings.GetRequired(builder.Configuration, ConnectionStrings.Postgres);
@@ -21,6 +21,9 @@ public static class RecommendationRegistration
         builder.Services.AddSingleton<TrainingJobs>();
         builder.Services.AddOptions<TrainingSettings>().BindConfiguration(TrainingSettings.Section);
         builder.Services.AddHostedService<TrainingWorker>();
+        builder.Services.AddSingleton<ActiveModels>();
+        builder.Services.AddOptions<ServingSettings>().BindConfiguration(ServingSettings.Section);
+        builder.Services.AddHostedService<ActiveModelRefresher>();
 
         builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section);
         builder.Services.AddAuthentication(AdminAuthentication.SchemeName).AddAdminToken();

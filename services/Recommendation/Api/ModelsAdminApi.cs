@@ -9,7 +9,8 @@ namespace Personalization.Recommendation.Api;
 public static class ModelsAdminApi
 {
     public sealed record JobAccepted(Guid JobId, string State, string Location);
-    public sealed record ModelsView(int? ActiveVersion, DateTimeOffset? ActivatedAt, int? PreviousVersion, IReadOnlyList<ModelVersion> Versions);
+    /// <param name="ServedHere">The version the replica that answers serves now; it follows an activation within the refresh interval.</param>
+    public sealed record ModelsView(int? ActiveVersion, DateTimeOffset? ActivatedAt, int? PreviousVersion, int? ServedHere, IReadOnlyList<ModelVersion> Versions);
 
     public static IEndpointRouteBuilder MapModelsAdminApi(this IEndpointRouteBuilder app)
     {
@@ -33,14 +34,16 @@ public static class ModelsAdminApi
             ? TypedResults.Ok(job)
             : TypedResults.Problem(title: "Training job not found", detail: $"Tenant '{tenantId}' has no training job '{jobId}'.", statusCode: StatusCodes.Status404NotFound);
 
-    private static async Task<Ok<ModelsView>> ListAsync(string tenantId, ModelRegistry registry, CancellationToken ct)
+    private static async Task<Ok<ModelsView>> ListAsync(string tenantId, ModelRegistry registry, ActiveModels served, CancellationToken ct)
     {
         var active = await registry.ActiveAsync(tenantId, ct);
-        return TypedResults.Ok(new ModelsView(active?.Version, active?.ActivatedAt, active?.Previous, await registry.ListAsync(tenantId, ct)));
+        return TypedResults.Ok(new ModelsView(active?.Version, active?.ActivatedAt, active?.Previous, served.For(tenantId)?.Version,
+            await registry.ListAsync(tenantId, ct)));
     }
 
-    private static async Task<Results<Ok<ModelsView>, ProblemHttpResult>> ActivateAsync(string tenantId, int version, ModelRegistry registry, CancellationToken ct) =>
+    private static async Task<Results<Ok<ModelsView>, ProblemHttpResult>> ActivateAsync(string tenantId, int version, ModelRegistry registry,
+        ActiveModels served, CancellationToken ct) =>
         await registry.ActivateAsync(tenantId, version, ct)
-            ? await ListAsync(tenantId, registry, ct)
+            ? await ListAsync(tenantId, registry, served, ct)
             : TypedResults.Problem(title: "Model version not found", detail: $"Tenant '{tenantId}' has no model version {version}.", statusCode: StatusCodes.Status404NotFound);
 }

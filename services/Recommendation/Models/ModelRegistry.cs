@@ -102,6 +102,17 @@ public sealed class ModelRegistry(NpgsqlDataSource dataSource, RecommendationSch
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
+    /// <summary>Every tenant's active version: one small query, cheap enough for each replica to poll.</summary>
+    public async Task<IReadOnlyDictionary<string, int>> ActiveVersionsAsync(CancellationToken cancellationToken)
+    {
+        await EnsureSchemaAsync();
+        await using var command = dataSource.CreateCommand($"select tenant_id, version from {Schema}.active_models");
+        var versions = new Dictionary<string, int>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) versions[reader.GetString(0)] = reader.GetInt32(1);
+        return versions;
+    }
+
     /// <summary>The tenant's active version, or null before the first activation.</summary>
     public async Task<ActiveModel?> ActiveAsync(string tenantId, CancellationToken cancellationToken)
     {

@@ -15,7 +15,7 @@ public class ModelTrainingTests
     private sealed record Job(Guid Id, string State, string? Progress, int? Version, bool? Activated, string? Error, string[]? PassedOver);
     private sealed record Summary(int Interactions, int Users, int Items, Dictionary<string, double> Metrics);
     private sealed record StoredVersion(int Version, string Algorithm, int PayloadBytes, Summary Summary);
-    private sealed record Models(int? ActiveVersion, int? PreviousVersion, StoredVersion[] Versions);
+    private sealed record Models(int? ActiveVersion, int? PreviousVersion, int? ServedHere, StoredVersion[] Versions);
 
     [OneTimeSetUp]
     public async Task StartAsync() => _recommendation = await ServiceProcess.StartAsync("services/Recommendation", Settings);
@@ -23,17 +23,20 @@ public class ModelTrainingTests
     [OneTimeTearDown]
     public async Task StopAsync() => await _recommendation.DisposeAsync();
 
-    private async Task<T> ReadAsync<T>(HttpMethod method, string path)
+    private Task<T> ReadAsync<T>(HttpMethod method, string path) => ReadFromAsync<T>(_recommendation, path, method);
+
+    private static async Task<T> ReadFromAsync<T>(ServiceProcess replica, string path, HttpMethod? method = null)
     {
-        using var response = await _recommendation.Client.SendAsync(Admin(method, path));
+        method ??= HttpMethod.Get;
+        using var response = await replica.Client.SendAsync(Admin(method, path));
         Assert.That(response.IsSuccessStatusCode, Is.True, $"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         return (await response.Content.ReadFromJsonAsync<T>(JsonSerializerOptions.Web))!;
     }
 
-    [Test]
-    public async Task A_training_job_reads_the_tenants_events_stores_a_version_and_activates_the_first()
+    /// <summary>A tenant of its own with 300 views and orders of 30 shoppers over 12 products, in several id spellings.</summary>
+    private static async Task<string> NewShopAsync(string prefix)
     {
-        var tenant = "train-" + Guid.NewGuid().ToString("N")[..8];
+        var tenant = prefix + "-" + Guid.NewGuid().ToString("N")[..8];
         using var created = await Ingestion.Client.SendAsync(Admin(HttpMethod.Post, $"/admin/tenants/{tenant}/sources", new { sourceId = "web" }));
         Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created));
         var writeKey = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("key").GetProperty("writeKey").GetString()!;
@@ -47,6 +50,39 @@ public class ModelTrainingTests
         using (var posted = await Ingestion.Client.SendAsync(Post("/v1/batch", $$"""{"batch":[{{string.Join(',', events)}}]}""", writeKey)))
             Assert.That(posted.StatusCode, Is.EqualTo(HttpStatusCode.OK), await posted.Content.ReadAsStringAsync());
 
+        return tenant;
+    }
+
+    private async Task<Job> TrainAsync(ServiceProcess replica, string tenant)
+    {
+        using var response = await replica.Client.SendAsync(Admin(HttpMethod.Post, $"/admin/tenants/{tenant}/models/train"));
+        var accepted = (await response.Content.ReadFromJsonAsync<JobAccepted>(JsonSerializerOptions.Web))!;
+        return await Eventually.ReturnsAsync(() => ReadAsync<Job>(HttpMethod.Get, accepted.Location),
+            j => j.State is "succeeded" or "failed", TimeSpan.FromSeconds(120), "the training job to finish");
+    }
+
+    [Test]
+    public async Task Two_replicas_switch_to_an_activated_version_within_seconds_and_back_on_rollback()
+    {
+        var tenant = await NewShopAsync("swap");
+        Assert.That((await TrainAsync(_recommendation, tenant)).State, Is.EqualTo("succeeded"));
+        Assert.That((await TrainAsync(_recommendation, tenant)).State, Is.EqualTo("succeeded"));
+        await using var second = await ServiceProcess.StartAsync("services/Recommendation", Settings);
+
+        foreach (var (version, via) in new[] { (1, _recommendation), (2, second), (1, second) })
+        {
+            using (var activated = await via.Client.SendAsync(Admin(HttpMethod.Post, $"/admin/tenants/{tenant}/models/{version}/activate")))
+                Assert.That(activated.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            foreach (var replica in new[] { _recommendation, second })
+                await Eventually.ReturnsAsync(() => ReadFromAsync<Models>(replica, $"/admin/tenants/{tenant}/models"),
+                    m => m.ServedHere == version, TimeSpan.FromSeconds(10), $"replica on {replica.Client.BaseAddress} to serve version {version}");
+        }
+    }
+
+    [Test]
+    public async Task A_training_job_reads_the_tenants_events_stores_a_version_and_activates_the_first()
+    {
+        var tenant = await NewShopAsync("train");
         using var train = await _recommendation.Client.SendAsync(Admin(HttpMethod.Post, $"/admin/tenants/{tenant}/models/train"));
         Assert.That(train.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await train.Content.ReadAsStringAsync());
         var accepted = (await train.Content.ReadFromJsonAsync<JobAccepted>(JsonSerializerOptions.Web))!;

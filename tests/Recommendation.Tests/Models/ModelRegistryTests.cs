@@ -85,4 +85,26 @@ public class ModelRegistryTests
         var numbers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => _registry.AddAsync(tenant, Popular("a"), Summary, default)));
         Assert.That(numbers.Order(), Is.EqualTo(Enumerable.Range(1, 8)));
     }
+
+    [Test]
+    public async Task A_replica_swaps_to_the_activated_version_and_a_request_keeps_the_model_it_started_with()
+    {
+        var tenant = Tenant();
+        await _registry.AddAsync(tenant, Popular("a", "a", "b"), Summary, default);
+        await _registry.AddAsync(tenant, Popular("b", "b", "a"), Summary, default);
+        var served = new ActiveModels(_registry, Microsoft.Extensions.Logging.Abstractions.NullLogger<ActiveModels>.Instance);
+
+        await served.RefreshAsync(default);
+        Assert.That(served.For(tenant), Is.Null, "nothing activated yet");
+
+        await _registry.ActivateAsync(tenant, 1, default);
+        await served.RefreshAsync(default);
+        var first = served.For(tenant)!;
+        await _registry.ActivateAsync(tenant, 2, default);
+        await served.RefreshAsync(default);
+
+        string Top(ServedModel model) => model.Model.Data.Matrix.ItemIds[model.Model.Generator.Recommend(Person.Nobody, 1, []).Single().Item];
+        Assert.That(served.For(tenant)!.Version, Is.EqualTo(2));
+        Assert.That((Top(first), Top(served.For(tenant)!)), Is.EqualTo(("a", "b")), "the model taken before the swap still answers as version 1");
+    }
 }
