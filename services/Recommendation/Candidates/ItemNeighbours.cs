@@ -92,22 +92,4 @@ public sealed class ItemNeighbours
         }
         return scores;
     }
-
-    /// <summary>
-    /// Which of the person's items gives <paramref name="item"/> most of its score (the reason "because you viewed
-    /// i"), or -1 when none does.
-    /// </summary>
-    public int StrongestSource(Person person, int item)
-    {
-        var (best, bestContribution) = (-1, 0f);
-        for (var n = 0; n < person.Items.Length; n++)
-        {
-            var source = person.Items[n];
-            if ((uint)source >= (uint)ItemCount) continue;
-            var at = Array.IndexOf(_neighbours, item, _offsets[source], _offsets[source + 1] - _offsets[source]);
-            if (at >= 0 && person.Values[n] * _weights[at] > bestContribution)
-                (best, bestContribution) = (source, person.Values[n] * _weights[at]);
-        }
-        return best;
-    }
 }

@@ -90,9 +90,6 @@ public sealed class ContextPopularity : ICandidateGenerator
 
     public string Name => "popularity-by-context";
 
-    /// <summary>The contexts with users of their own, most users first.</summary>
-    public IReadOnlyCollection<string> Contexts => _byContext.Keys;
-
     public void Fit(TrainingData data)
     {
         var interactions = data.Matrix;
@@ -107,9 +104,6 @@ public sealed class ContextPopularity : ICandidateGenerator
     public void Save(ModelStateWriter writer) { }
 
     public void Load(ModelStateReader reader, TrainingData data) => Fit(data);
-
-    /// <summary>Whether the context has users of its own (its list is not just the overall one).</summary>
-    public bool Knows(string? context) => context is not null && _byContext.ContainsKey(context);
 
     /// <summary>For a context alone, as for a new user.</summary>
     public ScoredItem[] RecommendFor(string? context, int k, ReadOnlySpan<int> exclude)

@@ -17,7 +17,7 @@ public static class EvaluateCommand
         "usage: evaluate --interactions FILE | --event-log TENANT [--format generic|online-retail] [--columns user,item,rating,timestamp] " +
         "[--split temporal|random-per-user|random] [--test-fraction 0.25] [--test-days N] [--protocol movielens] [--seed 42] [--k 10] " +
         "[--algorithms a,b] [--validation true] [--half-life-days N] [--threads N] and the algorithms' settings " +
-        $"(services/Recommendation/README.md): {string.Join(", ", EvaluationOptions.Names.Skip(14).Select(n => "--" + n))}";
+        $"(services/Recommendation/README.md): {string.Join(", ", EvaluationOptions.AlgorithmSettings.Select(n => "--" + n))}";
 
     public static Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken) =>
         CommandLineVerb.RunAsync(args, Usage, output, async () =>

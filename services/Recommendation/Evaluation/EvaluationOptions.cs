@@ -16,15 +16,20 @@ public sealed record EvaluationOptions(
     IReadOnlyList<string>? Algorithms,
     GeneratorSettings Settings)
 {
-    /// <summary>Every option name the verb knows; the service README describes each.</summary>
-    public static readonly string[] Names =
+    /// <summary>The algorithms' settings among the options.</summary>
+    public static readonly string[] AlgorithmSettings =
     [
-        "interactions", "event-log", "format", "columns", "split", "test-fraction", "test-days", "seed", "k", "protocol",
-        "algorithms", "validation", "half-life-days", "threads",
         "factors", "iterations", "regularization", "alpha", "log-epsilon",
         "item-neighbours", "item-shrinkage", "item-binary", "user-neighbours", "user-shrinkage", "user-binary",
         "ease-regularization", "ease-neighbours", "ease-binary",
         "sources", "label-days", "candidates", "negatives", "trees", "leaves", "learning-rate", "min-leaf",
+    ];
+
+    /// <summary>Every option name the verb knows; the service README describes each.</summary>
+    public static readonly string[] Names =
+    [
+        "interactions", "event-log", "format", "columns", "split", "test-fraction", "test-days", "seed", "k", "protocol",
+        "algorithms", "validation", "half-life-days", "threads", .. AlgorithmSettings,
     ];
 
     public static EvaluationOptions From(VerbOptions options)
