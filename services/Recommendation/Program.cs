@@ -16,5 +16,6 @@ builder.AddRecommendation();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapModelsAdminApi();
+app.MapRecommendationsApi();
 await app.RunAsync();
 return 0;

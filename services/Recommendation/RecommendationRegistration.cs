@@ -1,6 +1,7 @@
 using Npgsql;
 using Personalization.Recommendation.Interactions;
 using Personalization.Recommendation.Models;
+using Personalization.Recommendation.Serving;
 using Personalization.Recommendation.Training;
 using Personalization.ServiceDefaults;
 
@@ -8,7 +9,7 @@ namespace Personalization.Recommendation;
 
 public static class RecommendationRegistration
 {
-    /// <summary>Model versions and training jobs in PostgreSQL, the training worker, the served models kept current, and the admin credential.</summary>
+    /// <summary>Model versions and training jobs in PostgreSQL, the training worker, the served models and catalogs kept current, the serving API's read tokens and the admin credential.</summary>
     public static IHostApplicationBuilder AddRecommendation(this IHostApplicationBuilder builder)
     {
         var connectionString = ConnectionStrings.GetRequired(builder.Configuration, ConnectionStrings.Postgres);
@@ -23,7 +24,12 @@ public static class RecommendationRegistration
         builder.Services.AddHostedService<TrainingWorker>();
         builder.Services.AddSingleton<ActiveModels>();
         builder.Services.AddOptions<ServingSettings>().BindConfiguration(ServingSettings.Section);
-        builder.Services.AddHostedService<ActiveModelRefresher>();
+        builder.Services.AddSingleton<CatalogueReader>();
+        builder.Services.AddSingleton<CatalogueCache>();
+        builder.Services.AddSingleton<ProfileReader>();
+        builder.Services.AddSingleton<Recommendations>();
+        builder.Services.AddHostedService<ServingRefresher>();
+        builder.AddTenantReaders("Recommendation");
 
         builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section);
         builder.Services.AddAuthentication(AdminAuthentication.SchemeName).AddAdminToken();

@@ -1,4 +1,3 @@
-using Personalization.Segmentation.Api;
 using Personalization.Segmentation.Profiles;
 using Personalization.ServiceDefaults;
 
@@ -10,7 +9,7 @@ public static class SegmentationRegistration
     public static IHostApplicationBuilder AddSegmentation(this IHostApplicationBuilder builder)
     {
         builder.AddActorHosting(actors => actors.Actors.RegisterActor<CustomerProfileActor>());
-        builder.AddProfileReaders();
+        builder.AddTenantReaders("Segmentation");
         builder.Services.AddSingleton<CustomerProfiles>();
         builder.AddEventLogReader();
         builder.Services.AddSingleton<EventLogReader>();

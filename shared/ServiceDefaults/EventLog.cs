@@ -3,6 +3,7 @@ using JasperFx.Events;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Personalization.Contracts.Catalog;
 using Personalization.Contracts.EventLog;
 using Weasel.Core;
 
@@ -41,6 +42,8 @@ public static class EventLog
             options.UseSystemTextJsonForSerialization(EnumStorage.AsString);
             options.AutoCreateSchemaObjects = AutoCreate.None;
             Configure(options);
+            // The catalog ingestion keeps beside the log, read by Recommendation for training and serving.
+            options.Schema.For<CatalogItem>();
         });
         return builder;
     }

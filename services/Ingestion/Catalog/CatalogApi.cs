@@ -1,3 +1,4 @@
+using Personalization.Contracts.Catalog;
 using Personalization.ServiceDefaults;
 using System.Buffers.Text;
 using System.Text;

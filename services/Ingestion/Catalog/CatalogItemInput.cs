@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Personalization.Contracts.Catalog;
 
 namespace Personalization.Ingestion.Catalog;
 
@@ -31,4 +32,8 @@ public sealed record CatalogItemInput(
         && StockCount == item.StockCount
         && Attributes.Count == item.Attributes.Count
         && Attributes.All(a => item.Attributes.TryGetValue(a.Key, out var stored) && JsonElement.DeepEquals(a.Value, stored));
+
+    public CatalogItem ToItem(string tenantId, DateTimeOffset createdAt, DateTimeOffset updatedAt) => new(
+        CatalogItem.IdFor(tenantId, ItemId), tenantId, ItemId, Title, Description, Category, CategoryPaths.Join(Category),
+        Price, Currency, Tags, Availability, StockCount, Attributes, createdAt, updatedAt, null);
 }

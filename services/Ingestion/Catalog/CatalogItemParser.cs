@@ -1,3 +1,4 @@
+using Personalization.Contracts.Catalog;
 using Personalization.Ingestion.Validation;
 using System.Runtime.InteropServices;
 using System.Text;

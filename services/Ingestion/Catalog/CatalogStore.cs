@@ -1,3 +1,4 @@
+using Personalization.Contracts.Catalog;
 using Marten;
 
 namespace Personalization.Ingestion.Catalog;

@@ -1,3 +1,4 @@
+using Personalization.Contracts.Catalog;
 using Marten;
 using Npgsql;
 
@@ -42,7 +43,7 @@ public sealed class CatalogWriter(IDocumentStore store, NpgsqlDataSource dataSou
                 var live = existing is { DeletedAt: null };
                 if (live) updated++;
                 else created++;
-                var item = CatalogItem.From(tenantId, input, live ? existing!.CreatedAt : now, now);
+                var item = input.ToItem(tenantId, live ? existing!.CreatedAt : now, now);
                 session.Store(item);
                 current.Add(item);
             }

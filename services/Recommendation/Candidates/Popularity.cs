@@ -58,24 +58,17 @@ public sealed class Popularity : ICandidateGenerator, IItemScorer
     /// <summary>The first k of a ranking that are neither excluded nor already taken.</summary>
     internal static ScoredItem[] Take(ScoredItem[] ranking, int k, ReadOnlySpan<int> exclude, ReadOnlySpan<ScoredItem> taken)
     {
-        var result = new List<ScoredItem>(k);
+        var skip = new HashSet<int>(exclude.Length + taken.Length);
+        foreach (var item in exclude) skip.Add(item);
+        foreach (var scored in taken) skip.Add(scored.Item);
+        var result = new List<ScoredItem>(Math.Min(k, ranking.Length));
         foreach (var candidate in ranking)
         {
             if (result.Count == k) break;
-            if (exclude.Contains(candidate.Item) || Contains(taken, candidate.Item) || Contains(result, candidate.Item)) continue;
-            result.Add(candidate);
+            if (skip.Add(candidate.Item)) result.Add(candidate);
         }
-        return result.ToArray();
+        return [.. result];
     }
-
-    private static bool Contains(ReadOnlySpan<ScoredItem> items, int item)
-    {
-        foreach (var scored in items)
-            if (scored.Item == item) return true;
-        return false;
-    }
-
-    private static bool Contains(List<ScoredItem> items, int item) => Contains(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(items), item);
 }
 
 /// <summary>
@@ -85,6 +78,7 @@ public sealed class Popularity : ICandidateGenerator, IItemScorer
 /// </summary>
 public sealed class ContextPopularity : ICandidateGenerator
 {
+    private float[] _weights = [];
     private ScoredItem[] _overall = [];
     private Dictionary<string, ScoredItem[]> _byContext = new(StringComparer.Ordinal);
 
@@ -93,7 +87,8 @@ public sealed class ContextPopularity : ICandidateGenerator
     public void Fit(TrainingData data)
     {
         var interactions = data.Matrix;
-        _overall = Popularity.Rank(Popularity.ItemWeights(interactions, _ => true));
+        _weights = Popularity.ItemWeights(interactions, _ => true);
+        _overall = Popularity.Rank(_weights);
         _byContext = interactions.UserContexts.Where(c => c is not null).Distinct().ToDictionary(
             c => c!, c => Popularity.Rank(Popularity.ItemWeights(interactions, u => interactions.UserContexts[u] == c)), StringComparer.Ordinal);
     }
@@ -104,6 +99,13 @@ public sealed class ContextPopularity : ICandidateGenerator
     public void Save(ModelStateWriter writer) { }
 
     public void Load(ModelStateReader reader, TrainingData data) => Fit(data);
+
+    /// <summary>The item's weighted interaction count over everyone.</summary>
+    public float Weight(int item) => (uint)item < (uint)_weights.Length ? _weights[item] : 0f;
+
+    /// <summary>Whether the item is among the context's own most popular (not a fill-up from the overall ranking).</summary>
+    public bool IsPopularIn(string? context, int item, int top = 100) =>
+        context is not null && _byContext.TryGetValue(context, out var ranking) && ranking.Take(top).Any(s => s.Item == item);
 
     /// <summary>For a context alone, as for a new user.</summary>
     public ScoredItem[] RecommendFor(string? context, int k, ReadOnlySpan<int> exclude)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Personalization.Recommendation.Interactions;
 using Personalization.Recommendation.Models;
+using Personalization.Recommendation.Serving;
 
 namespace Personalization.Recommendation.Training;
 
@@ -16,13 +17,14 @@ public sealed class TrainingSettings
 }
 
 /// <summary>
-/// Trains queued jobs one at a time: reads the tenant's interactions from the event log, runs
+/// Trains queued jobs one at a time: reads the tenant's interactions from the event log and its catalog, runs
 /// <see cref="ModelTrainer"/> off the request threads, stores the version and activates it when
 /// <see cref="AutoActivation"/> says so. A failed run is recorded with its reason and changes nothing served.
 /// </summary>
 public sealed class TrainingWorker(
     TrainingJobs jobs,
     EventLogInteractionReader reader,
+    CatalogueReader catalogue,
     ModelRegistry registry,
     IOptions<TrainingSettings> settings,
     ILogger<TrainingWorker> logger) : BackgroundService
@@ -58,8 +60,9 @@ public sealed class TrainingWorker(
     private async Task TrainAsync(TrainingJob job, CancellationToken cancellationToken)
     {
         var tenant = job.TenantId;
-        var file = await reader.ReadAsync(tenant, new Progress<long>(), cancellationToken);
-        await jobs.ReportAsync(job.Id, $"read {file.Interactions.Count:N0} interactions; training", cancellationToken);
+        var items = TenantCatalogue.Empty.With(await catalogue.ReadAsync(tenant, null, cancellationToken)).Content();
+        var file = await reader.ReadAsync(tenant, new Progress<long>(), cancellationToken) with { Items = items };
+        await jobs.ReportAsync(job.Id, $"read {file.Interactions.Count:N0} interactions and {items.Count:N0} catalog items; training", cancellationToken);
         var outcome = await Task.Run(() => ModelTrainer.Train(file, new TrainingOptions()), cancellationToken);
 
         var version = await registry.AddAsync(tenant, outcome.Model, outcome.Summary, cancellationToken);

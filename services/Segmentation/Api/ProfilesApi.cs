@@ -1,7 +1,9 @@
+using Personalization.Contracts.Profiles;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Personalization.Contracts;
 using Personalization.Segmentation.Profiles;
+using Personalization.ServiceDefaults;
 
 namespace Personalization.Segmentation.Api;
 
@@ -11,7 +13,7 @@ public static class ProfilesApi
     public static IEndpointRouteBuilder MapProfilesApi(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/api/profiles")
-            .RequireAuthorization(policy => policy.AddAuthenticationSchemes(ProfileReaders.SchemeName).RequireClaim(ProfileReaders.TenantClaim))
+            .RequireTenantReader()
             .WithTags("Profiles")
             .MapGet("/{userId}", GetProfileAsync);
         return app;
@@ -20,7 +22,7 @@ public static class ProfilesApi
     private static async Task<Results<Ok<CustomerProfile>, ProblemHttpResult>> GetProfileAsync(
         string userId, ClaimsPrincipal caller, CustomerProfiles profiles)
     {
-        var tenantId = caller.FindFirstValue(ProfileReaders.TenantClaim)!;
+        var tenantId = TenantReaders.TenantOf(caller);
         var profile = await profiles.For(StreamKey.ForUser(tenantId, userId)).GetAsync();
         return profile is null
             ? TypedResults.Problem(title: "Profile not found", detail: $"No events have been recorded for user '{userId}'.", statusCode: StatusCodes.Status404NotFound)

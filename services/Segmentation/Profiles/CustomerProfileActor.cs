@@ -1,3 +1,4 @@
+using Personalization.Contracts.Profiles;
 using Dapr.Actors.Runtime;
 using Personalization.Contracts;
 using Personalization.Contracts.V1;
@@ -13,7 +14,7 @@ namespace Personalization.Segmentation.Profiles;
 [Actor(TypeName = TypeName)]
 public sealed class CustomerProfileActor(ActorHost host, EventLogReader eventLog, CustomerProfiles profiles) : Actor(host), ICustomerProfileActor, IRemindable
 {
-    public const string TypeName = "CustomerProfile";
+    public const string TypeName = ProfileActors.TypeName;
 
     /// <summary>How long an erased person's actor keeps the erasure time: far longer than a message stays in flight.</summary>
     public static readonly TimeSpan ErasureGrace = TimeSpan.FromHours(24);

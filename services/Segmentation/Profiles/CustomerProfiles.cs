@@ -1,8 +1,7 @@
-using System.Buffers.Text;
-using System.Text;
 using Dapr.Actors;
 using Dapr.Actors.Client;
 using Personalization.Contracts;
+using Personalization.Contracts.Profiles;
 
 namespace Personalization.Segmentation.Profiles;
 
@@ -14,6 +13,5 @@ public sealed class CustomerProfiles(IActorProxyFactory proxies)
     public ICustomerProfileActor For(string streamKey) =>
         proxies.CreateActorProxy<ICustomerProfileActor>(ActorIdFor(streamKey), CustomerProfileActor.TypeName);
 
-    // User ids may hold '/', '%' or spaces; base64url keeps actor ids safe in Dapr's URL paths, and reversible.
-    public static ActorId ActorIdFor(string streamKey) => new(Base64Url.EncodeToString(Encoding.UTF8.GetBytes(streamKey)));
+    public static ActorId ActorIdFor(string streamKey) => new(ProfileActors.IdFor(streamKey));
 }

@@ -1,3 +1,4 @@
+using Personalization.Contracts.Profiles;
 using Dapr.Actors;
 using Personalization.Contracts.V1;
 

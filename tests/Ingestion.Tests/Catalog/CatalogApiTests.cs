@@ -1,3 +1,4 @@
+using Personalization.Contracts.Catalog;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;

@@ -1,3 +1,4 @@
+using Personalization.Contracts.Catalog;
 using System.Text.Json;
 using Personalization.Ingestion.Catalog;
 

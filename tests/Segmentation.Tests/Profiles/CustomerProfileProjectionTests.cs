@@ -1,3 +1,4 @@
+using Personalization.Contracts.Profiles;
 using System.Text.Json;
 using Personalization.Contracts;
 using Personalization.Contracts.V1;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Personalization.Ingestion.Catalog;
+namespace Personalization.Contracts.Catalog;
 
 public enum Availability
 {
@@ -10,7 +10,7 @@ public enum Availability
 }
 
 /// <summary>
-/// A tenant's catalog item, id <c>{tenant}/{itemId}</c>. A delete keeps the document as a tombstone
+/// A tenant's catalog item as ingestion stores it (Marten documents in the event log's schema), id <c>{tenant}/{itemId}</c>. A delete keeps the document as a tombstone
 /// (<see cref="DeletedAt"/> set, <see cref="UpdatedAt"/> moved on), so a later reader that syncs by
 /// <see cref="UpdatedAt"/> or rebuilds from the catalog can tell a deleted item from one it never saw.
 /// </summary>
@@ -33,22 +33,4 @@ public sealed record CatalogItem(
     DateTimeOffset? DeletedAt)
 {
     public static string IdFor(string tenantId, string itemId) => $"{tenantId}/{itemId}";
-
-    public static CatalogItem From(string tenantId, CatalogItemInput input, DateTimeOffset createdAt, DateTimeOffset updatedAt) => new(
-        IdFor(tenantId, input.ItemId),
-        tenantId,
-        input.ItemId,
-        input.Title,
-        input.Description,
-        input.Category,
-        CategoryPaths.Join(input.Category),
-        input.Price,
-        input.Currency,
-        input.Tags,
-        input.Availability,
-        input.StockCount,
-        input.Attributes,
-        createdAt,
-        updatedAt,
-        null);
 }

@@ -1,8 +1,11 @@
 using System.Text.Json;
 
-namespace Personalization.Segmentation.Profiles;
+namespace Personalization.Contracts.Profiles;
 
-/// <summary>Everything Segmentation knows about one person, kept by their <see cref="CustomerProfileActor"/>.</summary>
+/// <summary>
+/// Everything Segmentation knows about one person, kept by their CustomerProfile actor: what the profile API shows
+/// and what Recommendation reads (non-remoting actor call <c>GetAsync</c>, JSON) for the person's latest activity.
+/// </summary>
 public sealed class CustomerProfile
 {
     public string TenantId { get; set; } = "";
@@ -24,7 +27,7 @@ public sealed class CustomerProfile
     public DateTimeOffset? SessionStartedAt { get; set; }
     public ProfileContext LastContext { get; set; } = new();
 
-    /// <summary>Most recent first, one entry per item, at most <see cref="CustomerProfileProjection.RecentlyViewedCap"/>.</summary>
+    /// <summary>Most recent first, one entry per item, at most Segmentation's RecentlyViewedCap.</summary>
     public List<ViewedItem> RecentlyViewed { get; set; } = [];
 
     public Dictionary<string, CartLine> Cart { get; set; } = [];

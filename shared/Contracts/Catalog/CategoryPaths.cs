@@ -1,4 +1,4 @@
-namespace Personalization.Ingestion.Catalog;
+namespace Personalization.Contracts.Catalog;
 
 /// <summary>
 /// A category path is a list of names, root first; as text it reads <c>Home &gt; Lighting</c>. Names may not hold

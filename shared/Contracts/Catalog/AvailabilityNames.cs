@@ -1,4 +1,4 @@
-namespace Personalization.Ingestion.Catalog;
+namespace Personalization.Contracts.Catalog;
 
 /// <summary>The API's names for <see cref="Availability"/>: <c>in_stock</c>, <c>out_of_stock</c>, <c>discontinued</c>.</summary>
 public static class AvailabilityNames

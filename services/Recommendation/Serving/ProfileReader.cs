@@ -1,0 +1,37 @@
+using Dapr.Actors;
+using Dapr.Actors.Client;
+using Microsoft.Extensions.Options;
+using Personalization.Contracts;
+using Personalization.Contracts.Profiles;
+using Personalization.ServiceDefaults;
+
+namespace Personalization.Recommendation.Serving;
+
+/// <summary>What the person's profile said, or that it could not be asked in time (the answer then comes from the model alone).</summary>
+public sealed record ProfileRead(CustomerProfile? Profile, bool Reached);
+
+/// <summary>
+/// The person's profile from their CustomerProfile actor, through the Dapr sidecar, as a non-remoting call (JSON):
+/// Recommendation shares the profile's shape with Segmentation, not its actor interface. Bounded by
+/// <see cref="ServingSettings.ProfileTimeout"/>, so a slow or absent Segmentation costs recency, not the request.
+/// </summary>
+public sealed class ProfileReader(IConfiguration configuration, IOptions<ServingSettings> settings, ILogger<ProfileReader> logger)
+{
+    private readonly ActorProxyFactory _proxies = new(ActorHosting.ProxyOptions(configuration));
+
+    public async Task<ProfileRead> ReadAsync(string tenantId, string userId, CancellationToken cancellationToken)
+    {
+        var proxy = _proxies.Create(new ActorId(ProfileActors.IdFor(StreamKey.ForUser(tenantId, userId))), ProfileActors.TypeName);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(settings.Value.ProfileTimeout);
+        try
+        {
+            return new ProfileRead(await proxy.InvokeMethodAsync<CustomerProfile?>(ProfileActors.GetMethod, timeout.Token), true);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning(ex, "The profile of a user of tenant {Tenant} could not be read; answering from the model alone", tenantId);
+            return new ProfileRead(null, false);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Personalization.Recommendation.Serving;
+
+/// <summary>Where the person is: country and device pick the context popularity; time of day is kept with the answer.</summary>
+public sealed record RequestContext(string? Country = null, string? Device = null, string? TimeOfDay = null)
+{
+    public static readonly IReadOnlyList<string> TimesOfDay = ["morning", "afternoon", "evening", "night"];
+}
+
+/// <summary>A validated request: how many items, for which scenario and context, under which rules.</summary>
+public sealed record RecommendationOptions(
+    int Count, string? Scenario, RequestContext Context, string? Filter, string? Boost, IReadOnlyList<string> Exclude, double Diversity)
+{
+    public const int DefaultCount = 10;
+    public const int MaxCount = 100;
+    public const int MaxExclude = 1000;
+
+    /// <summary>From the query string: <c>count, scenario, country, device, timeOfDay, filter, boost, exclude (repeated or comma-separated), diversity</c>.</summary>
+    public static Validated FromQuery(IQueryCollection query) => Parse(new Fields(
+        name => query.TryGetValue(name, out var values) ? string.Join(',', values.Where(v => v is not null)) : null,
+        name => query.TryGetValue(name, out var values)
+            ? [.. values.SelectMany(v => (v ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))]
+            : null));
+
+    /// <summary>
+    /// From a JSON body with the same names, the context as an object:
+    /// <c>{"count": 5, "context": {"country": "DE"}, "exclude": ["sku-1"], "diversity": 0.3}</c>.
+    /// </summary>
+    public static Validated FromJson(JsonElement body)
+    {
+        if (body.ValueKind != JsonValueKind.Object)
+            return new Validated(null, new() { [""] = ["The body must be a JSON object."] });
+        var errors = new Dictionary<string, string[]>();
+        string? Text(JsonElement parent, string name, string path)
+        {
+            if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+            if (value.ValueKind is JsonValueKind.String or JsonValueKind.Number) return value.ToString();
+            errors[path] = [$"'{path}' must be a string or a number."];
+            return null;
+        }
+        var context = body.TryGetProperty("context", out var c) && c.ValueKind == JsonValueKind.Object ? c : default;
+        if (body.TryGetProperty("context", out c) && c.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
+            errors["context"] = ["'context' must be an object: {\"country\": ..., \"device\": ..., \"timeOfDay\": ...}."];
+        var parsed = Parse(new Fields(
+            name => name switch
+            {
+                "country" or "device" or "timeOfDay" => context.ValueKind == JsonValueKind.Object ? Text(context, name, "context." + name) : null,
+                _ => Text(body, name, name),
+            },
+            name =>
+            {
+                if (!body.TryGetProperty(name, out var list) || list.ValueKind == JsonValueKind.Null) return null;
+                if (list.ValueKind == JsonValueKind.Array && list.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String))
+                    return [.. list.EnumerateArray().Select(e => e.GetString()!)];
+                errors[name] = [$"'{name}' must be an array of item ids."];
+                return null;
+            }));
+        foreach (var (key, value) in parsed.Errors) errors.TryAdd(key, value);
+        return errors.Count == 0 ? parsed : new Validated(null, errors);
+    }
+
+    /// <summary>The options, or what was wrong with each field (as a validation problem's errors).</summary>
+    public sealed record Validated(RecommendationOptions? Options, Dictionary<string, string[]> Errors);
+
+    private sealed record Fields(Func<string, string?> Text, Func<string, string[]?> List);
+
+    private static Validated Parse(Fields fields)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var count = DefaultCount;
+        if (fields.Text("count") is { } countText && !(int.TryParse(countText, NumberStyles.Integer, CultureInfo.InvariantCulture, out count) && count is >= 1 and <= MaxCount))
+            errors["count"] = [$"'count' must be a whole number from 1 to {MaxCount}; it was '{countText}'."];
+        var diversity = 0d;
+        if (fields.Text("diversity") is { } diversityText
+            && !(double.TryParse(diversityText, NumberStyles.Float, CultureInfo.InvariantCulture, out diversity) && diversity is >= 0 and <= 1))
+            errors["diversity"] = [$"'diversity' must be a number from 0 to 1; it was '{diversityText}'."];
+        var timeOfDay = Blank(fields.Text("timeOfDay"));
+        if (timeOfDay is not null && !RequestContext.TimesOfDay.Contains(timeOfDay, StringComparer.OrdinalIgnoreCase))
+            errors["context.timeOfDay"] = [$"'timeOfDay' must be one of {string.Join(", ", RequestContext.TimesOfDay)}; it was '{timeOfDay}'."];
+        var exclude = fields.List("exclude") ?? [];
+        if (exclude.Length > MaxExclude) errors["exclude"] = [$"'exclude' may list at most {MaxExclude} item ids; it listed {exclude.Length}."];
+        if (errors.Count > 0) return new Validated(null, errors);
+        var context = new RequestContext(Blank(fields.Text("country")), Blank(fields.Text("device")), timeOfDay?.ToLowerInvariant());
+        return new Validated(new RecommendationOptions(count, Blank(fields.Text("scenario")), context,
+            Blank(fields.Text("filter")), Blank(fields.Text("boost")), [.. exclude.Distinct(StringComparer.Ordinal)], diversity), errors);
+    }
+
+    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+}

@@ -1,0 +1,119 @@
+using System.Text.Json;
+using Personalization.Contracts.Catalog;
+using Personalization.Recommendation.Candidates;
+using Personalization.Recommendation.Models;
+using Personalization.Recommendation.Ranking;
+using Personalization.Recommendation.Serving.Rules;
+
+namespace Personalization.Recommendation.Serving;
+
+/// <summary>What a page needs to show an item, from the catalog (null when the catalog does not know it).</summary>
+public sealed record ItemSummary(string Title, string? Category, decimal? Price, string? Currency, IReadOnlyDictionary<string, JsonElement> Attributes)
+{
+    public static ItemSummary? Of(CatalogItem? item) =>
+        item is null ? null : new ItemSummary(item.Title, item.CategoryPath, item.Price, item.Currency, item.Attributes);
+}
+
+/// <summary>One recommended item: its score (0..1, comparable within one answer), its reasons and the generators that proposed it.</summary>
+public sealed record RecommendedItem(string ItemId, double Score, IReadOnlyList<Reason> Reasons, IReadOnlyList<string> ProposedBy, ItemSummary? Item);
+
+/// <summary>
+/// One request's way from the served model to the answer: the generator's candidates for the subject (for someone
+/// with no items, fused with their interests and the context's popular items), the items the rules, the catalog and
+/// the caller's exclusions admit, popular items when too few remain, scores brought to 0..1 and boosted, then the
+/// best <see cref="RecommendationOptions.Count"/> with their reasons.
+/// </summary>
+public static class RecommendationPipeline
+{
+    private const int MinimumPool = 100;
+
+    /// <summary>Candidates kept per item asked for, so the rules and diversity have a choice.</summary>
+    private const int PoolPerItem = 3;
+
+    private const float FusionRankOffset = 60;
+
+    private sealed record Candidate(int Item, float Score, IReadOnlyList<string> ProposedBy);
+
+    public static IReadOnlyList<RecommendedItem> Run(ServedModel model, TenantCatalogue catalogue, Subject subject, RecommendationOptions options,
+        ItemRules rules, DateTimeOffset now)
+    {
+        var matrix = model.Model.Data.Matrix;
+        var excluded = options.Exclude.ToHashSet(StringComparer.Ordinal);
+        ItemFacts Facts(int item) => new(matrix.ItemIds[item], catalogue.Find(matrix.ItemIds[item]), model.Popular.Weight(item), now);
+        bool Admits(int item) =>
+            !excluded.Contains(matrix.ItemIds[item]) && rules.Admits(Facts(item), catalogue.IsServable(matrix.ItemIds[item]));
+
+        var wanted = options.Count * PoolPerItem;
+        List<Candidate> admitted;
+        for (var pool = Math.Max(MinimumPool, wanted); ; pool *= 4)
+        {
+            var proposed = Propose(model, subject, pool).ToList();
+            admitted = [.. proposed.Where(c => Admits(c.Item))];
+            // Enough, or all the generator has to give (the hybrid's candidates per source are bounded).
+            if (admitted.Count >= wanted || proposed.Count < pool || pool >= matrix.ItemCount) break;
+        }
+        if (admitted.Count < options.Count) FillWithPopular(model, subject, admitted, Admits, options.Count);
+
+        var scored = Normalise(admitted).Select(c => c with { Score = c.Score * (float)rules.BoostOf(Facts(c.Item)) })
+            .OrderByDescending(c => c.Score).ThenBy(c => c.Item).Take(options.Count);
+        var reasons = new Reasons(model, catalogue, subject);
+        return [.. scored.Select(c =>
+        {
+            var id = matrix.ItemIds[c.Item];
+            return new RecommendedItem(id, Math.Round(c.Score, 4), reasons.For(c.Item, c.ProposedBy), c.ProposedBy, ItemSummary.Of(catalogue.Find(id)));
+        })];
+    }
+
+    /// <summary>
+    /// The generator's list; for someone with no items of their own, reciprocal rank fusion (Σ 1 / (60 + rank)) of
+    /// it with the items matching their interests and the context's popular items, so a declared interest or a
+    /// country shapes a first visit.
+    /// </summary>
+    private static IEnumerable<Candidate> Propose(ServedModel model, Subject subject, int pool)
+    {
+        var generator = model.Model.Generator;
+        var exclude = subject.Exclude.ToArray();
+        IReadOnlyList<Candidate> own = generator is HybridRecommender hybrid
+            ? [.. hybrid.Rank(subject.Person, pool, exclude).Select(r => new Candidate(r.Item, r.Score, r.ProposedBy))]
+            : [.. generator.Recommend(subject.Person, pool, exclude).Select(s => new Candidate(s.Item, s.Score, [generator.Name]))];
+        if (!subject.IsCold && subject.Interests.Count == 0) return own;
+
+        IReadOnlyList<Candidate>[] lists =
+        [
+            own,
+            [.. subject.Interests.Take(pool).Select(i => new Candidate(i.Item, 0, [Algorithms.Content]))],
+            [.. model.Popular.RecommendFor(subject.Person.Context, pool, exclude).Select(s => new Candidate(s.Item, s.Score, [Algorithms.PopularityByContext]))],
+        ];
+        var fused = new Dictionary<int, (float Score, List<string> ProposedBy)>();
+        foreach (var list in lists)
+            for (var rank = 0; rank < list.Count; rank++)
+            {
+                var (item, _, by) = list[rank];
+                if (!fused.TryGetValue(item, out var entry)) fused[item] = entry = (0, []);
+                fused[item] = (entry.Score + 1f / (FusionRankOffset + rank + 1), [.. entry.ProposedBy.Union(by)]);
+            }
+        return fused.Select(f => new Candidate(f.Key, f.Value.Score, f.Value.ProposedBy)).OrderByDescending(c => c.Score).ThenBy(c => c.Item);
+    }
+
+    /// <summary>Appends the context's popular items that the rules admit, below everything proposed.</summary>
+    private static void FillWithPopular(ServedModel model, Subject subject, List<Candidate> admitted, Func<int, bool> admits, int count)
+    {
+        var taken = admitted.Select(c => c.Item).ToHashSet();
+        var floor = admitted.Count > 0 ? admitted.Min(c => c.Score) : 0f;
+        foreach (var (item, _) in model.Popular.RecommendFor(subject.Person.Context, model.Model.Data.Matrix.ItemCount, subject.Exclude.ToArray()))
+        {
+            if (admitted.Count >= count) break;
+            if (!taken.Add(item) || !admits(item)) continue;
+            floor -= 1e-3f;
+            admitted.Add(new Candidate(item, floor, [Algorithms.PopularityByContext]));
+        }
+    }
+
+    /// <summary>Scores to (0, 1] by their place between the lowest and highest, so boosts multiply like for like whatever the generator.</summary>
+    private static IEnumerable<Candidate> Normalise(List<Candidate> candidates)
+    {
+        if (candidates.Count == 0) return [];
+        var (low, high) = (candidates.Min(c => c.Score), candidates.Max(c => c.Score));
+        return candidates.Select(c => c with { Score = high > low ? 0.01f + 0.99f * (c.Score - low) / (high - low) : 1f });
+    }
+}

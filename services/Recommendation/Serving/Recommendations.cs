@@ -1,0 +1,41 @@
+using Personalization.Recommendation.Models;
+using Personalization.Recommendation.Serving.Rules;
+
+namespace Personalization.Recommendation.Serving;
+
+/// <summary>An answer: its id (for attribution of impressions and clicks), the version that made it, and the items.</summary>
+public sealed record RecommendationAnswer(
+    string RecommendationId,
+    int ModelVersion,
+    string? Scenario,
+    RequestContext Context,
+    bool ProfileRead,
+    IReadOnlyList<RecommendedItem> Items);
+
+/// <summary>Recommendations for a person, a product page or a cart, from the model this replica serves the tenant.</summary>
+public sealed class Recommendations(ActiveModels models, CatalogueCache catalogues, ProfileReader profiles, TimeProvider clock)
+{
+    /// <summary>For a person: their trained history, what the profile shows they did since, their traits and context. Null when the tenant has no model yet.</summary>
+    public async Task<RecommendationAnswer?> ForUserAsync(string tenantId, string userId, RecommendationOptions options, ItemRules rules, CancellationToken cancellationToken)
+    {
+        if (models.For(tenantId) is not { } model) return null;
+        var catalogue = await catalogues.ForAsync(tenantId, cancellationToken);
+        var profile = await profiles.ReadAsync(tenantId, userId, cancellationToken);
+        var subject = Subject.ForUser(model, catalogue, userId, profile.Profile, options.Context);
+        return Answer(model, catalogue, subject, options, rules, profile.Reached);
+    }
+
+    /// <summary>For a product page (one item) or a cart (its items). Null when the tenant has no model yet.</summary>
+    public async Task<RecommendationAnswer?> ForItemsAsync(string tenantId, IReadOnlyList<string> itemIds, AnchorKind kind, RecommendationOptions options,
+        ItemRules rules, CancellationToken cancellationToken)
+    {
+        if (models.For(tenantId) is not { } model) return null;
+        var catalogue = await catalogues.ForAsync(tenantId, cancellationToken);
+        var subject = Subject.ForItems(model, itemIds, kind, options.Context);
+        return Answer(model, catalogue, subject, options with { Exclude = [.. options.Exclude, .. itemIds] }, rules, false);
+    }
+
+    private RecommendationAnswer Answer(ServedModel model, TenantCatalogue catalogue, Subject subject, RecommendationOptions options, ItemRules rules, bool profileRead) =>
+        new(Guid.CreateVersion7().ToString(), model.Version, options.Scenario, options.Context, profileRead,
+            RecommendationPipeline.Run(model, catalogue, subject, options, rules, clock.GetUtcNow()));
+}
