@@ -133,8 +133,8 @@ public class CatalogItemParserTests
     public void Same_content_ignores_attribute_order_and_timestamps()
     {
         var input = Parse("""{"id":"a","title":"t","price":2.50,"currency":"EUR","attributes":{"b":{"y":1,"x":2},"a":[1,2]}}""").Item!;
-        var stored = CatalogItem.From("tenant", Parse("""{"id":"a","title":"t","price":2.5,"currency":"EUR","attributes":{"a":[1,2],"b":{"x":2,"y":1}}}""").Item!,
-            DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
+        var stored = Parse("""{"id":"a","title":"t","price":2.5,"currency":"EUR","attributes":{"a":[1,2],"b":{"x":2,"y":1}}}""").Item!
+            .ToItem("tenant", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
 
         Assert.That(input.SameContentAs(stored), Is.True);
         Assert.That(input.SameContentAs(stored with { Title = "other" }), Is.False);
