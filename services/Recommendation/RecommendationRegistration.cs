@@ -27,6 +27,7 @@ public static class RecommendationRegistration
         builder.Services.AddSingleton<CatalogueReader>();
         builder.Services.AddSingleton<CatalogueCache>();
         builder.Services.AddSingleton<ProfileReader>();
+        builder.Services.AddSingleton<Impressions>();
         builder.Services.AddSingleton<Recommendations>();
         builder.Services.AddHostedService<ServingRefresher>();
         builder.AddTenantReaders("Recommendation");

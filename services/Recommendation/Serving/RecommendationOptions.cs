@@ -11,13 +11,14 @@ public sealed record RequestContext(string? Country = null, string? Device = nul
 
 /// <summary>A validated request: how many items, for which scenario and context, under which rules.</summary>
 public sealed record RecommendationOptions(
-    int Count, string? Scenario, RequestContext Context, string? Filter, string? Boost, IReadOnlyList<string> Exclude, double Diversity)
+    int Count, string? Scenario, RequestContext Context, string? Filter, string? Boost, IReadOnlyList<string> Exclude, double Diversity,
+    int? MaxPerCategory)
 {
     public const int DefaultCount = 10;
     public const int MaxCount = 100;
     public const int MaxExclude = 1000;
 
-    /// <summary>From the query string: <c>count, scenario, country, device, timeOfDay, filter, boost, exclude (repeated or comma-separated), diversity</c>.</summary>
+    /// <summary>From the query string: <c>count, scenario, country, device, timeOfDay, filter, boost, exclude (repeated or comma-separated), diversity, maxPerCategory</c>.</summary>
     public static Validated FromQuery(IQueryCollection query) => Parse(new Fields(
         name => query.TryGetValue(name, out var values) ? string.Join(',', values.Where(v => v is not null)) : null,
         name => query.TryGetValue(name, out var values)
@@ -76,6 +77,11 @@ public sealed record RecommendationOptions(
         if (fields.Text("diversity") is { } diversityText
             && !(double.TryParse(diversityText, NumberStyles.Float, CultureInfo.InvariantCulture, out diversity) && diversity is >= 0 and <= 1))
             errors["diversity"] = [$"'diversity' must be a number from 0 to 1; it was '{diversityText}'."];
+        int? maxPerCategory = null;
+        if (fields.Text("maxPerCategory") is { } capText)
+            maxPerCategory = int.TryParse(capText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var cap) && cap is >= 1 and <= MaxCount
+                ? cap
+                : Error("maxPerCategory", $"'maxPerCategory' must be a whole number from 1 to {MaxCount}; it was '{capText}'.");
         var timeOfDay = Blank(fields.Text("timeOfDay"));
         if (timeOfDay is not null && !RequestContext.TimesOfDay.Contains(timeOfDay, StringComparer.OrdinalIgnoreCase))
             errors["context.timeOfDay"] = [$"'timeOfDay' must be one of {string.Join(", ", RequestContext.TimesOfDay)}; it was '{timeOfDay}'."];
@@ -84,7 +90,13 @@ public sealed record RecommendationOptions(
         if (errors.Count > 0) return new Validated(null, errors);
         var context = new RequestContext(Blank(fields.Text("country")), Blank(fields.Text("device")), timeOfDay?.ToLowerInvariant());
         return new Validated(new RecommendationOptions(count, Blank(fields.Text("scenario")), context,
-            Blank(fields.Text("filter")), Blank(fields.Text("boost")), [.. exclude.Distinct(StringComparer.Ordinal)], diversity), errors);
+            Blank(fields.Text("filter")), Blank(fields.Text("boost")), [.. exclude.Distinct(StringComparer.Ordinal)], diversity, maxPerCategory), errors);
+
+        int? Error(string field, string message)
+        {
+            errors[field] = [message];
+            return null;
+        }
     }
 
     private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();

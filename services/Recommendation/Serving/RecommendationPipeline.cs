@@ -20,8 +20,9 @@ public sealed record RecommendedItem(string ItemId, double Score, IReadOnlyList<
 /// <summary>
 /// One request's way from the served model to the answer: the generator's candidates for the subject (for someone
 /// with no items, fused with their interests and the context's popular items), the items the rules, the catalog and
-/// the caller's exclusions admit, popular items when too few remain, scores brought to 0..1 and boosted, then the
-/// best <see cref="RecommendationOptions.Count"/> with their reasons.
+/// the caller's exclusions admit, popular items when too few remain, scores brought to 0..1, boosted and damped for
+/// items recently shown, then <see cref="RecommendationOptions.Count"/> of them picked for relevance and diversity,
+/// with their reasons.
 /// </summary>
 public static class RecommendationPipeline
 {
@@ -35,7 +36,7 @@ public static class RecommendationPipeline
     private sealed record Candidate(int Item, float Score, IReadOnlyList<string> ProposedBy);
 
     public static IReadOnlyList<RecommendedItem> Run(ServedModel model, TenantCatalogue catalogue, Subject subject, RecommendationOptions options,
-        ItemRules rules, DateTimeOffset now)
+        ItemRules rules, IReadOnlyDictionary<string, double> damping, DateTimeOffset now)
     {
         var matrix = model.Model.Data.Matrix;
         var excluded = options.Exclude.ToHashSet(StringComparer.Ordinal);
@@ -54,13 +55,19 @@ public static class RecommendationPipeline
         }
         if (admitted.Count < options.Count) FillWithPopular(model, subject, admitted, Admits, options.Count);
 
-        var scored = Normalise(admitted).Select(c => c with { Score = c.Score * (float)rules.BoostOf(Facts(c.Item)) })
-            .OrderByDescending(c => c.Score).ThenBy(c => c.Item).Take(options.Count);
+        var proposedBy = admitted.ToDictionary(c => c.Item, c => c.ProposedBy);
+        var choices = Normalise(admitted).Select(c =>
+        {
+            var facts = Facts(c.Item);
+            var score = c.Score * rules.BoostOf(facts) * damping.GetValueOrDefault(facts.ItemId, 1d);
+            return new Diversity.Choice(c.Item, (float)score, facts.Item?.CategoryPath);
+        }).ToList();
+        var picked = Diversity.Select(choices, options.Count, options.Diversity, options.MaxPerCategory, model.Similar);
         var reasons = new Reasons(model, catalogue, subject);
-        return [.. scored.Select(c =>
+        return [.. picked.Select(c =>
         {
             var id = matrix.ItemIds[c.Item];
-            return new RecommendedItem(id, Math.Round(c.Score, 4), reasons.For(c.Item, c.ProposedBy), c.ProposedBy, ItemSummary.Of(catalogue.Find(id)));
+            return new RecommendedItem(id, Math.Round(c.Score, 4), reasons.For(c.Item, proposedBy[c.Item]), proposedBy[c.Item], ItemSummary.Of(catalogue.Find(id)));
         })];
     }
 

@@ -13,16 +13,18 @@ public sealed record RecommendationAnswer(
     IReadOnlyList<RecommendedItem> Items);
 
 /// <summary>Recommendations for a person, a product page or a cart, from the model this replica serves the tenant.</summary>
-public sealed class Recommendations(ActiveModels models, CatalogueCache catalogues, ProfileReader profiles, TimeProvider clock)
+public sealed class Recommendations(ActiveModels models, CatalogueCache catalogues, ProfileReader profiles, Impressions impressions, TimeProvider clock)
 {
-    /// <summary>For a person: their trained history, what the profile shows they did since, their traits and context. Null when the tenant has no model yet.</summary>
+    /// <summary>For a person: their trained history, what the profile shows they did since, their traits and context; what they were shown lately rotates. Null when the tenant has no model yet.</summary>
     public async Task<RecommendationAnswer?> ForUserAsync(string tenantId, string userId, RecommendationOptions options, ItemRules rules, CancellationToken cancellationToken)
     {
         if (models.For(tenantId) is not { } model) return null;
         var catalogue = await catalogues.ForAsync(tenantId, cancellationToken);
         var profile = await profiles.ReadAsync(tenantId, userId, cancellationToken);
         var subject = Subject.ForUser(model, catalogue, userId, profile.Profile, options.Context);
-        return Answer(model, catalogue, subject, options, rules, profile.Reached);
+        var answer = Answer(model, catalogue, subject, options, rules, impressions.DampingFor(tenantId, userId), profile.Reached);
+        impressions.Record(tenantId, userId, answer.Items.Select(i => i.ItemId));
+        return answer;
     }
 
     /// <summary>For a product page (one item) or a cart (its items). Null when the tenant has no model yet.</summary>
@@ -32,10 +34,13 @@ public sealed class Recommendations(ActiveModels models, CatalogueCache catalogu
         if (models.For(tenantId) is not { } model) return null;
         var catalogue = await catalogues.ForAsync(tenantId, cancellationToken);
         var subject = Subject.ForItems(model, itemIds, kind, options.Context);
-        return Answer(model, catalogue, subject, options with { Exclude = [.. options.Exclude, .. itemIds] }, rules, false);
+        return Answer(model, catalogue, subject, options with { Exclude = [.. options.Exclude, .. itemIds] }, rules, NotShown, false);
     }
 
-    private RecommendationAnswer Answer(ServedModel model, TenantCatalogue catalogue, Subject subject, RecommendationOptions options, ItemRules rules, bool profileRead) =>
+    private static readonly IReadOnlyDictionary<string, double> NotShown = new Dictionary<string, double>();
+
+    private RecommendationAnswer Answer(ServedModel model, TenantCatalogue catalogue, Subject subject, RecommendationOptions options, ItemRules rules,
+        IReadOnlyDictionary<string, double> damping, bool profileRead) =>
         new(Guid.CreateVersion7().ToString(), model.Version, options.Scenario, options.Context, profileRead,
-            RecommendationPipeline.Run(model, catalogue, subject, options, rules, clock.GetUtcNow()));
+            RecommendationPipeline.Run(model, catalogue, subject, options, rules, damping, clock.GetUtcNow()));
 }

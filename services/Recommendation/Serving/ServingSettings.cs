@@ -12,4 +12,13 @@ public sealed class ServingSettings
 
     /// <summary>How long a request waits for the person's profile before it answers from the model alone.</summary>
     public TimeSpan ProfileTimeout { get; set; } = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>How long items shown to a person count against them in the next answers; zero turns rotation off.</summary>
+    public TimeSpan ImpressionWindow { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>The score factor per recent showing of an item (0..1; 1 turns rotation off).</summary>
+    public double ImpressionDamping { get; set; } = 0.7;
+
+    /// <summary>How many people's impressions a replica keeps; the least recently seen go first beyond it.</summary>
+    public long ImpressionPeople { get; set; } = 1_000_000;
 }

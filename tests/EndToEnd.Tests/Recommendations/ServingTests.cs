@@ -141,9 +141,22 @@ public class ServingTests
         Assert.That(filtered.Items, Is.Not.Empty);
         Assert.That(filtered.Items, Has.All.Matches<Recommended>(i => Number(i.ItemId) % 2 == 0 && i.Item!.Price <= 30 && i.Item.Category == "Home > Kitchen"));
 
-        var boosted = await AnswerAsync($"/v1/recommendations/users/shopper-2?boost={Q("tags contains \"sale\" by 100")}");
+        // A shopper asked for the first time, so no item is damped for having been shown.
+        var boosted = await AnswerAsync($"/v1/recommendations/users/shopper-5?boost={Q("tags contains \"sale\" by 100")}");
         var onSale = boosted.Items.TakeWhile(i => OnSale(Number(i.ItemId))).Count();
         Assert.That(onSale, Is.EqualTo(boosted.Items.Count(i => OnSale(Number(i.ItemId)))).And.GreaterThan(0), "every item on sale comes before the rest");
+    }
+
+    [Test]
+    public async Task Asking_again_rotates_the_list_and_a_category_cap_holds()
+    {
+        var first = await AnswerAsync("/v1/recommendations/users/shopper-6?count=5");
+        var second = await AnswerAsync("/v1/recommendations/users/shopper-6?count=5");
+        Assert.That(second.Items.Select(i => i.ItemId), Is.Not.EqualTo(first.Items.Select(i => i.ItemId)), "items just shown are damped");
+
+        var capped = await AnswerAsync("/v1/recommendations/users/shopper-7?maxPerCategory=2&diversity=0.5");
+        Assert.That(capped.Items.GroupBy(i => i.Item!.Category).Select(g => g.Count()), Has.All.LessThanOrEqualTo(2));
+        Assert.That(capped.Items, Has.Length.EqualTo(4), "two categories, two items each");
     }
 
     [Test]
@@ -168,6 +181,7 @@ public class ServingTests
     [TestCase("count=ten", "count")]
     [TestCase("diversity=1.5", "diversity")]
     [TestCase("timeOfDay=noon", "context.timeOfDay")]
+    [TestCase("maxPerCategory=0", "maxPerCategory")]
     public async Task Options_out_of_range_are_a_400_that_names_them(string query, string field)
     {
         var (status, body, mediaType) = await SendAsync(HttpMethod.Get, $"/v1/recommendations/users/shopper-1?{query}");
