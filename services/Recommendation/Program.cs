@@ -16,6 +16,7 @@ builder.AddRecommendation();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapModelsAdminApi();
+app.MapScenariosAdminApi();
 app.MapRecommendationsApi();
 await app.RunAsync();
 return 0;

@@ -1,6 +1,7 @@
 using Npgsql;
 using Personalization.Recommendation.Interactions;
 using Personalization.Recommendation.Models;
+using Personalization.Recommendation.Scenarios;
 using Personalization.Recommendation.Serving;
 using Personalization.Recommendation.Training;
 using Personalization.ServiceDefaults;
@@ -28,6 +29,7 @@ public static class RecommendationRegistration
         builder.Services.AddSingleton<CatalogueCache>();
         builder.Services.AddSingleton<ProfileReader>();
         builder.Services.AddSingleton<Impressions>();
+        builder.Services.AddSingleton<ScenarioStore>();
         builder.Services.AddSingleton<Recommendations>();
         builder.Services.AddHostedService<ServingRefresher>();
         builder.AddTenantReaders("Recommendation");

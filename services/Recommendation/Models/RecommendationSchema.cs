@@ -4,7 +4,7 @@ namespace Personalization.Recommendation.Models;
 
 /// <summary>
 /// The service's own tables in PostgreSQL schema <c>recommendation</c>: model versions, the active version per
-/// tenant, training jobs. Created once per process on first use; a failure (PostgreSQL away) is tried again on the
+/// tenant, training jobs, scenarios. Created once per process on first use; a failure (PostgreSQL away) is tried again on the
 /// next call, and replicas starting together take turns.
 /// </summary>
 public sealed class RecommendationSchema(NpgsqlDataSource dataSource)
@@ -59,6 +59,12 @@ public sealed class RecommendationSchema(NpgsqlDataSource dataSource)
                 error text,
                 passed_over jsonb);
             create index if not exists training_jobs_queued on {Name}.training_jobs (requested_at) where state = 'queued';
+            create table if not exists {Name}.scenarios (
+                tenant_id text not null,
+                name text not null,
+                definition jsonb not null,
+                updated_at timestamptz not null,
+                primary key (tenant_id, name));
             """);
         await command.ExecuteNonQueryAsync();
     }

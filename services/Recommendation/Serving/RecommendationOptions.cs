@@ -9,14 +9,26 @@ public sealed record RequestContext(string? Country = null, string? Device = nul
     public static readonly IReadOnlyList<string> TimesOfDay = ["morning", "afternoon", "evening", "night"];
 }
 
-/// <summary>A validated request: how many items, for which scenario and context, under which rules.</summary>
-public sealed record RecommendationOptions(
-    int Count, string? Scenario, RequestContext Context, string? Filter, string? Boost, IReadOnlyList<string> Exclude, double Diversity,
+/// <summary>
+/// What a request or a scenario asks, validated: each option may be absent, so a request's own options win over its
+/// scenario's and the scenario's over the defaults (<see cref="Resolve"/>).
+/// </summary>
+public sealed record RequestedOptions(
+    int? Count, string? Scenario, RequestContext Context, string? Filter, string? Boost, IReadOnlyList<string> Exclude, double? Diversity,
     int? MaxPerCategory)
 {
     public const int DefaultCount = 10;
     public const int MaxCount = 100;
     public const int MaxExclude = 1000;
+
+    /// <summary>These options over a scenario's defaults; exclusions add up (filters and boosts are combined by <see cref="Rules.ItemRules"/>).</summary>
+    public RecommendationOptions Resolve(RequestedOptions? defaults) => new(
+        Count ?? defaults?.Count ?? DefaultCount,
+        Scenario,
+        Context,
+        [.. Exclude.Concat(defaults?.Exclude ?? []).Distinct(StringComparer.Ordinal)],
+        Diversity ?? defaults?.Diversity ?? 0,
+        MaxPerCategory ?? defaults?.MaxPerCategory);
 
     /// <summary>From the query string: <c>count, scenario, country, device, timeOfDay, filter, boost, exclude (repeated or comma-separated), diversity, maxPerCategory</c>.</summary>
     public static Validated FromQuery(IQueryCollection query) => Parse(new Fields(
@@ -63,25 +75,28 @@ public sealed record RecommendationOptions(
     }
 
     /// <summary>The options, or what was wrong with each field (as a validation problem's errors).</summary>
-    public sealed record Validated(RecommendationOptions? Options, Dictionary<string, string[]> Errors);
+    public sealed record Validated(RequestedOptions? Options, Dictionary<string, string[]> Errors);
 
     private sealed record Fields(Func<string, string?> Text, Func<string, string[]?> List);
 
     private static Validated Parse(Fields fields)
     {
         var errors = new Dictionary<string, string[]>();
-        var count = DefaultCount;
-        if (fields.Text("count") is { } countText && !(int.TryParse(countText, NumberStyles.Integer, CultureInfo.InvariantCulture, out count) && count is >= 1 and <= MaxCount))
-            errors["count"] = [$"'count' must be a whole number from 1 to {MaxCount}; it was '{countText}'."];
-        var diversity = 0d;
-        if (fields.Text("diversity") is { } diversityText
-            && !(double.TryParse(diversityText, NumberStyles.Float, CultureInfo.InvariantCulture, out diversity) && diversity is >= 0 and <= 1))
-            errors["diversity"] = [$"'diversity' must be a number from 0 to 1; it was '{diversityText}'."];
+        int? count = null;
+        if (fields.Text("count") is { } countText)
+            count = int.TryParse(countText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= MaxCount
+                ? n
+                : Error<int>("count", $"'count' must be a whole number from 1 to {MaxCount}; it was '{countText}'.");
+        double? diversity = null;
+        if (fields.Text("diversity") is { } diversityText)
+            diversity = double.TryParse(diversityText, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d is >= 0 and <= 1
+                ? d
+                : Error<double>("diversity", $"'diversity' must be a number from 0 to 1; it was '{diversityText}'.");
         int? maxPerCategory = null;
         if (fields.Text("maxPerCategory") is { } capText)
             maxPerCategory = int.TryParse(capText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var cap) && cap is >= 1 and <= MaxCount
                 ? cap
-                : Error("maxPerCategory", $"'maxPerCategory' must be a whole number from 1 to {MaxCount}; it was '{capText}'.");
+                : Error<int>("maxPerCategory", $"'maxPerCategory' must be a whole number from 1 to {MaxCount}; it was '{capText}'.");
         var timeOfDay = Blank(fields.Text("timeOfDay"));
         if (timeOfDay is not null && !RequestContext.TimesOfDay.Contains(timeOfDay, StringComparer.OrdinalIgnoreCase))
             errors["context.timeOfDay"] = [$"'timeOfDay' must be one of {string.Join(", ", RequestContext.TimesOfDay)}; it was '{timeOfDay}'."];
@@ -89,10 +104,10 @@ public sealed record RecommendationOptions(
         if (exclude.Length > MaxExclude) errors["exclude"] = [$"'exclude' may list at most {MaxExclude} item ids; it listed {exclude.Length}."];
         if (errors.Count > 0) return new Validated(null, errors);
         var context = new RequestContext(Blank(fields.Text("country")), Blank(fields.Text("device")), timeOfDay?.ToLowerInvariant());
-        return new Validated(new RecommendationOptions(count, Blank(fields.Text("scenario")), context,
+        return new Validated(new RequestedOptions(count, Blank(fields.Text("scenario")), context,
             Blank(fields.Text("filter")), Blank(fields.Text("boost")), [.. exclude.Distinct(StringComparer.Ordinal)], diversity, maxPerCategory), errors);
 
-        int? Error(string field, string message)
+        T? Error<T>(string field, string message) where T : struct
         {
             errors[field] = [message];
             return null;
@@ -101,3 +116,6 @@ public sealed record RecommendationOptions(
 
     private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 }
+
+/// <summary>The options a request is served with: its own, else its scenario's, else the defaults.</summary>
+public sealed record RecommendationOptions(int Count, string? Scenario, RequestContext Context, IReadOnlyList<string> Exclude, double Diversity, int? MaxPerCategory);

@@ -160,6 +160,38 @@ public class ServingTests
     }
 
     [Test]
+    public async Task A_scenario_names_defaults_that_a_request_can_override()
+    {
+        async Task<HttpStatusCode> PutAsync(string name, object body)
+        {
+            using var response = await _recommendation.Client.SendAsync(Admin(HttpMethod.Put, $"/admin/tenants/{_tenant}/scenarios/{name}", body));
+            return response.StatusCode;
+        }
+        var garden = new { count = 3, filter = "category under \"Garden\"", diversity = 0.2 };
+        Assert.That(await PutAsync("garden-page", garden), Is.EqualTo(HttpStatusCode.Created));
+        Assert.That(await PutAsync("garden-page", garden), Is.EqualTo(HttpStatusCode.OK), "a second put replaces");
+
+        var answer = await AnswerAsync("/v1/recommendations/users/shopper-8?scenario=garden-page");
+        Assert.That(answer.Items, Has.Length.EqualTo(3));
+        Assert.That(answer.Items, Has.All.Matches<Recommended>(i => i.Item!.Category == "Garden"));
+        var more = await AnswerAsync($"/v1/recommendations/users/shopper-8?scenario=garden-page&count=5&filter={Q("price > 20")}");
+        Assert.That(more.Items, Has.Length.EqualTo(5), "the request's count wins");
+        Assert.That(more.Items, Has.All.Matches<Recommended>(i => i.Item!.Category == "Garden" && i.Item.Price > 20), "both filters hold");
+
+        Assert.That(await PutAsync("bad", new { filter = "price <" }), Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(await PutAsync("no spaces allowed", garden), Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(await PutAsync("with-context", new { context = new { country = "DE" } }), Is.EqualTo(HttpStatusCode.BadRequest));
+
+        using (var listed = await _recommendation.Client.SendAsync(Admin(HttpMethod.Get, $"/admin/tenants/{_tenant}/scenarios")))
+            Assert.That(await listed.Content.ReadAsStringAsync(), Does.Contain("\"garden-page\"").And.Not.Contain("\"bad\""));
+        using (var deleted = await _recommendation.Client.SendAsync(Admin(HttpMethod.Delete, $"/admin/tenants/{_tenant}/scenarios/garden-page")))
+            Assert.That(deleted.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        using (var gone = await _recommendation.Client.SendAsync(Admin(HttpMethod.Get, $"/admin/tenants/{_tenant}/scenarios/garden-page")))
+            Assert.That(gone.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await SendAsync(HttpMethod.Get, "/v1/recommendations/users/shopper-8?scenario=garden-page")).Status, Is.EqualTo(HttpStatusCode.BadRequest));
+    }
+
+    [Test]
     public async Task The_same_options_go_in_a_json_body()
     {
         var answer = await AnswerAsync("/v1/recommendations/users/shopper-3", HttpMethod.Post,
