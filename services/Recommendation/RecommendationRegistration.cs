@@ -23,6 +23,7 @@ public static class RecommendationRegistration
         builder.Services.AddSingleton<TrainingJobs>();
         builder.Services.AddOptions<TrainingSettings>().BindConfiguration(TrainingSettings.Section);
         builder.Services.AddHostedService<TrainingWorker>();
+        builder.Services.AddHostedService<TrainingSchedule>();
         builder.Services.AddSingleton<ActiveModels>();
         builder.Services.AddOptions<ServingSettings>().BindConfiguration(ServingSettings.Section);
         builder.Services.AddSingleton<CatalogueReader>();

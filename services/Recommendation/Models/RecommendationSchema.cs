@@ -58,6 +58,8 @@ public sealed class RecommendationSchema(NpgsqlDataSource dataSource)
                 activated boolean,
                 error text,
                 passed_over jsonb);
+            alter table {Name}.training_jobs add column if not exists heartbeat_at timestamptz;
+            alter table {Name}.training_jobs add column if not exists attempts int not null default 0;
             create index if not exists training_jobs_queued on {Name}.training_jobs (requested_at) where state = 'queued';
             create table if not exists {Name}.scenarios (
                 tenant_id text not null,

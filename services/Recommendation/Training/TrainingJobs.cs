@@ -24,12 +24,15 @@ public sealed record TrainingJob(
 
 /// <summary>
 /// Training jobs in PostgreSQL. Any replica may queue one; a worker claims the oldest queued job with
-/// <c>FOR UPDATE SKIP LOCKED</c>, so each job is trained by exactly one replica.
+/// <c>FOR UPDATE SKIP LOCKED</c>, so each job is trained by exactly one replica. A running job holds a lease that its
+/// worker renews (<see cref="HeartbeatAsync"/>); a job whose worker died is claimed again when the lease lapses, and
+/// failed after <see cref="MaxAttempts"/> claims, so a job that kills its worker cannot loop.
 /// </summary>
 public sealed class TrainingJobs(NpgsqlDataSource dataSource, RecommendationSchema schema, TimeProvider clock)
 {
     private const string Table = RecommendationSchema.Name + ".training_jobs";
     private const string Columns = "id, tenant_id, state, requested_at, started_at, finished_at, progress, version, activated, error, passed_over";
+    public const int MaxAttempts = 3;
 
     public async Task<TrainingJob> QueueAsync(string tenantId, CancellationToken cancellationToken)
     {
@@ -51,18 +54,70 @@ public sealed class TrainingJobs(NpgsqlDataSource dataSource, RecommendationSche
         return await ReadAsync(command, cancellationToken);
     }
 
-    /// <summary>Marks the oldest queued job running and returns it, or null when none waits.</summary>
-    public async Task<TrainingJob?> ClaimNextAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Queues a job for the tenant unless one is queued or running, or one was asked for within <paramref name="interval"/>;
+    /// replicas doing this at once queue one job between them. True when it queued one.
+    /// </summary>
+    public async Task<bool> QueueIfDueAsync(string tenantId, TimeSpan interval, CancellationToken cancellationToken)
     {
         await schema.EnsureAsync();
+        var now = clock.GetUtcNow();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var locking = new NpgsqlCommand("select pg_advisory_xact_lock(hashtext('recommendation.schedule'), hashtext($1))", connection, transaction))
+        {
+            locking.Parameters.AddWithValue(tenantId);
+            await locking.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using var insert = new NpgsqlCommand($"""
+            insert into {Table} (id, tenant_id, state, requested_at) select $1, $2, '{TrainingJob.Queued}', $3
+            where not exists (select 1 from {Table} where tenant_id = $2
+                and (state in ('{TrainingJob.Queued}', '{TrainingJob.Running}') or requested_at > $4))
+            """, connection, transaction);
+        insert.Parameters.AddWithValue(Guid.NewGuid());
+        insert.Parameters.AddWithValue(tenantId);
+        insert.Parameters.AddWithValue(now);
+        insert.Parameters.AddWithValue(now - interval);
+        var queued = await insert.ExecuteNonQueryAsync(cancellationToken) == 1;
+        await transaction.CommitAsync(cancellationToken);
+        return queued;
+    }
+
+    /// <summary>
+    /// Marks the oldest claimable job running under a lease of <paramref name="lease"/> and returns it, or null when
+    /// none waits: a queued job, or a running one whose worker stopped renewing its lease. A job claimed
+    /// <see cref="MaxAttempts"/> times without finishing fails instead.
+    /// </summary>
+    public async Task<TrainingJob?> ClaimNextAsync(TimeSpan lease, CancellationToken cancellationToken)
+    {
+        await schema.EnsureAsync();
+        var now = clock.GetUtcNow();
+        await using (var abandon = dataSource.CreateCommand($"""
+            update {Table} set state = '{TrainingJob.Failed}', finished_at = $1,
+                error = 'abandoned: its worker stopped {MaxAttempts} times before it finished (a crash, or out of memory)'
+            where state = '{TrainingJob.Running}' and heartbeat_at < $2 and attempts >= {MaxAttempts}
+            """))
+        {
+            abandon.Parameters.AddWithValue(now);
+            abandon.Parameters.AddWithValue(now - lease);
+            await abandon.ExecuteNonQueryAsync(cancellationToken);
+        }
         await using var command = dataSource.CreateCommand($"""
-            update {Table} set state = '{TrainingJob.Running}', started_at = $1, progress = 'started'
-            where id = (select id from {Table} where state = '{TrainingJob.Queued}' order by requested_at for update skip locked limit 1)
+            update {Table} set state = '{TrainingJob.Running}', started_at = $1, heartbeat_at = $1, attempts = attempts + 1,
+                progress = case when attempts = 0 then 'started' else 'started again: its previous worker stopped' end
+            where id = (select id from {Table}
+                where state = '{TrainingJob.Queued}' or (state = '{TrainingJob.Running}' and heartbeat_at < $2)
+                order by requested_at for update skip locked limit 1)
             returning {Columns}
             """);
-        command.Parameters.AddWithValue(clock.GetUtcNow());
+        command.Parameters.AddWithValue(now);
+        command.Parameters.AddWithValue(now - lease);
         return await ReadAsync(command, cancellationToken);
     }
+
+    /// <summary>Renews a running job's lease.</summary>
+    public Task HeartbeatAsync(Guid id, CancellationToken cancellationToken) =>
+        UpdateAsync($"heartbeat_at = $2", id, cancellationToken, clock.GetUtcNow());
 
     public Task ReportAsync(Guid id, string progress, CancellationToken cancellationToken) =>
         UpdateAsync("progress = $2", id, cancellationToken, progress);

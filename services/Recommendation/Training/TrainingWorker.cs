@@ -14,6 +14,12 @@ public sealed class TrainingSettings
 
     /// <summary>Activate a new version when it is not worse than the active one beyond its interval (else only by hand).</summary>
     public bool AutoActivate { get; set; } = true;
+
+    /// <summary>How long a running job stays its worker's without a heartbeat (renewed every quarter of it); then another worker takes it.</summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often each tenant is trained without being asked (those serving a model or holding a read token); zero turns it off.</summary>
+    public TimeSpan Schedule { get; set; } = TimeSpan.FromHours(6);
 }
 
 /// <summary>
@@ -36,7 +42,7 @@ public sealed class TrainingWorker(
             TrainingJob? job = null;
             try
             {
-                job = await jobs.ClaimNextAsync(stoppingToken);
+                job = await jobs.ClaimNextAsync(settings.Value.Lease, stoppingToken);
                 if (job is null)
                 {
                     await Task.Delay(settings.Value.PollInterval, stoppingToken);
@@ -59,10 +65,46 @@ public sealed class TrainingWorker(
 
     private async Task TrainAsync(TrainingJob job, CancellationToken cancellationToken)
     {
-        var tenant = job.TenantId;
+        using var training = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var heartbeat = HeartbeatAsync(job.Id, training.Token);
+        try
+        {
+            await TrainAsync(job.TenantId, job.Id, cancellationToken);
+        }
+        finally
+        {
+            await training.CancelAsync();
+            await heartbeat;
+        }
+    }
+
+    private async Task HeartbeatAsync(Guid jobId, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(settings.Value.Lease / 4);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                try
+                {
+                    await jobs.HeartbeatAsync(jobId, cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogWarning(ex, "Could not renew the lease of training job {JobId}", jobId);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task TrainAsync(string tenant, Guid jobId, CancellationToken cancellationToken)
+    {
         var items = TenantCatalogue.Empty.With(await catalogue.ReadAsync(tenant, null, cancellationToken)).Content();
         var file = await reader.ReadAsync(tenant, new Progress<long>(), cancellationToken) with { Items = items };
-        await jobs.ReportAsync(job.Id, $"read {file.Interactions.Count:N0} interactions and {items.Count:N0} catalog items; training", cancellationToken);
+        await jobs.ReportAsync(jobId, $"read {file.Interactions.Count:N0} interactions and {items.Count:N0} catalog items; training", cancellationToken);
         var outcome = await Task.Run(() => ModelTrainer.Train(file, new TrainingOptions()), cancellationToken);
 
         var version = await registry.AddAsync(tenant, outcome.Model, outcome.Summary, cancellationToken);
@@ -70,7 +112,7 @@ public sealed class TrainingWorker(
         var activeSummary = active is null ? null : (await registry.ListAsync(tenant, cancellationToken)).First(v => v.Version == active.Version).Summary;
         var activate = settings.Value.AutoActivate && AutoActivation.Replaces(outcome.Summary, activeSummary);
         if (activate) await registry.ActivateAsync(tenant, version, cancellationToken);
-        await jobs.SucceedAsync(job.Id, version, activate, outcome.PassedOver, cancellationToken);
+        await jobs.SucceedAsync(jobId, version, activate, outcome.PassedOver, cancellationToken);
         logger.LogInformation("Trained version {Version} of tenant {Tenant} ({Algorithm}, {Interactions} interactions){Activated}",
             version, tenant, outcome.Model.Algorithm, outcome.Summary.Interactions, activate ? ", activated" : "");
     }

@@ -102,6 +102,23 @@ public class ModelTrainingTests
     }
 
     [Test]
+    public async Task A_tenant_with_a_read_token_is_trained_on_schedule_without_being_asked()
+    {
+        var tenant = await NewShopAsync("scheduled");
+        await using var scheduled = await ServiceProcess.StartAsync("services/Recommendation", new Dictionary<string, string>(Settings)
+        {
+            [$"Recommendation__AccessTokens__scheduled-{tenant}"] = tenant,
+            ["Recommendation__Training__Schedule"] = "00:00:03",
+        });
+        var models = await Eventually.ReturnsAsync(() => ReadFromAsync<Models>(scheduled, $"/admin/tenants/{tenant}/models"),
+            m => m.ActiveVersion is not null, TimeSpan.FromSeconds(120), "the scheduled training to make a version");
+        Assert.That(models.Versions.Single().Summary.Interactions, Is.EqualTo(300));
+        await Task.Delay(TimeSpan.FromSeconds(7));
+        Assert.That((await ReadFromAsync<Models>(scheduled, $"/admin/tenants/{tenant}/models")).Versions.Length, Is.InRange(1, 4),
+            "one job per period, never one per check");
+    }
+
+    [Test]
     public async Task Activating_a_version_that_does_not_exist_or_an_unknown_job_is_a_404_and_no_token_is_a_401()
     {
         var tenant = "nobody-" + Guid.NewGuid().ToString("N")[..8];

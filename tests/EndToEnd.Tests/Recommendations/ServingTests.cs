@@ -63,6 +63,8 @@ public class ServingTests
         {
             [$"Recommendation__AccessTokens__{ServingToken}"] = _tenant,
             [$"Recommendation__AccessTokens__{OtherTenantToken}"] = "another-" + _tenant,
+            // These tests train once, by hand; ModelTrainingTests shows the schedule.
+            ["Recommendation__Training__Schedule"] = "00:00:00",
         });
         using var train = await _recommendation.Client.SendAsync(Admin(HttpMethod.Post, $"/admin/tenants/{_tenant}/models/train"));
         var location = train.Headers.Location!.ToString();
