@@ -56,7 +56,7 @@ wait_ready segmentation "$SEGMENTATION_PORT" "${pids[3]}"
 wait_ready recommendation "$RECOMMENDATION_PORT" "${pids[4]}"
 
 echo "Posting demo events..."
-dotnet tools/DemoData/bin/Release/net10.0/Personalization.DemoData.dll "http://127.0.0.1:$INGESTION_PORT" demo-write-key 50 42
+dotnet tools/DemoData/bin/Release/net10.0/Personalization.DemoData.dll "http://127.0.0.1:$INGESTION_PORT" demo-write-key 50 42 demo demo-admin-token
 
 profile="http://127.0.0.1:$SEGMENTATION_PORT/api/profiles/demo-user-000"
 for _ in $(seq 1 60); do
@@ -74,6 +74,11 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 echo "  training job: ${state:-unknown} (curl -H 'Authorization: Bearer demo-admin-token' http://127.0.0.1:$RECOMMENDATION_PORT$job)"
+recommendations="http://127.0.0.1:$RECOMMENDATION_PORT/v1/recommendations"
+for _ in $(seq 1 20); do
+  curl -sf -H 'Authorization: Bearer demo-read-token' "$recommendations/users/demo-user-000?count=3" >/dev/null && break
+  sleep 0.5
+done
 
 cat <<TXT
 
@@ -85,6 +90,13 @@ admin token "demo-admin-token").
                     http://127.0.0.1:$INGESTION_PORT/v1/track
   A new source:   curl -H 'Authorization: Bearer demo-admin-token' -H 'Content-Type: application/json' \\
                     -d '{"sourceId":"ios-app"}' http://127.0.0.1:$INGESTION_PORT/admin/tenants/demo/sources
+  For a person:   curl -H 'Authorization: Bearer demo-read-token' '$recommendations/users/demo-user-000?count=3'
+  With rules:     curl -G -H 'Authorization: Bearer demo-read-token' $recommendations/users/demo-user-000 \\
+                    --data-urlencode 'filter=price <= 10 && category under "Kitchen"' --data-urlencode 'boost=tags contains "gift-under-10" by 2' \\
+                    -d diversity=0.3
+  Product page:   curl -H 'Authorization: Bearer demo-read-token' $recommendations/items/sku-100/related
+  A cart:         curl -H 'Authorization: Bearer demo-read-token' -H 'Content-Type: application/json' \\
+                    -d '{"items":["sku-100","sku-200"]}' $recommendations/cart
   Models:         curl -H 'Authorization: Bearer demo-admin-token' $models
   Train again:    curl -X POST -H 'Authorization: Bearer demo-admin-token' $models/train
   Health:         curl http://127.0.0.1:$INGESTION_PORT/health/ready
@@ -95,4 +107,6 @@ admin token "demo-admin-token").
 Press Ctrl+C to stop the services.
 TXT
 curl -s -H 'Authorization: Bearer demo-read-token' "$profile"; echo
+echo "Recommendations for demo-user-000, with their reasons:"
+curl -s -H 'Authorization: Bearer demo-read-token' "$recommendations/users/demo-user-000?count=3"; echo
 wait

@@ -34,6 +34,9 @@ public sealed class Reasons
                     _strongestAnchor[neighbour] = (anchor, weight);
     }
 
+    /// <summary>A model's context is the country when events had one (ISO 3166 codes, two letters), else the device type.</summary>
+    private static string Where(string context) => context.Length == 2 && context.All(char.IsLetter) ? $"in {context}" : $"on {context}";
+
     public IReadOnlyList<Reason> For(int item, IReadOnlyList<string> proposedBy)
     {
         var reasons = new List<Reason>();
@@ -57,7 +60,7 @@ public sealed class Reasons
         var byPopularity = proposedBy.Any(p => p.StartsWith(Models.Algorithms.Popularity, StringComparison.Ordinal));
         var context = _subject.Person.Context;
         if ((byPopularity || reasons.Count == 0) && context is not null && _model.Popular.IsPopularIn(context, item))
-            reasons.Add(new Reason(Reason.PopularIn, $"popular in {context}"));
+            reasons.Add(new Reason(Reason.PopularIn, $"popular {Where(context)}"));
         if (reasons.Count == 0)
             reasons.Add(byPopularity
                 ? new Reason(Reason.Popular, "popular with everyone")
