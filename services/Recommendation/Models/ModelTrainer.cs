@@ -57,7 +57,8 @@ public static class ModelTrainer
                 generator.Fit(data);
                 var summary = new ModelSummary(new DateTimeOffset(from, TimeSpan.Zero), new DateTimeOffset(to, TimeSpan.Zero),
                     interactions.Count, data.Matrix.UserCount, data.Matrix.ItemCount, metrics);
-                return new TrainingOutcome(new TrainedModel(algorithm, options.Settings, data, generator), summary, passedOver);
+                return new TrainingOutcome(new TrainedModel(algorithm, options.Settings, data, generator, Trending.From(interactions, data.Matrix)),
+                    summary, passedOver);
             }
             catch (InvalidOperationException ex)
             {

@@ -7,12 +7,14 @@ namespace Personalization.Recommendation.Models;
 
 /// <summary>
 /// A fitted generator with what it was fitted on, as stored in a model version: the algorithm, its settings, the
-/// weighted matrix and the generator's own state, Brotli-compressed behind a format header. Loading gives a generator
-/// that answers exactly as the saved one did.
+/// weighted matrix, the generator's own state and the items trending when it was trained, Brotli-compressed behind a
+/// format header. Loading gives a generator that answers exactly as the saved one did. Format 1 (without the trending
+/// items) still loads.
 /// </summary>
-public sealed record TrainedModel(string Algorithm, GeneratorSettings Settings, TrainingData Data, ICandidateGenerator Generator)
+public sealed record TrainedModel(string Algorithm, GeneratorSettings Settings, TrainingData Data, ICandidateGenerator Generator, Trending? Trend = null)
 {
-    private const string Format = "personalization-model/1";
+    private const string Format = "personalization-model/2";
+    private const string FormatWithoutTrend = "personalization-model/1";
 
     public void Save(Stream stream)
     {
@@ -24,6 +26,7 @@ public sealed record TrainedModel(string Algorithm, GeneratorSettings Settings, 
         writer.Write(Data.Catalogue.Count > 0 ? 1 : 0);
         Data.Matrix.Save(writer);
         Generator.Save(writer);
+        (Trend ?? Trending.None).Save(writer);
     }
 
     public byte[] ToBytes()
@@ -41,7 +44,7 @@ public sealed record TrainedModel(string Algorithm, GeneratorSettings Settings, 
             using var compressed = new BrotliStream(stream, CompressionMode.Decompress, leaveOpen: true);
             using var reader = new ModelStateReader(compressed);
             var format = reader.ReadString();
-            if (format != Format) throw new InvalidDataException($"a model of format '{format}', not {Format}");
+            if (format is not (Format or FormatWithoutTrend)) throw new InvalidDataException($"a model of format '{format}', not {Format}");
             var algorithm = reader.ReadString();
             var settings = JsonSerializer.Deserialize<GeneratorSettings>(reader.ReadString())
                 ?? throw new InvalidDataException("the model's settings are missing");
@@ -49,7 +52,7 @@ public sealed record TrainedModel(string Algorithm, GeneratorSettings Settings, 
             var data = TrainingData.Of(InteractionMatrix.Load(reader)) with { Weighting = settings.Weighting };
             var generator = Algorithms.Create(algorithm, settings, hasCatalogue);
             generator.Load(reader, data);
-            return new TrainedModel(algorithm, settings, data, generator);
+            return new TrainedModel(algorithm, settings, data, generator, format == Format ? Trending.Load(reader) : Trending.None);
         }
         // Brotli reports corrupt input as InvalidOperationException, an unknown algorithm is an ArgumentException.
         catch (Exception ex) when (ex is InvalidOperationException or IOException or ArgumentException or JsonException)

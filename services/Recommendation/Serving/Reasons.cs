@@ -10,13 +10,14 @@ public sealed record Reason(string Kind, string Text, string? ItemId = null)
     public const string Cart = "cart";
     public const string Interest = "interest";
     public const string PopularIn = "popular-in";
+    public const string Trending = "trending";
     public const string Popular = "popular";
     public const string ForYou = "for-you";
 }
 
 /// <summary>
 /// Finds each item's reasons: the anchor it is most similar to (item-to-item neighbours), the declared interest it
-/// matches, whether it is popular in the person's context, else who proposed it.
+/// matches, whether it is trending or popular in the person's context, else who proposed it.
 /// </summary>
 public sealed class Reasons
 {
@@ -57,6 +58,8 @@ public sealed class Reasons
                 _ => new Reason(Reason.Viewed, $"because you viewed {title}", id),
             });
         }
+        if (_model.Model.Trend?.Contains(item) == true)
+            reasons.Add(new Reason(Reason.Trending, "trending now"));
         var byPopularity = proposedBy.Any(p => p.StartsWith(Models.Algorithms.Popularity, StringComparison.Ordinal));
         var context = _subject.Person.Context;
         if ((byPopularity || reasons.Count == 0) && context is not null && _model.Popular.IsPopularIn(context, item))

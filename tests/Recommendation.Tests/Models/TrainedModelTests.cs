@@ -53,6 +53,17 @@ public class TrainedModelTests
     }
 
     [Test]
+    public void The_trending_items_are_saved_with_the_model()
+    {
+        var data = Data();
+        var trend = Trending.From(data.History, data.Matrix);
+        Assert.That(trend.Items, Is.Not.Empty, "the grouped history has items that rise in its last week");
+        var trained = new TrainedModel(Algorithms.Popularity, Small, data, Algorithms.Create(Algorithms.Popularity, Small, hasCatalogue: true), trend);
+        trained.Generator.Fit(data);
+        Assert.That(TrainedModel.FromBytes(trained.ToBytes()).Trend!.Items, Is.EquivalentTo(trend.Items));
+    }
+
+    [Test]
     public void Bytes_that_are_not_a_model_are_refused_with_a_reason()
     {
         Assert.Throws<InvalidDataException>(() => TrainedModel.FromBytes("not a model at all"u8.ToArray()));
