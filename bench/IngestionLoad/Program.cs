@@ -1,5 +1,6 @@
 using System.Globalization;
 using Npgsql;
+using Personalization.Bench;
 using Personalization.IngestionLoad;
 
 // Load driver for the Ingestion API and the raw Marten append it is compared with. Loopback only, bounded in time

@@ -17,7 +17,10 @@ public sealed record ProfileRead(CustomerProfile? Profile, bool Reached);
 /// </summary>
 public sealed class ProfileReader(IConfiguration configuration, IOptions<ServingSettings> settings, ILogger<ProfileReader> logger)
 {
+    private const long WarningInterval = 10_000;
     private readonly ActorProxyFactory _proxies = new(ActorHosting.ProxyOptions(configuration));
+    private long _failures;
+    private long _lastWarning = Environment.TickCount64 - WarningInterval;
 
     public async Task<ProfileRead> ReadAsync(string tenantId, string userId, CancellationToken cancellationToken)
     {
@@ -30,7 +33,16 @@ public sealed class ProfileReader(IConfiguration configuration, IOptions<Serving
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning(ex, "The profile of a user of tenant {Tenant} could not be read; answering from the model alone", tenantId);
+            // At most one warning per interval: with Segmentation away, every request would log otherwise.
+            var failures = Interlocked.Increment(ref _failures);
+            var now = Environment.TickCount64;
+            var last = Interlocked.Read(ref _lastWarning);
+            if (now - last >= WarningInterval && Interlocked.CompareExchange(ref _lastWarning, now, last) == last)
+            {
+                Interlocked.Exchange(ref _failures, 0);
+                logger.LogWarning(ex, "{Failures} profile reads failed since the last warning (latest: tenant {Tenant}); answering from the model alone",
+                    failures, tenantId);
+            }
             return new ProfileRead(null, false);
         }
     }

@@ -1,16 +1,16 @@
-namespace Personalization.IngestionLoad;
+namespace Personalization.Bench;
 
 /// <summary>CPU time of the machine, split by who used it, read from /proc (Linux only).</summary>
 public sealed record CpuSnapshot(
-    DateTime At, long MachineBusy, long MachineTotal, long Interrupts, int? IngestionPid, long Ingestion, long Driver,
+    DateTime At, long MachineBusy, long MachineTotal, long Interrupts, int? ServicePid, long Service, long Driver,
     Dictionary<int, (string Name, long Ticks)> Processes);
 
 /// <summary>CPU used between two snapshots, as percent of one core (so 200% is both cores of a 2-core box).</summary>
 public sealed record CpuSplit(
-    double Seconds, double Machine, double Ingestion, double Postgres, double PostgresServer, double Driver, double Interrupts, double Other, int Cores, string TopOthers)
+    double Seconds, double Machine, double Service, double Postgres, double PostgresServer, double Driver, double Interrupts, double Other, int Cores, string TopOthers)
 {
     public override string ToString() =>
-        $"machine {Machine:F0}% of {Cores * 100}% (ingestion {Ingestion:F0}%, postgres {Postgres + PostgresServer:F0}% = backends {Postgres:F0}% + " +
+        $"machine {Machine:F0}% of {Cores * 100}% ({MachineSampler.ServiceName} {Service:F0}%, postgres {Postgres + PostgresServer:F0}% = backends {Postgres:F0}% + " +
         $"wal/checkpoint/autovacuum {PostgresServer:F0}%, load driver {Driver:F0}%, kernel softirq {Interrupts:F0}%, " +
         $"other processes {Other:F0}%{(TopOthers.Length > 0 ? ": " + TopOthers : "")})";
 }
@@ -19,10 +19,13 @@ public static class MachineSampler
 {
     private static readonly long TicksPerSecond = 100; // USER_HZ on Linux
 
+    /// <summary>What the process under test is called in the split.</summary>
+    public static string ServiceName { get; set; } = "ingestion";
+
     /// <summary>The database under test: its backends count as postgres; other databases' backends (other people's tests) as other.</summary>
     public static string? Database { get; set; }
 
-    public static CpuSnapshot Take(int? ingestionPid)
+    public static CpuSnapshot Take(int? servicePid)
     {
         var cpu = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
         var total = cpu.Take(8).Sum(); // user nice system idle iowait irq softirq steal
@@ -33,8 +36,8 @@ public static class MachineSampler
             total - idle,
             total,
             cpu[5] + cpu[6],
-            ingestionPid,
-            ingestionPid is { } pid ? ProcessTicks(pid) : 0,
+            servicePid,
+            servicePid is { } pid ? ProcessTicks(pid) : 0,
             Driver: ProcessTicks(Environment.ProcessId),
             Processes: processes);
     }
@@ -46,7 +49,7 @@ public static class MachineSampler
         // Machine figures come in jiffies summed over all cores; per-process ones in ticks of one core.
         var machineShare = (double)(end.MachineBusy - start.MachineBusy) / Math.Max(1, end.MachineTotal - start.MachineTotal) * cores * 100;
         double Percent(long ticks) => ticks / (double)TicksPerSecond / seconds * 100;
-        var ingestion = Percent(end.Ingestion - start.Ingestion);
+        var service = Percent(end.Service - start.Service);
         // Per process, so one that exits mid-phase (an autovacuum worker) neither adds nor takes away.
         var used = end.Processes.ToDictionary(p => p.Key, p => (p.Value.Name, Ticks: p.Value.Ticks - (start.Processes.TryGetValue(p.Key, out var before) ? before.Ticks : 0)));
         var postgres = Percent(used.Values.Where(p => p.Name == "postgres:bench").Sum(p => p.Ticks));
@@ -55,14 +58,14 @@ public static class MachineSampler
         var interrupts = (double)(end.Interrupts - start.Interrupts) / Math.Max(1, end.MachineTotal - start.MachineTotal) * cores * 100;
         // Who else ran: other engineers' builds and tests on a shared box show up here.
         var others = used
-            .Where(p => p.Value.Name is not ("postgres:bench" or "postgres:server") && p.Key != Environment.ProcessId && p.Key != end.IngestionPid)
+            .Where(p => p.Value.Name is not ("postgres:bench" or "postgres:server") && p.Key != Environment.ProcessId && p.Key != end.ServicePid)
             .Select(p => (p.Value.Name, Percent(p.Value.Ticks)))
             .Where(p => p.Item2 >= 2)
             .OrderByDescending(p => p.Item2)
             .Take(4)
             .Select(p => $"{p.Name} {p.Item2:F0}%");
-        return new CpuSplit(seconds, machineShare, ingestion, postgres, postgresServer, driver, interrupts,
-            Math.Max(0, machineShare - ingestion - postgres - postgresServer - driver - interrupts), cores, string.Join(", ", others));
+        return new CpuSplit(seconds, machineShare, service, postgres, postgresServer, driver, interrupts,
+            Math.Max(0, machineShare - service - postgres - postgresServer - driver - interrupts), cores, string.Join(", ", others));
     }
 
 

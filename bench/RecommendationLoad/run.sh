@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Starts a Recommendation service of its own on 127.0.0.1:5390 and runs the load driver against it.
+# Needs tools/infra.sh up (PostgreSQL); with ./run.sh running too, profile reads go through its Dapr sidecar, as in
+# production. Usage: bench/RecommendationLoad/run.sh [driver options, e.g. --duration 30 --rates 500,1000,2000]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+eval "$(sed -n 's/^\([A-Z_]*=[^ ]*\)$/export \1/p' tools/infra.env)"
+export $(tools/infra.sh env)
+dotnet build -c Release -v q --nologo services/Recommendation bench/RecommendationLoad >/dev/null
+port=5390
+ASPNETCORE_URLS="http://127.0.0.1:$port" DAPR_HTTP_PORT="${DAPR_SIDECAR_PORT:-3500}" \
+  Recommendation__AccessTokens__bench-retail-token=bench-retail Recommendation__AccessTokens__bench-synthetic-token=bench-synthetic \
+  Recommendation__Training__Schedule=00:00:00 Logging__LogLevel__Default=Warning \
+  dotnet services/Recommendation/bin/Release/net10.0/Personalization.Recommendation.dll > /tmp/recommendation-bench.log 2>&1 &
+service=$!
+trap 'kill $service 2>/dev/null || true' EXIT
+for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 1; done
+dotnet bench/RecommendationLoad/bin/Release/net10.0/Personalization.RecommendationLoad.dll --url "http://127.0.0.1:$port" --pid "$service" "$@"
