@@ -36,7 +36,7 @@ public static class RecommendationRegistration
         builder.AddTenantReaders("Recommendation");
 
         builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section);
-        builder.Services.AddAuthentication(AdminAuthentication.SchemeName).AddAdminToken();
+        builder.Services.AddAuthentication().AddAdminToken();
         builder.Services.AddAuthorization();
         return builder;
     }

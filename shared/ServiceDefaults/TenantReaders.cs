@@ -23,10 +23,14 @@ public static class TenantReaders
     public const string SchemeName = "AccessToken";
     public const string TenantClaim = "tenant";
 
+    /// <remarks>
+    /// No default scheme: each endpoint group names its own, so a read token is never tried, and logged as failed,
+    /// against the admin scheme or the other way round.
+    /// </remarks>
     public static IHostApplicationBuilder AddTenantReaders(this IHostApplicationBuilder builder, string section)
     {
         builder.Services.AddOptions<TenantReaderOptions>().BindConfiguration(section);
-        builder.Services.AddAuthentication(SchemeName).AddScheme<BearerTokenOptions, BearerTokenAuthentication>(SchemeName, options =>
+        builder.Services.AddAuthentication().AddScheme<BearerTokenOptions, BearerTokenAuthentication>(SchemeName, options =>
         {
             options.Title = "Access token required";
             options.Disabled = services => Tokens(services).Count == 0
