@@ -6,9 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 eval "$(sed -n 's/^\([A-Z_]*=[^ ]*\)$/export \1/p' tools/infra.env)"
 export $(tools/infra.sh env)
-dotnet build -c Release -v q --nologo services/Recommendation bench/RecommendationLoad >/dev/null
+dotnet build -c Release -v q --nologo bench/RecommendationLoad >/dev/null # builds the service too
 port=5390
-ASPNETCORE_URLS="http://127.0.0.1:$port" DAPR_HTTP_PORT="${DAPR_SIDECAR_PORT:-3500}" \
+# env, because token names with '-' are not shell variable names.
+env ASPNETCORE_URLS="http://127.0.0.1:$port" DAPR_HTTP_PORT="${DAPR_SIDECAR_PORT:-3500}" \
   Recommendation__AccessTokens__bench-retail-token=bench-retail Recommendation__AccessTokens__bench-synthetic-token=bench-synthetic \
   Recommendation__Training__Schedule=00:00:00 Logging__LogLevel__Default=Warning \
   dotnet services/Recommendation/bin/Release/net10.0/Personalization.Recommendation.dll > /tmp/recommendation-bench.log 2>&1 &

@@ -6,7 +6,9 @@ namespace Personalization.Recommendation.Models;
 /// <summary>
 /// A tenant's model as one replica serves it, immutable so a request keeps the one it started with, with what
 /// serving needs beside the generator: popularity per context (cold start and its fill-up) and item-to-item
-/// neighbours (the reasons, related items and diversity), the model's own when it has item-item, else fitted here.
+/// neighbours (the reasons and diversity), the model's own when it has item-item, else fitted here for up to
+/// <see cref="MaxItemsToFitNeighbours"/> items (a larger model without item-item gives no "because you viewed" reasons
+/// and no similarity for diversity).
 /// </summary>
 public sealed record ServedModel(string TenantId, int Version, TrainedModel Model, ContextPopularity Popular, ItemNeighbours Similar)
 {
@@ -17,10 +19,14 @@ public sealed record ServedModel(string TenantId, int Version, TrainedModel Mode
         return new ServedModel(tenantId, version, model, popular, NeighboursOf(model));
     }
 
+    /// <summary>Above this many items a model without item-item of its own gets none (fitting one here would hold up the swap).</summary>
+    public const int MaxItemsToFitNeighbours = 20_000;
+
     private static ItemNeighbours NeighboursOf(TrainedModel model)
     {
         var own = model.Generator as ItemItemCf ?? (model.Generator as HybridRecommender)?.Generators.OfType<ItemItemCf>().FirstOrDefault();
         if (own is not null) return own.Neighbours;
+        if (model.Data.Matrix.ItemCount > MaxItemsToFitNeighbours) return ItemNeighbours.Empty;
         var fitted = new ItemItemCf(model.Settings.ItemItem with { MaxDegreeOfParallelism = model.Settings.Threads });
         fitted.Fit(model.Data);
         return fitted.Neighbours;
