@@ -54,9 +54,8 @@ public sealed class HybridRecommender(Func<ICandidateGenerator[]> createGenerato
     private ICandidateGenerator[] _generators = [];
     private RankingFeatures _features = null!;
     private ITransformer _ranker = null!;
-    private SchemaDefinition _schema = null!;
     private DataViewSchema _inputSchema = null!;
-    private ThreadLocal<PredictionEngine<RankRow, RankScore>> _engines = null!;
+    private RankerTrees _trees = null!;
 
     public string Name => "hybrid";
 
@@ -163,8 +162,7 @@ public sealed class HybridRecommender(Func<ICandidateGenerator[]> createGenerato
             throw new InvalidOperationException(
                 $"the ranker needs history to learn from: its label part gave {rows.Count} candidate rows ({positives} taken up), fewer than two leaves of {_options.MinimumRowsPerLeaf}");
 
-        _schema = Schema(generators.Length);
-        var view = _ml.Data.LoadFromEnumerable(rows, _schema);
+        var view = _ml.Data.LoadFromEnumerable(rows, Schema(generators.Length));
         _inputSchema = view.Schema;
         var trainer = _ml.Ranking.Trainers.LightGbm(new LightGbmRankingTrainer.Options
         {
@@ -193,8 +191,7 @@ public sealed class HybridRecommender(Func<ICandidateGenerator[]> createGenerato
     private void UseRanker(ITransformer ranker)
     {
         _ranker = ranker;
-        _engines = new ThreadLocal<PredictionEngine<RankRow, RankScore>>(
-            () => _ml.Model.CreatePredictionEngine<RankRow, RankScore>(ranker, inputSchemaDefinition: _schema));
+        _trees = RankerTrees.From(ranker);
     }
 
     /// <summary>Each generator's state in order, the features, then the ranker as ML.NET's own model archive.</summary>
@@ -227,7 +224,6 @@ public sealed class HybridRecommender(Func<ICandidateGenerator[]> createGenerato
         _generators = [.. generators];
         _sources = [.. generators.Select(g => g.Name)];
         _features = RankingFeatures.Load(reader, data.Matrix);
-        _schema = Schema(_generators.Length);
         using var ranker = new MemoryStream(reader.ReadBytes());
         UseRanker(_ml.Model.Load(ranker, out _inputSchema));
     }
@@ -289,15 +285,14 @@ public sealed class HybridRecommender(Func<ICandidateGenerator[]> createGenerato
     /// </summary>
     public RankedItem[] Rank(Person person, int k, ReadOnlySpan<int> exclude)
     {
-        var engine = person.Row >= 0 ? _engines.Value! : null;
-        var ranked = new List<RankedItem>();
-        foreach (var candidate in Candidates(_generators, _features, person, exclude))
-        {
-            var score = engine?.Predict(new RankRow { Features = candidate.Features }).Score
-                ?? candidate.ProposedBy.Sum(p => 1f / (FusionRankOffset + p.Rank + 1));
-            ranked.Add(new RankedItem(candidate.Item, score, [.. candidate.ProposedBy.OrderBy(p => p.Rank).Select(p => p.Generator)]));
-        }
-        return [.. ranked.OrderByDescending(r => r.Score).ThenBy(r => r.Item).Take(k)];
+        var candidates = Candidates(_generators, _features, person, exclude);
+        var scores = new float[candidates.Count];
+        if (person.Row >= 0) _trees.Score([.. candidates.Select(c => c.Features)], scores);
+        else
+            for (var n = 0; n < scores.Length; n++) scores[n] = candidates[n].ProposedBy.Sum(p => 1f / (FusionRankOffset + p.Rank + 1));
+        // Who proposed an item is only put in order for the items kept.
+        return [.. Enumerable.Range(0, candidates.Count).OrderByDescending(n => scores[n]).ThenBy(n => candidates[n].Item).Take(k)
+            .Select(n => new RankedItem(candidates[n].Item, scores[n], [.. candidates[n].ProposedBy.OrderBy(p => p.Rank).Select(p => p.Generator)]))];
     }
 
     private const float FusionRankOffset = 60;
@@ -307,10 +302,5 @@ public sealed class HybridRecommender(Func<ICandidateGenerator[]> createGenerato
         public float Label { get; set; }
         public uint Group { get; set; }
         public float[] Features { get; set; } = [];
-    }
-
-    private sealed class RankScore
-    {
-        public float Score { get; set; }
     }
 }
