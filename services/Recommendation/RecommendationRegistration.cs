@@ -30,6 +30,7 @@ public static class RecommendationRegistration
         builder.Services.AddSingleton<CatalogueCache>();
         builder.Services.AddSingleton<ProfileReader>();
         builder.Services.AddSingleton<Impressions>();
+        builder.Services.AddSingleton<CandidateCache>();
         builder.Services.AddSingleton<ScenarioStore>();
         builder.Services.AddSingleton<Recommendations>();
         builder.Services.AddHostedService<ServingRefresher>();

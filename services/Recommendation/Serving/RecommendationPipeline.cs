@@ -33,10 +33,8 @@ public static class RecommendationPipeline
 
     private const float FusionRankOffset = 60;
 
-    private sealed record Candidate(int Item, float Score, IReadOnlyList<string> ProposedBy);
-
     public static IReadOnlyList<RecommendedItem> Run(ServedModel model, TenantCatalogue catalogue, Subject subject, RecommendationOptions options,
-        ItemRules rules, IReadOnlyDictionary<string, double> damping, DateTimeOffset now)
+        ItemRules rules, IReadOnlyDictionary<string, double> damping, DateTimeOffset now, CandidateCache candidates)
     {
         var matrix = model.Model.Data.Matrix;
         var excluded = options.Exclude.ToHashSet(StringComparer.Ordinal);
@@ -48,7 +46,7 @@ public static class RecommendationPipeline
         List<Candidate> admitted;
         for (var pool = Math.Max(MinimumPool, wanted); ; pool *= 4)
         {
-            var proposed = Propose(model, subject, pool).ToList();
+            var proposed = candidates.GetOrAdd(model.TenantId, model.Version, subject, pool, () => [.. Propose(model, subject, pool)]);
             admitted = [.. proposed.Where(c => Admits(c.Item))];
             // Enough, or all the generator has to give (the hybrid's candidates per source are bounded).
             if (admitted.Count >= wanted || proposed.Count < pool || pool >= matrix.ItemCount) break;

@@ -13,7 +13,8 @@ public sealed record RecommendationAnswer(
     IReadOnlyList<RecommendedItem> Items);
 
 /// <summary>Recommendations for a person, a product page or a cart, from the model this replica serves the tenant.</summary>
-public sealed class Recommendations(ActiveModels models, CatalogueCache catalogues, ProfileReader profiles, Impressions impressions, TimeProvider clock)
+public sealed class Recommendations(ActiveModels models, CatalogueCache catalogues, ProfileReader profiles, Impressions impressions,
+    CandidateCache candidates, TimeProvider clock)
 {
     /// <summary>For a person: their trained history, what the profile shows they did since, their traits and context; what they were shown lately rotates. Null when the tenant has no model yet.</summary>
     public async Task<RecommendationAnswer?> ForUserAsync(string tenantId, string userId, RecommendationOptions options, ItemRules rules, CancellationToken cancellationToken)
@@ -42,5 +43,5 @@ public sealed class Recommendations(ActiveModels models, CatalogueCache catalogu
     private RecommendationAnswer Answer(ServedModel model, TenantCatalogue catalogue, Subject subject, RecommendationOptions options, ItemRules rules,
         IReadOnlyDictionary<string, double> damping, bool profileRead) =>
         new(Guid.CreateVersion7().ToString(), model.Version, options.Scenario, options.Context, profileRead,
-            RecommendationPipeline.Run(model, catalogue, subject, options, rules, damping, clock.GetUtcNow()));
+            RecommendationPipeline.Run(model, catalogue, subject, options, rules, damping, clock.GetUtcNow(), candidates));
 }

@@ -21,4 +21,10 @@ public sealed class ServingSettings
 
     /// <summary>How many people's impressions a replica keeps; the least recently seen go first beyond it.</summary>
     public long ImpressionPeople { get; set; } = 1_000_000;
+
+    /// <summary>How long a subject's candidates from the model are kept for their next requests; zero turns the cache off.</summary>
+    public TimeSpan CandidateLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How many candidates a replica keeps in all (about 100 per person, some 40 bytes each); the oldest go first beyond it.</summary>
+    public long CandidateCacheSize { get; set; } = 2_000_000;
 }
