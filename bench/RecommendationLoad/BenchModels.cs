@@ -8,21 +8,22 @@ namespace Personalization.RecommendationLoad;
 /// <summary>The two models the load runs against, trained here and stored as active versions through the service's registry.</summary>
 public static class BenchModels
 {
-    /// <summary>Online Retail, trained as a job would train it (held-out judging, hybrid first); returns its users.</summary>
-    public static async Task<string[]> StoreRetailAsync(ModelRegistry registry, string tenant, string file)
+    /// <summary>Online Retail, trained as a job would train it (held-out judging, hybrid first); returns its users and items.</summary>
+    public static async Task<(string[] Users, string[] Items)> StoreRetailAsync(ModelRegistry registry, string tenant, string file)
     {
         var data = OnlineRetailReader.ReadFile(file);
         var outcome = ModelTrainer.Train(data, new TrainingOptions());
         await ActivateAsync(registry, tenant, outcome.Model, outcome.Summary);
         Console.WriteLine($"{tenant}: {outcome.Model.Algorithm} over {outcome.Summary.Users:N0} users × {outcome.Summary.Items:N0} items");
-        return [.. outcome.Model.Data.Matrix.UserIds];
+        return ([.. outcome.Model.Data.Matrix.UserIds], [.. outcome.Model.Data.Matrix.ItemIds]);
     }
 
     /// <summary>
     /// 100,000 items × 64 ALS factors: 20,000 users with 25 interactions each over a Zipf-like popularity, every
-    /// catalogue item a column. Returns its users.
+    /// catalogue item a column. Returns its users and the managed memory a replica holds to serve it (the model as
+    /// loaded from its bytes, with what serving adds).
     /// </summary>
-    public static async Task<string[]> StoreSyntheticAsync(ModelRegistry registry, string tenant, int items = 100_000, int users = 20_000)
+    public static async Task<(string[] Users, long ServedBytes)> StoreSyntheticAsync(ModelRegistry registry, string tenant, int items = 100_000, int users = 20_000)
     {
         var random = new Random(42);
         var start = new DateTime(2026, 10, 1, 0, 0, 0, DateTimeKind.Utc);
@@ -41,7 +42,12 @@ public static class BenchModels
         var model = new TrainedModel(Algorithms.Als, settings, data, generator);
         await ActivateAsync(registry, tenant, model, new ModelSummary(null, null, history.Count, data.Matrix.UserCount, data.Matrix.ItemCount, new Dictionary<string, double>()));
         Console.WriteLine($"{tenant}: als over {data.Matrix.UserCount:N0} users × {data.Matrix.ItemCount:N0} items × 64 factors");
-        return [.. data.Matrix.UserIds];
+        var bytes = model.ToBytes();
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var served = ServedModel.Of(tenant, 0, TrainedModel.FromBytes(bytes));
+        var held = GC.GetTotalMemory(forceFullCollection: true) - before;
+        GC.KeepAlive(served);
+        return ([.. data.Matrix.UserIds], held);
     }
 
     private static async Task ActivateAsync(ModelRegistry registry, string tenant, TrainedModel model, ModelSummary summary)

@@ -47,11 +47,12 @@ public sealed class OpenLoop(Uri baseAddress, string token, int maxInFlight = 51
             }
             Interlocked.Increment(ref inFlight);
             var n = i;
+            var uri = path(n); // here, on one thread: the paths may draw from a Random
             tasks.Add(Task.Run(async () =>
             {
                 try
                 {
-                    using var response = await _http.GetAsync(path(n));
+                    using var response = await _http.GetAsync(uri);
                     var body = await response.Content.ReadAsStringAsync();
                     if (response.IsSuccessStatusCode) Interlocked.Increment(ref ok);
                     else

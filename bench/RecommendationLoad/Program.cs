@@ -27,36 +27,45 @@ MachineSampler.Database = new Npgsql.NpgsqlConnectionStringBuilder(postgres).Dat
 
 Console.WriteLine($"{Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Trim()}");
 var registry = BenchModels.Registry(postgres);
-var retailUsers = await BenchModels.StoreRetailAsync(registry, "bench-retail", data);
+var (retailUsers, retailItems) = await BenchModels.StoreRetailAsync(registry, "bench-retail", data);
 using var retail = new OpenLoop(url, "bench-retail-token");
 const string Options = "count=10&diversity=0.3&filter=popularity%20%3E%3D%201%20%26%26%20id%20!%3D%20%22POST%22";
 var random = new Random(7);
 string RetailPath(int _) => $"/v1/recommendations/users/{Uri.EscapeDataString(retailUsers[random.Next(retailUsers.Length)])}?{Options}";
 await WaitServedAsync(retail, RetailPath);
 
-await retail.RunAsync("warm-up", 200, TimeSpan.FromSeconds(10), RetailPath);
-var main = await MeasureAsync(retail, "Online Retail top-10, filter and diversity 0.3", 1000, duration, RetailPath);
+// Product pages warm the process (JIT, connections) without putting any person's candidates in the cache.
+await retail.RunAsync("warm-up", 200, TimeSpan.FromSeconds(10),
+    _ => $"/v1/recommendations/items/{Uri.EscapeDataString(retailItems[random.Next(retailItems.Length)])}/related?{Options}");
+// Everyone once, in a shuffled order: each request's candidates come from the generators and the ranker.
+var firstVisits = retailUsers.ToArray();
+random.Shuffle(firstVisits);
+await MeasureAsync(retail, "Online Retail, each person's first request (candidate cache cold)", 400, TimeSpan.FromSeconds(firstVisits.Length / 400.0),
+    n => $"/v1/recommendations/users/{Uri.EscapeDataString(firstVisits[n])}?{Options}");
+var main = await MeasureAsync(retail, "Online Retail, people asking again (candidate cache warm)", 1000, duration, RetailPath);
 
 var largest = 0d;
 foreach (var rate in rates)
 {
-    var phase = await MeasureAsync(retail, "Online Retail, stepping up", rate, TimeSpan.FromSeconds(15), RetailPath);
+    var phase = await MeasureAsync(retail, "Online Retail warm, stepping up", rate, TimeSpan.FromSeconds(15), RetailPath);
     if (phase.Percentile(99) >= 50 || phase.Errors > 0 || phase.Late > 0) break;
     largest = rate;
 }
 Console.WriteLine($"largest rate tried with p99 < 50 ms: {largest:N0}/s");
 
 var before = MachineSampler.Memory(pid);
-var syntheticUsers = await BenchModels.StoreSyntheticAsync(registry, "bench-synthetic");
+var (syntheticUsers, footprint) = await BenchModels.StoreSyntheticAsync(registry, "bench-synthetic");
+Console.WriteLine($"a served 100,000-item × 64-factor model holds {footprint / 1048576.0:F0} MiB of managed memory (measured in this process)");
 using var synthetic = new OpenLoop(url, "bench-synthetic-token");
 string SyntheticPath(int _) => $"/v1/recommendations/users/{syntheticUsers[random.Next(syntheticUsers.Length)]}?count=10";
 await WaitServedAsync(synthetic, SyntheticPath);
 var after = MachineSampler.Memory(pid);
 Console.WriteLine($"service memory: {before?.CurrentMiB:F0} MiB resident with the retail model, {after?.CurrentMiB:F0} MiB with the 100,000-item model too " +
-                  $"(+{after?.CurrentMiB - before?.CurrentMiB:F0} MiB; peak {after?.PeakMiB:F0} MiB)");
+                  $"(peak {after?.PeakMiB:F0} MiB)");
 await synthetic.RunAsync("warm-up", 50, TimeSpan.FromSeconds(10), SyntheticPath);
-await MeasureAsync(synthetic, "100,000 items × 64 factors top-10", 200, duration, SyntheticPath);
-Console.WriteLine($"summary: retail p99 {main.Percentile(99):F1} ms at 1,000/s; largest rate at p99 < 50 ms {largest:N0}/s");
+// 20,000 people and 6,000 requests: most are a person's first.
+await MeasureAsync(synthetic, "100,000 items × 64 factors top-10 (mostly first requests)", 200, duration, SyntheticPath);
+Console.WriteLine($"summary: retail p99 {main.Percentile(99):F1} ms at 1,000/s warm; largest warm rate at p99 < 50 ms {largest:N0}/s");
 return 0;
 
 async Task<PhaseResult> MeasureAsync(OpenLoop loop, string name, double rate, TimeSpan length, Func<int, string> path)
@@ -70,10 +79,11 @@ async Task<PhaseResult> MeasureAsync(OpenLoop loop, string name, double rate, Ti
 
 static async Task WaitServedAsync(OpenLoop loop, Func<int, string> path)
 {
+    PhaseResult? probe = null;
     for (var attempt = 0; attempt < 120; attempt++)
     {
-        var probe = await loop.RunAsync("probe", 1, TimeSpan.FromSeconds(1), path);
+        probe = await loop.RunAsync("probe", 1, TimeSpan.FromSeconds(1), path);
         if (probe.Ok == 1) return;
     }
-    throw new TimeoutException("the service did not serve the stored model within two minutes");
+    throw new TimeoutException($"the service did not serve the stored model within two minutes; the last probe: {probe}");
 }

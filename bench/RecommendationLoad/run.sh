@@ -6,6 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 eval "$(sed -n 's/^\([A-Z_]*=[^ ]*\)$/export \1/p' tools/infra.env)"
 export $(tools/infra.sh env)
+# A database of its own, so services of ./run.sh sharing the PostgreSQL server neither load nor train the bench's models.
+psql "postgresql://$PG_USER:$PG_PASSWORD@$PG_HOST:$PG_PORT/postgres" -qtc "create database ${PG_DATABASE}_bench" 2>/dev/null || true
+export ConnectionStrings__Postgres="${ConnectionStrings__Postgres/Database=$PG_DATABASE/Database=${PG_DATABASE}_bench}"
 dotnet build -c Release -v q --nologo bench/RecommendationLoad >/dev/null # builds the service too
 port=5390
 # env, because token names with '-' are not shell variable names.

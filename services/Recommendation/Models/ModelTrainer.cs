@@ -57,8 +57,14 @@ public static class ModelTrainer
                 generator.Fit(data);
                 var summary = new ModelSummary(new DateTimeOffset(from, TimeSpan.Zero), new DateTimeOffset(to, TimeSpan.Zero),
                     interactions.Count, data.Matrix.UserCount, data.Matrix.ItemCount, metrics);
-                return new TrainingOutcome(new TrainedModel(algorithm, options.Settings, data, generator, Trending.From(interactions, data.Matrix)),
-                    summary, passedOver);
+                var model = new TrainedModel(algorithm, options.Settings, data, generator, Trending.From(interactions, data.Matrix));
+                if (hasCatalogue && model.ContentGenerator is null)
+                {
+                    var content = new ContentBased(options.Settings.Seed);
+                    content.Fit(data);
+                    model = model with { Content = content };
+                }
+                return new TrainingOutcome(model, summary, passedOver);
             }
             catch (InvalidOperationException ex)
             {

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text.Json;
 using Personalization.Recommendation.Candidates;
 using Personalization.Recommendation.Interactions;
+using Personalization.Recommendation.Ranking;
 
 namespace Personalization.Recommendation.Models;
 
@@ -11,10 +12,19 @@ namespace Personalization.Recommendation.Models;
 /// format header. Loading gives a generator that answers exactly as the saved one did. Format 1 (without the trending
 /// items) still loads.
 /// </summary>
-public sealed record TrainedModel(string Algorithm, GeneratorSettings Settings, TrainingData Data, ICandidateGenerator Generator, Trending? Trend = null)
+public sealed record TrainedModel(
+    string Algorithm, GeneratorSettings Settings, TrainingData Data, ICandidateGenerator Generator, Trending? Trend = null, ContentBased? Content = null)
 {
-    private const string Format = "personalization-model/2";
+    private const string Format = "personalization-model/3";
+    private const string FormatWithoutContent = "personalization-model/2";
     private const string FormatWithoutTrend = "personalization-model/1";
+
+    /// <summary>
+    /// What the catalogue's text says: the generator's own content source, else <see cref="Content"/>, fitted beside a
+    /// generator without one so items nobody has had yet stay reachable on product pages and for new people.
+    /// </summary>
+    public ContentBased? ContentGenerator =>
+        Generator as ContentBased ?? (Generator as HybridRecommender)?.Generators.OfType<ContentBased>().FirstOrDefault() ?? Content;
 
     public void Save(Stream stream)
     {
@@ -27,6 +37,8 @@ public sealed record TrainedModel(string Algorithm, GeneratorSettings Settings, 
         Data.Matrix.Save(writer);
         Generator.Save(writer);
         (Trend ?? Trending.None).Save(writer);
+        writer.Write(Content is null ? 0 : 1);
+        Content?.Save(writer);
     }
 
     public byte[] ToBytes()
@@ -44,7 +56,7 @@ public sealed record TrainedModel(string Algorithm, GeneratorSettings Settings, 
             using var compressed = new BrotliStream(stream, CompressionMode.Decompress, leaveOpen: true);
             using var reader = new ModelStateReader(compressed);
             var format = reader.ReadString();
-            if (format is not (Format or FormatWithoutTrend)) throw new InvalidDataException($"a model of format '{format}', not {Format}");
+            if (format is not (Format or FormatWithoutContent or FormatWithoutTrend)) throw new InvalidDataException($"a model of format '{format}', not {Format}");
             var algorithm = reader.ReadString();
             var settings = JsonSerializer.Deserialize<GeneratorSettings>(reader.ReadString())
                 ?? throw new InvalidDataException("the model's settings are missing");
@@ -52,7 +64,10 @@ public sealed record TrainedModel(string Algorithm, GeneratorSettings Settings, 
             var data = TrainingData.Of(InteractionMatrix.Load(reader)) with { Weighting = settings.Weighting };
             var generator = Algorithms.Create(algorithm, settings, hasCatalogue);
             generator.Load(reader, data);
-            return new TrainedModel(algorithm, settings, data, generator, format == Format ? Trending.Load(reader) : Trending.None);
+            var trend = format == FormatWithoutTrend ? Trending.None : Trending.Load(reader);
+            ContentBased? content = null;
+            if (format == Format && reader.ReadInt() == 1) (content = new ContentBased(settings.Seed)).Load(reader, data);
+            return new TrainedModel(algorithm, settings, data, generator, trend, content);
         }
         // Brotli reports corrupt input as InvalidOperationException, an unknown algorithm is an ArgumentException.
         catch (Exception ex) when (ex is InvalidOperationException or IOException or ArgumentException or JsonException)

@@ -70,9 +70,11 @@ public static class RecommendationPipeline
     }
 
     /// <summary>
-    /// The generator's list; for someone with no items of their own, reciprocal rank fusion (Σ 1 / (60 + rank)) of
-    /// it with the items matching their interests and the context's popular items, so a declared interest or a
-    /// country shapes a first visit.
+    /// The generator's list, fused by reciprocal rank (Σ 1 / (60 + rank)) with what else the subject calls for: for
+    /// someone with no items of their own or with declared interests, the items matching them and the context's
+    /// popular items, so an interest or a country shapes a first visit; for a product page, a cart or someone the
+    /// model was not trained on, the catalogue's text when the generator does not read it itself, so items nobody
+    /// has had yet are reached.
     /// </summary>
     private static IEnumerable<Candidate> Propose(ServedModel model, Subject subject, int pool)
     {
@@ -81,14 +83,16 @@ public static class RecommendationPipeline
         IReadOnlyList<Candidate> own = generator is HybridRecommender hybrid
             ? [.. hybrid.Rank(subject.Person, pool, exclude).Select(r => new Candidate(r.Item, r.Score, r.ProposedBy))]
             : [.. generator.Recommend(subject.Person, pool, exclude).Select(s => new Candidate(s.Item, s.Score, [generator.Name]))];
-        if (!subject.IsCold && subject.Interests.Count == 0) return own;
+        List<IReadOnlyList<Candidate>> lists = [own];
+        if (subject.IsCold || subject.Interests.Count > 0)
+        {
+            lists.Add([.. subject.Interests.Take(pool).Select(i => new Candidate(i.Item, 0, [Algorithms.Content]))]);
+            lists.Add([.. model.Popular.RecommendFor(subject.Person.Context, pool, exclude).Select(s => new Candidate(s.Item, s.Score, [Algorithms.PopularityByContext]))]);
+        }
+        if (model.Model.Content is { } content && subject.Person.Row < 0 && !subject.IsCold)
+            lists.Add([.. content.Recommend(subject.Person, pool, exclude).Select(s => new Candidate(s.Item, s.Score, [content.Name]))]);
+        if (lists.Count == 1) return own;
 
-        IReadOnlyList<Candidate>[] lists =
-        [
-            own,
-            [.. subject.Interests.Take(pool).Select(i => new Candidate(i.Item, 0, [Algorithms.Content]))],
-            [.. model.Popular.RecommendFor(subject.Person.Context, pool, exclude).Select(s => new Candidate(s.Item, s.Score, [Algorithms.PopularityByContext]))],
-        ];
         var fused = new Dictionary<int, (float Score, List<string> ProposedBy)>();
         foreach (var list in lists)
             for (var rank = 0; rank < list.Count; rank++)

@@ -55,10 +55,10 @@ public sealed class TrainingJobs(NpgsqlDataSource dataSource, RecommendationSche
     }
 
     /// <summary>
-    /// Queues a job for the tenant unless one is queued or running, or one was asked for within <paramref name="interval"/>;
+    /// Queues a job for the tenant unless one is queued or running, or one was asked for after <paramref name="since"/>;
     /// replicas doing this at once queue one job between them. True when it queued one.
     /// </summary>
-    public async Task<bool> QueueIfDueAsync(string tenantId, TimeSpan interval, CancellationToken cancellationToken)
+    public async Task<bool> QueueUnlessAskedSinceAsync(string tenantId, DateTimeOffset since, CancellationToken cancellationToken)
     {
         await schema.EnsureAsync();
         var now = clock.GetUtcNow();
@@ -77,7 +77,7 @@ public sealed class TrainingJobs(NpgsqlDataSource dataSource, RecommendationSche
         insert.Parameters.AddWithValue(Guid.NewGuid());
         insert.Parameters.AddWithValue(tenantId);
         insert.Parameters.AddWithValue(now);
-        insert.Parameters.AddWithValue(now - interval);
+        insert.Parameters.AddWithValue(since);
         var queued = await insert.ExecuteNonQueryAsync(cancellationToken) == 1;
         await transaction.CommitAsync(cancellationToken);
         return queued;

@@ -1,39 +1,68 @@
 using Microsoft.Extensions.Options;
 using Personalization.Recommendation.Models;
+using Personalization.Recommendation.Serving;
 using Personalization.ServiceDefaults;
 
 namespace Personalization.Recommendation.Training;
 
 /// <summary>
-/// Queues a training job for each tenant once per <see cref="TrainingSettings.Schedule"/>: the tenants that serve a
-/// model and those a read token names. Every replica runs it; <see cref="TrainingJobs.QueueIfDueAsync"/> lets one
-/// job through per tenant and period, and none while one is queued or running.
+/// Queues training jobs without being asked: for each tenant once per <see cref="TrainingSettings.Schedule"/> (the
+/// tenants that serve a model and those a read token names), and for a served tenant whose catalog gained items its
+/// model does not know, once the newest of them is <see cref="TrainingSettings.NewItemsDelay"/> old (so an import
+/// of many items makes one job). Every replica runs it; <see cref="TrainingJobs.QueueUnlessAskedSinceAsync"/> lets
+/// one job through per tenant between them, none while one is queued or running, and none for items older than
+/// the last job asked for, which saw them.
 /// </summary>
 public sealed class TrainingSchedule(
     TrainingJobs jobs,
     ModelRegistry registry,
+    ActiveModels models,
+    CatalogueCache catalogues,
+    TimeProvider clock,
     IOptions<TrainingSettings> settings,
     IOptions<TenantReaderOptions> readers,
     ILogger<TrainingSchedule> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var schedule = settings.Value.Schedule;
-        if (schedule <= TimeSpan.Zero) return;
-        using var timer = new PeriodicTimer(schedule < TimeSpan.FromMinutes(1) ? schedule : TimeSpan.FromMinutes(1));
+        var (schedule, newItemsDelay) = (settings.Value.Schedule, settings.Value.NewItemsDelay);
+        if (schedule <= TimeSpan.Zero && newItemsDelay <= TimeSpan.Zero) return;
+        using var timer = new PeriodicTimer(new[] { schedule, newItemsDelay, TimeSpan.FromMinutes(1) }.Where(p => p > TimeSpan.Zero).Min());
         do
         {
             try
             {
-                var tenants = (await registry.ActiveVersionsAsync(stoppingToken)).Keys.Union(readers.Value.AccessTokens.Values).Distinct();
-                foreach (var tenant in tenants)
-                    if (await jobs.QueueIfDueAsync(tenant, schedule, stoppingToken))
-                        logger.LogInformation("Queued the scheduled training of tenant {Tenant}", tenant);
+                if (schedule > TimeSpan.Zero) await QueueScheduledAsync(schedule, stoppingToken);
+                if (newItemsDelay > TimeSpan.Zero) await QueueForNewItemsAsync(newItemsDelay, stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 logger.LogWarning(ex, "Could not queue the scheduled training jobs");
             }
         } while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private async Task QueueScheduledAsync(TimeSpan schedule, CancellationToken cancellationToken)
+    {
+        var tenants = (await registry.ActiveVersionsAsync(cancellationToken)).Keys.Union(readers.Value.AccessTokens.Values).Distinct();
+        foreach (var tenant in tenants)
+            if (await jobs.QueueUnlessAskedSinceAsync(tenant, clock.GetUtcNow() - schedule, cancellationToken))
+                logger.LogInformation("Queued the scheduled training of tenant {Tenant}", tenant);
+    }
+
+    private async Task QueueForNewItemsAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        foreach (var tenant in (await registry.ActiveVersionsAsync(cancellationToken)).Keys)
+        {
+            if (models.For(tenant) is not { } model) continue;
+            var matrix = model.Model.Data.Matrix;
+            var catalogue = await catalogues.ForAsync(tenant, cancellationToken);
+            var unknown = catalogue.Live.Where(item => catalogue.IsServable(item.ItemId) && matrix.ItemIndex(item.ItemId) < 0).ToList();
+            if (unknown.Count == 0) continue;
+            var newest = unknown.Max(item => item.CreatedAt);
+            if (clock.GetUtcNow() - newest < delay) continue;
+            if (await jobs.QueueUnlessAskedSinceAsync(tenant, newest, cancellationToken))
+                logger.LogInformation("Queued a training of tenant {Tenant} for {Count} catalog items its model does not know", tenant, unknown.Count);
+        }
     }
 }

@@ -20,6 +20,12 @@ public sealed class TrainingSettings
 
     /// <summary>How often each tenant is trained without being asked (those serving a model or holding a read token); zero turns it off.</summary>
     public TimeSpan Schedule { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>
+    /// How long after catalog items that the served model does not know were added (and none since) a tenant is
+    /// trained again, so new items are reachable through content without waiting for the schedule; zero turns it off.
+    /// </summary>
+    public TimeSpan NewItemsDelay { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>

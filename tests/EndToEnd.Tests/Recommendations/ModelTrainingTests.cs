@@ -118,6 +118,49 @@ public class ModelTrainingTests
             "one job per period, never one per check");
     }
 
+    private sealed record Related(int ModelVersion, RelatedItem[] Items);
+    private sealed record RelatedItem(string ItemId, string[] ProposedBy);
+
+    private static async Task PutItemAsync(string tenant, string sku, string title)
+    {
+        using var put = await Ingestion.Client.SendAsync(Admin(HttpMethod.Put, $"/admin/tenants/{tenant}/catalog/items/{sku}", new { title, category = "Outdoor" }));
+        Assert.That(put.IsSuccessStatusCode, Is.True, await put.Content.ReadAsStringAsync());
+    }
+
+    [Test]
+    public async Task A_catalog_item_added_after_training_is_trained_in_soon_and_reached_through_content()
+    {
+        var tenant = await NewShopAsync("new-items");
+        for (var n = 0; n < 12; n++) await PutItemAsync(tenant, $"sku-{n}", n % 2 == 0 ? $"Enamel camping mug {n}" : $"Brass fountain pen {n}");
+        await using var replica = await ServiceProcess.StartAsync("services/Recommendation", new Dictionary<string, string>(Settings)
+        {
+            [$"Recommendation__AccessTokens__new-items-{tenant}"] = tenant,
+            ["Recommendation__Training__Schedule"] = "00:00:00",
+            ["Recommendation__Training__NewItemsDelay"] = "00:00:02",
+        });
+        Assert.That((await TrainAsync(replica, tenant)).State, Is.EqualTo("succeeded"));
+        async Task<Related> RelatedAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/recommendations/items/sku-2/related?count=12");
+            request.Headers.Authorization = new("Bearer", $"new-items-{tenant}");
+            using var response = await replica.Client.SendAsync(request);
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable) return new Related(0, []); // no version served yet
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+            return (await response.Content.ReadFromJsonAsync<Related>(JsonSerializerOptions.Web))!;
+        }
+        var before = await Eventually.ReturnsAsync(RelatedAsync, r => r.ModelVersion == 1, TimeSpan.FromSeconds(20), "the replica to serve version 1");
+        Assert.That(before.Items.Select(i => i.ItemId), Has.None.EqualTo("sku-new"));
+
+        await PutItemAsync(tenant, "sku-new", "Enamel camping mug, large");
+        var after = await Eventually.ReturnsAsync(RelatedAsync, r => r.ModelVersion == 2, TimeSpan.FromSeconds(120),
+            "a training for the new item, activated and served");
+        Assert.That(after.Items.Where(i => i.ItemId == "sku-new").SelectMany(i => i.ProposedBy), Has.Some.EqualTo("content"),
+            "nobody has had the new item: only its text can reach it");
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        Assert.That((await ReadFromAsync<Models>(replica, $"/admin/tenants/{tenant}/models")).Versions, Has.Length.EqualTo(2),
+            "items the model knows now make no further jobs");
+    }
+
     [Test]
     public async Task Activating_a_version_that_does_not_exist_or_an_unknown_job_is_a_404_and_no_token_is_a_401()
     {

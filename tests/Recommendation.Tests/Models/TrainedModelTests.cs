@@ -64,6 +64,24 @@ public class TrainedModelTests
     }
 
     [Test]
+    public void Content_fitted_beside_a_generator_without_it_is_saved_and_reaches_an_item_nobody_has_had()
+    {
+        var grouped = Data();
+        var data = TrainingData.Build(grouped.History, grouped.Weighting,
+            new Dictionary<string, ItemContent>(grouped.Catalogue) { ["fresh"] = new("fresh", "tea mug number 99") });
+        var popularity = Algorithms.Create(Algorithms.Popularity, Small, hasCatalogue: true);
+        popularity.Fit(data);
+        var content = new ContentBased(Small.Seed);
+        content.Fit(data);
+        var trained = new TrainedModel(Algorithms.Popularity, Small, data, popularity, Content: content);
+
+        var loaded = TrainedModel.FromBytes(trained.ToBytes());
+        var mug = Person.FromItems([(data.Matrix.ItemIndex("i41"), 1f)]);
+        Assert.That(loaded.ContentGenerator, Is.SameAs(loaded.Content));
+        Assert.That(loaded.Content!.Recommend(mug, 20, mug.Items).Select(s => data.Matrix.ItemIds[s.Item]), Has.Some.EqualTo("fresh"));
+    }
+
+    [Test]
     public void Bytes_that_are_not_a_model_are_refused_with_a_reason()
     {
         Assert.Throws<InvalidDataException>(() => TrainedModel.FromBytes("not a model at all"u8.ToArray()));

@@ -47,7 +47,7 @@ public class TrainingJobsTests
     public async Task Replicas_queueing_a_due_tenant_at_once_queue_one_job()
     {
         var tenant = Tenant();
-        var queued = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => _jobs.QueueIfDueAsync(tenant, TimeSpan.FromHours(6), CancellationToken.None)));
+        var queued = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => _jobs.QueueUnlessAskedSinceAsync(tenant, _clock.GetUtcNow() - TimeSpan.FromHours(6), CancellationToken.None)));
         Assert.That(queued.Count(q => q), Is.EqualTo(1));
         Assert.That(await CountAsync(tenant), Is.EqualTo(1));
     }
@@ -57,14 +57,14 @@ public class TrainingJobsTests
     {
         var tenant = Tenant();
         var interval = TimeSpan.FromHours(6);
-        Assert.That(await _jobs.QueueIfDueAsync(tenant, interval, CancellationToken.None), Is.True);
+        Assert.That(await _jobs.QueueUnlessAskedSinceAsync(tenant, _clock.GetUtcNow() - interval, CancellationToken.None), Is.True);
         var job = (await _jobs.ClaimNextAsync(Lease, CancellationToken.None))!;
         _clock.Advance(TimeSpan.FromHours(7));
-        Assert.That(await _jobs.QueueIfDueAsync(tenant, interval, CancellationToken.None), Is.False, "the last job still runs");
+        Assert.That(await _jobs.QueueUnlessAskedSinceAsync(tenant, _clock.GetUtcNow() - interval, CancellationToken.None), Is.False, "the last job still runs");
         await _jobs.SucceedAsync(job.Id, 1, true, [], CancellationToken.None);
-        Assert.That(await _jobs.QueueIfDueAsync(tenant, interval, CancellationToken.None), Is.True);
+        Assert.That(await _jobs.QueueUnlessAskedSinceAsync(tenant, _clock.GetUtcNow() - interval, CancellationToken.None), Is.True);
         _clock.Advance(TimeSpan.FromHours(1));
-        Assert.That(await _jobs.QueueIfDueAsync(tenant, interval, CancellationToken.None), Is.False, "one was asked for within the interval");
+        Assert.That(await _jobs.QueueUnlessAskedSinceAsync(tenant, _clock.GetUtcNow() - interval, CancellationToken.None), Is.False, "one was asked for within the interval");
         Assert.That(await CountAsync(tenant), Is.EqualTo(2));
     }
 
