@@ -84,6 +84,7 @@ static async Task WaitServedAsync(OpenLoop loop, Func<int, string> path)
     {
         probe = await loop.RunAsync("probe", 1, TimeSpan.FromSeconds(1), path);
         if (probe.Ok == 1) return;
+        await Task.Delay(TimeSpan.FromSeconds(1)); // a probe returns as soon as it is answered
     }
     throw new TimeoutException($"the service did not serve the stored model within two minutes; the last probe: {probe}");
 }

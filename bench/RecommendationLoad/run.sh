@@ -14,7 +14,8 @@ port=5390
 # env, because token names with '-' are not shell variable names.
 env ASPNETCORE_URLS="http://127.0.0.1:$port" DAPR_HTTP_PORT="${DAPR_SIDECAR_PORT:-3500}" \
   Recommendation__AccessTokens__bench-retail-token=bench-retail Recommendation__AccessTokens__bench-synthetic-token=bench-synthetic \
-  Recommendation__Training__Schedule=00:00:00 Logging__LogLevel__Default=Warning \
+  Recommendation__Training__Schedule=00:00:00 Recommendation__Training__NewItemsDelay=00:00:00 \
+  Logging__LogLevel__Default=Warning Logging__LogLevel__Personalization=Information \
   dotnet services/Recommendation/bin/Release/net10.0/Personalization.Recommendation.dll > /tmp/recommendation-bench.log 2>&1 &
 service=$!
 trap 'kill $service 2>/dev/null || true' EXIT

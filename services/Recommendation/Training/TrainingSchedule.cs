@@ -35,7 +35,7 @@ public sealed class TrainingSchedule(
                 if (schedule > TimeSpan.Zero) await QueueScheduledAsync(schedule, stoppingToken);
                 if (newItemsDelay > TimeSpan.Zero) await QueueForNewItemsAsync(newItemsDelay, stoppingToken);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.LogWarning(ex, "Could not queue the scheduled training jobs");
             }

@@ -95,7 +95,7 @@ public sealed class TrainingWorker(
                 {
                     await jobs.HeartbeatAsync(jobId, cancellationToken);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
                 {
                     logger.LogWarning(ex, "Could not renew the lease of training job {JobId}", jobId);
                 }
