@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
+using Personalization.Recommendation.Models;
 using Personalization.Recommendation.Scenarios;
 using Personalization.Recommendation.Serving;
 using Personalization.ServiceDefaults;
@@ -17,37 +18,37 @@ public static class RecommendationsApi
     public static IEndpointRouteBuilder MapRecommendationsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/v1/recommendations").RequireTenantReader().WithTags("Recommendations");
-        api.MapGet("/users/{userId}", (string userId, HttpRequest request, ClaimsPrincipal caller, Recommendations recommendations, ScenarioStore scenarios, CancellationToken ct) =>
-            ForUserAsync(userId, RequestedOptions.FromQuery(request.Query), caller, recommendations, scenarios, ct));
-        api.MapPost("/users/{userId}", async (string userId, HttpRequest request, ClaimsPrincipal caller, Recommendations recommendations, ScenarioStore scenarios, CancellationToken ct) =>
+        api.MapGet("/users/{userId}", (string userId, HttpRequest request, ClaimsPrincipal caller, Recommendations recommendations, ScenarioStore scenarios, ActiveModels models, CancellationToken ct) =>
+            ForUserAsync(userId, RequestedOptions.FromQuery(request.Query), caller, recommendations, scenarios, models, ct));
+        api.MapPost("/users/{userId}", async (string userId, HttpRequest request, ClaimsPrincipal caller, Recommendations recommendations, ScenarioStore scenarios, ActiveModels models, CancellationToken ct) =>
             await JsonBody.ReadAsync(request, ct) is { } body
-                ? await ForUserAsync(userId, RequestedOptions.FromJson(body), caller, recommendations, scenarios, ct)
+                ? await ForUserAsync(userId, RequestedOptions.FromJson(body), caller, recommendations, scenarios, models, ct)
                 : JsonBody.NotJson());
-        api.MapGet("/items/{itemId}/related", (string itemId, HttpRequest request, ClaimsPrincipal caller, Recommendations recommendations, ScenarioStore scenarios, CancellationToken ct) =>
-            ForItemsAsync([itemId], AnchorKind.Page, RequestedOptions.FromQuery(request.Query), caller, recommendations, scenarios, ct));
+        api.MapGet("/items/{itemId}/related", (string itemId, HttpRequest request, ClaimsPrincipal caller, Recommendations recommendations, ScenarioStore scenarios, ActiveModels models, CancellationToken ct) =>
+            ForItemsAsync([itemId], AnchorKind.Page, RequestedOptions.FromQuery(request.Query), caller, recommendations, scenarios, models, ct));
         api.MapPost("/cart", CartAsync);
         return app;
     }
 
     private static async Task<IResult> ForUserAsync(string userId, RequestedOptions.Validated validated, ClaimsPrincipal caller,
-        Recommendations recommendations, ScenarioStore scenarios, CancellationToken ct)
+        Recommendations recommendations, ScenarioStore scenarios, ActiveModels models, CancellationToken ct)
     {
         var tenant = TenantReaders.TenantOf(caller);
-        var (options, rules, problem) = await ServingRequest.ResolveAsync(tenant, validated, scenarios, ct);
+        var (options, rules, problem) = await ServingRequest.ResolveAsync(tenant, validated, scenarios, models, ct);
         return problem ?? Answer(tenant, await recommendations.ForUserAsync(tenant, userId, options!, rules, ct));
     }
 
     private static async Task<IResult> ForItemsAsync(IReadOnlyList<string> itemIds, AnchorKind kind, RequestedOptions.Validated validated,
-        ClaimsPrincipal caller, Recommendations recommendations, ScenarioStore scenarios, CancellationToken ct)
+        ClaimsPrincipal caller, Recommendations recommendations, ScenarioStore scenarios, ActiveModels models, CancellationToken ct)
     {
         var tenant = TenantReaders.TenantOf(caller);
-        var (options, rules, problem) = await ServingRequest.ResolveAsync(tenant, validated, scenarios, ct);
+        var (options, rules, problem) = await ServingRequest.ResolveAsync(tenant, validated, scenarios, models, ct);
         return problem ?? Answer(tenant, await recommendations.ForItemsAsync(tenant, itemIds, kind, options!, rules, ct));
     }
 
     /// <summary><c>{"items": ["sku-1", "sku-2"], ...options}</c>: items that go with the cart's.</summary>
     private static async Task<IResult> CartAsync(HttpRequest request, ClaimsPrincipal caller, Recommendations recommendations, ScenarioStore scenarios,
-        CancellationToken ct)
+        ActiveModels models, CancellationToken ct)
     {
         if (await JsonBody.ReadAsync(request, ct) is not { } body) return JsonBody.NotJson();
         var items = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("items", out var list) && list.ValueKind == JsonValueKind.Array
@@ -59,7 +60,7 @@ public static class RecommendationsApi
             {
                 ["items"] = [$"'items' must be an array of 1 to {MaxCartItems} item ids (strings), the items in the cart."],
             });
-        return await ForItemsAsync(items, AnchorKind.InCart, RequestedOptions.FromJson(body), caller, recommendations, scenarios, ct);
+        return await ForItemsAsync(items, AnchorKind.InCart, RequestedOptions.FromJson(body), caller, recommendations, scenarios, models, ct);
     }
 
     private static IResult Answer(string tenant, RecommendationAnswer? answer) =>

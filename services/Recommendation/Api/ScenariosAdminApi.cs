@@ -1,11 +1,12 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Personalization.Recommendation.Models;
 using Personalization.Recommendation.Scenarios;
 using Personalization.Recommendation.Serving;
 using Personalization.ServiceDefaults;
 
 namespace Personalization.Recommendation.Api;
 
-/// <summary>A tenant's scenarios through the admin API: named defaults (filter, boost, count, diversity, category cap, exclusions) that a request picks with <c>scenario=name</c>.</summary>
+/// <summary>A tenant's scenarios through the admin API: named defaults (filter, boost, count, diversity, category cap, exclusions, model version) that a request picks with <c>scenario=name</c>.</summary>
 public static class ScenariosAdminApi
 {
     public static IEndpointRouteBuilder MapScenariosAdminApi(this IEndpointRouteBuilder app)
@@ -21,7 +22,7 @@ public static class ScenariosAdminApi
     }
 
     /// <summary>The body takes the serving API's JSON options, except a scenario and a context, which belong to a request.</summary>
-    private static async Task<IResult> PutAsync(string tenantId, string name, HttpRequest request, ScenarioStore store, CancellationToken ct)
+    private static async Task<IResult> PutAsync(string tenantId, string name, HttpRequest request, ScenarioStore store, ModelRegistry registry, CancellationToken ct)
     {
         if (!Scenario.IsValidName(name))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = [$"A scenario's name is {Scenario.NameRule}; it was '{name}'."] });
@@ -34,6 +35,8 @@ public static class ScenariosAdminApi
                 ["scenario"] = ["A scenario holds defaults for requests; 'scenario' and 'context' belong to each request."],
             });
         if (ServingRequest.ParseRules(options.Filter, options.Boost, out _) is { } problem) return problem;
+        if (options.ModelVersion is { } version && (await registry.ListAsync(tenantId, ct)).All(v => v.Version != version))
+            return ServingRequest.UnknownVersion(tenantId, version);
         var (scenario, created) = await store.PutAsync(tenantId, name, ScenarioDefinition.From(options), ct);
         return created ? TypedResults.Created($"/admin/tenants/{tenantId}/scenarios/{name}", scenario) : TypedResults.Ok(scenario);
     }

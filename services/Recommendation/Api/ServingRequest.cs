@@ -1,3 +1,4 @@
+using Personalization.Recommendation.Models;
 using Personalization.Recommendation.Scenarios;
 using Personalization.Recommendation.Serving;
 using Personalization.Recommendation.Serving.Rules;
@@ -9,7 +10,8 @@ public static class ServingRequest
 {
     public sealed record Resolved(RecommendationOptions? Options, ItemRules Rules, IResult? Problem);
 
-    public static async Task<Resolved> ResolveAsync(string tenantId, RequestedOptions.Validated validated, ScenarioStore scenarios, CancellationToken ct)
+    public static async Task<Resolved> ResolveAsync(string tenantId, RequestedOptions.Validated validated, ScenarioStore scenarios, ActiveModels models,
+        CancellationToken ct)
     {
         if (validated.Options is not { } requested)
             return new(null, ItemRules.None, TypedResults.ValidationProblem(validated.Errors, title: "The request's options are not valid"));
@@ -24,8 +26,15 @@ public static class ServingRequest
         }
         if (ParseRules(requested.Filter, requested.Boost, out var rules) is { } problem) return new(null, ItemRules.None, problem);
         if (defaults is not null && ParseRules(defaults.Filter, defaults.Boost, out var scenarioRules) is null) rules = scenarioRules.And(rules);
-        return new(requested.Resolve(defaults?.ToOptions()), rules, null);
+        var options = requested.Resolve(defaults?.ToOptions());
+        if (options.ModelVersion is { } version && await models.ForAsync(tenantId, version, ct) is null)
+            return new(null, ItemRules.None, UnknownVersion(tenantId, version));
+        return new(options, rules, null);
     }
+
+    public static IResult UnknownVersion(string tenantId, int version) => TypedResults.ValidationProblem(
+        new Dictionary<string, string[]> { ["modelVersion"] = [$"Tenant '{tenantId}' has no model version {version} (GET /admin/tenants/{tenantId}/models lists them)."] },
+        title: "Unknown model version");
 
     /// <summary>The rules of a filter and a boost expression, either absent; or a 400 naming the expression and the position of its mistake.</summary>
     public static IResult? ParseRules(string? filter, string? boost, out ItemRules rules)

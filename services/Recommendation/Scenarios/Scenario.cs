@@ -4,12 +4,14 @@ using Personalization.Recommendation.Serving;
 namespace Personalization.Recommendation.Scenarios;
 
 /// <summary>A scenario's defaults, as stored: what a caller gets by saying <c>scenario=name</c> and nothing else.</summary>
-public sealed record ScenarioDefinition(string? Filter, string? Boost, int? Count, double? Diversity, int? MaxPerCategory, IReadOnlyList<string>? Exclude)
+public sealed record ScenarioDefinition(
+    string? Filter, string? Boost, int? Count, double? Diversity, int? MaxPerCategory, IReadOnlyList<string>? Exclude, int? ModelVersion = null)
 {
-    public RequestedOptions ToOptions() => new(Count, null, new RequestContext(), Filter, Boost, Exclude ?? [], Diversity, MaxPerCategory);
+    public RequestedOptions ToOptions() => new(Count, null, new RequestContext(), Filter, Boost, Exclude ?? [], Diversity, MaxPerCategory, ModelVersion);
 
     public static ScenarioDefinition From(RequestedOptions options) =>
-        new(options.Filter, options.Boost, options.Count, options.Diversity, options.MaxPerCategory, options.Exclude.Count > 0 ? options.Exclude : null);
+        new(options.Filter, options.Boost, options.Count, options.Diversity, options.MaxPerCategory, options.Exclude.Count > 0 ? options.Exclude : null,
+            options.ModelVersion);
 }
 
 /// <summary>A tenant's named set of request defaults (homepage, product page, cart-abandonment email, ...).</summary>

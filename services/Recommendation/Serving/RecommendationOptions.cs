@@ -15,7 +15,7 @@ public sealed record RequestContext(string? Country = null, string? Device = nul
 /// </summary>
 public sealed record RequestedOptions(
     int? Count, string? Scenario, RequestContext Context, string? Filter, string? Boost, IReadOnlyList<string> Exclude, double? Diversity,
-    int? MaxPerCategory)
+    int? MaxPerCategory, int? ModelVersion = null)
 {
     public const int DefaultCount = 10;
     public const int MaxCount = 100;
@@ -28,9 +28,10 @@ public sealed record RequestedOptions(
         Context,
         [.. Exclude.Concat(defaults?.Exclude ?? []).Distinct(StringComparer.Ordinal)],
         Diversity ?? defaults?.Diversity ?? 0,
-        MaxPerCategory ?? defaults?.MaxPerCategory);
+        MaxPerCategory ?? defaults?.MaxPerCategory,
+        ModelVersion ?? defaults?.ModelVersion);
 
-    /// <summary>From the query string: <c>count, scenario, country, device, timeOfDay, filter, boost, exclude (repeated or comma-separated), diversity, maxPerCategory</c>.</summary>
+    /// <summary>From the query string: <c>count, scenario, country, device, timeOfDay, filter, boost, exclude (repeated or comma-separated), diversity, maxPerCategory, modelVersion</c>.</summary>
     public static Validated FromQuery(IQueryCollection query) => Parse(new Fields(
         name => query.TryGetValue(name, out var values) ? string.Join(',', values.Where(v => v is not null)) : null,
         name => query.TryGetValue(name, out var values)
@@ -97,6 +98,11 @@ public sealed record RequestedOptions(
             maxPerCategory = int.TryParse(capText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var cap) && cap is >= 1 and <= MaxCount
                 ? cap
                 : Error<int>("maxPerCategory", $"'maxPerCategory' must be a whole number from 1 to {MaxCount}; it was '{capText}'.");
+        int? modelVersion = null;
+        if (fields.Text("modelVersion") is { } versionText)
+            modelVersion = int.TryParse(versionText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= 1
+                ? v
+                : Error<int>("modelVersion", $"'modelVersion' must be a stored version's number (1 or more); it was '{versionText}'.");
         var timeOfDay = Blank(fields.Text("timeOfDay"));
         if (timeOfDay is not null && !RequestContext.TimesOfDay.Contains(timeOfDay, StringComparer.OrdinalIgnoreCase))
             errors["context.timeOfDay"] = [$"'timeOfDay' must be one of {string.Join(", ", RequestContext.TimesOfDay)}; it was '{timeOfDay}'."];
@@ -105,7 +111,7 @@ public sealed record RequestedOptions(
         if (errors.Count > 0) return new Validated(null, errors);
         var context = new RequestContext(Blank(fields.Text("country")), Blank(fields.Text("device")), timeOfDay?.ToLowerInvariant());
         return new Validated(new RequestedOptions(count, Blank(fields.Text("scenario")), context,
-            Blank(fields.Text("filter")), Blank(fields.Text("boost")), [.. exclude.Distinct(StringComparer.Ordinal)], diversity, maxPerCategory), errors);
+            Blank(fields.Text("filter")), Blank(fields.Text("boost")), [.. exclude.Distinct(StringComparer.Ordinal)], diversity, maxPerCategory, modelVersion), errors);
 
         T? Error<T>(string field, string message) where T : struct
         {
@@ -117,5 +123,9 @@ public sealed record RequestedOptions(
     private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 }
 
-/// <summary>The options a request is served with: its own, else its scenario's, else the defaults.</summary>
-public sealed record RecommendationOptions(int Count, string? Scenario, RequestContext Context, IReadOnlyList<string> Exclude, double Diversity, int? MaxPerCategory);
+/// <summary>
+/// The options a request is served with: its own, else its scenario's, else the defaults. <see cref="ModelVersion"/>
+/// names a stored version to answer with instead of the active one (a variant), null for the active one.
+/// </summary>
+public sealed record RecommendationOptions(
+    int Count, string? Scenario, RequestContext Context, IReadOnlyList<string> Exclude, double Diversity, int? MaxPerCategory, int? ModelVersion = null);

@@ -16,10 +16,10 @@ public sealed record RecommendationAnswer(
 public sealed class Recommendations(ActiveModels models, CatalogueCache catalogues, ProfileReader profiles, Impressions impressions,
     CandidateCache candidates, TimeProvider clock)
 {
-    /// <summary>For a person: their trained history, what the profile shows they did since, their traits and context; what they were shown lately rotates. Null when the tenant has no model yet.</summary>
+    /// <summary>For a person: their trained history, what the profile shows they did since, their traits and context; what they were shown lately rotates. Null when the tenant has no model yet (or not the version asked for).</summary>
     public async Task<RecommendationAnswer?> ForUserAsync(string tenantId, string userId, RecommendationOptions options, ItemRules rules, CancellationToken cancellationToken)
     {
-        if (models.For(tenantId) is not { } model) return null;
+        if (await models.ForAsync(tenantId, options.ModelVersion, cancellationToken) is not { } model) return null;
         var catalogue = await catalogues.ForAsync(tenantId, cancellationToken);
         var profile = await profiles.ReadAsync(tenantId, userId, cancellationToken);
         var subject = Subject.ForUser(model, catalogue, userId, profile.Profile, options.Context);
@@ -28,11 +28,11 @@ public sealed class Recommendations(ActiveModels models, CatalogueCache catalogu
         return answer;
     }
 
-    /// <summary>For a product page (one item) or a cart (its items). Null when the tenant has no model yet.</summary>
+    /// <summary>For a product page (one item) or a cart (its items). Null when the tenant has no model yet (or not the version asked for).</summary>
     public async Task<RecommendationAnswer?> ForItemsAsync(string tenantId, IReadOnlyList<string> itemIds, AnchorKind kind, RecommendationOptions options,
         ItemRules rules, CancellationToken cancellationToken)
     {
-        if (models.For(tenantId) is not { } model) return null;
+        if (await models.ForAsync(tenantId, options.ModelVersion, cancellationToken) is not { } model) return null;
         var catalogue = await catalogues.ForAsync(tenantId, cancellationToken);
         var subject = Subject.ForItems(model, itemIds, kind, options.Context);
         return Answer(model, catalogue, subject, options with { Exclude = [.. options.Exclude, .. itemIds] }, rules, NotShown, false);

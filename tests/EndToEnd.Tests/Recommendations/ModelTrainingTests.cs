@@ -162,6 +162,44 @@ public class ModelTrainingTests
     }
 
     [Test]
+    public async Task A_scenario_or_a_request_can_name_a_stored_version_to_answer_with_instead_of_the_active_one()
+    {
+        var tenant = await NewShopAsync("variant");
+        var token = $"variant-{tenant}";
+        await using var replica = await ServiceProcess.StartAsync("services/Recommendation", new Dictionary<string, string>(Settings)
+        {
+            [$"Recommendation__AccessTokens__{token}"] = tenant,
+            ["Recommendation__Training__Schedule"] = "00:00:00",
+        });
+        Assert.That((await TrainAsync(replica, tenant)).State, Is.EqualTo("succeeded"));
+        Assert.That((await TrainAsync(replica, tenant)).State, Is.EqualTo("succeeded"));
+        var active = (await ReadFromAsync<Models>(replica, $"/admin/tenants/{tenant}/models")).ActiveVersion!.Value;
+        var other = 3 - active;
+        async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(string query)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/recommendations/users/shopper-1?{query}");
+            request.Headers.Authorization = new("Bearer", token);
+            using var response = await replica.Client.SendAsync(request);
+            return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+        }
+        await Eventually.ReturnsAsync(() => GetAsync("count=3"), r => r.Status == HttpStatusCode.OK && r.Body.GetProperty("modelVersion").GetInt32() == active,
+            TimeSpan.FromSeconds(20), "the replica to serve the active version");
+
+        using (var put = await replica.Client.SendAsync(Admin(HttpMethod.Put, $"/admin/tenants/{tenant}/scenarios/previous", new { modelVersion = other, count = 3 })))
+            Assert.That(put.StatusCode, Is.EqualTo(HttpStatusCode.Created), await put.Content.ReadAsStringAsync());
+        var (status, body) = await GetAsync("scenario=previous");
+        Assert.That((status, body.GetProperty("modelVersion").GetInt32(), body.GetProperty("items").GetArrayLength()), Is.EqualTo((HttpStatusCode.OK, other, 3)));
+        Assert.That((await GetAsync($"modelVersion={active}&scenario=previous")).Body.GetProperty("modelVersion").GetInt32(), Is.EqualTo(active),
+            "the request's own option wins over its scenario's");
+
+        (status, body) = await GetAsync("modelVersion=9");
+        Assert.That(status, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(body.GetProperty("errors").TryGetProperty("modelVersion", out _), Is.True, body.ToString());
+        using var unknown = await replica.Client.SendAsync(Admin(HttpMethod.Put, $"/admin/tenants/{tenant}/scenarios/nowhere", new { modelVersion = 9 }));
+        Assert.That(unknown.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), await unknown.Content.ReadAsStringAsync());
+    }
+
+    [Test]
     public async Task Activating_a_version_that_does_not_exist_or_an_unknown_job_is_a_404_and_no_token_is_a_401()
     {
         var tenant = "nobody-" + Guid.NewGuid().ToString("N")[..8];

@@ -216,6 +216,8 @@ public class ServingTests
     [TestCase("diversity=1.5", "diversity")]
     [TestCase("timeOfDay=noon", "context.timeOfDay")]
     [TestCase("maxPerCategory=0", "maxPerCategory")]
+    [TestCase("modelVersion=0", "modelVersion")]
+    [TestCase("modelVersion=latest", "modelVersion")]
     public async Task Options_out_of_range_are_a_400_that_names_them(string query, string field)
     {
         var (status, body, mediaType) = await SendAsync(HttpMethod.Get, $"/v1/recommendations/users/shopper-1?{query}");
