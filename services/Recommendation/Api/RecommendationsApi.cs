@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using System.Text.Json;
-using Personalization.Recommendation.Models;
 using Personalization.Recommendation.Scenarios;
 using Personalization.Recommendation.Serving;
 using Personalization.ServiceDefaults;
@@ -18,37 +17,37 @@ public static class RecommendationsApi
     public static IEndpointRouteBuilder MapRecommendationsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/v1/recommendations").RequireTenantReader().WithTags("Recommendations");
-        api.MapGet("/users/{userId}", (string userId, HttpRequest request, ClaimsPrincipal caller, Recommendations recommendations, ScenarioStore scenarios, ActiveModels models, CancellationToken ct) =>
-            ForUserAsync(userId, RequestedOptions.FromQuery(request.Query), caller, recommendations, scenarios, models, ct));
-        api.MapPost("/users/{userId}", async (string userId, HttpRequest request, ClaimsPrincipal caller, Recommendations recommendations, ScenarioStore scenarios, ActiveModels models, CancellationToken ct) =>
+        api.MapGet("/users/{userId}", (string userId, HttpRequest request, ClaimsPrincipal caller, Recommendations recommendations, ScenarioStore scenarios, CancellationToken ct) =>
+            ForUserAsync(userId, RequestedOptions.FromQuery(request.Query), caller, recommendations, scenarios, ct));
+        api.MapPost("/users/{userId}", async (string userId, HttpRequest request, ClaimsPrincipal caller, Recommendations recommendations, ScenarioStore scenarios, CancellationToken ct) =>
             await JsonBody.ReadAsync(request, ct) is { } body
-                ? await ForUserAsync(userId, RequestedOptions.FromJson(body), caller, recommendations, scenarios, models, ct)
+                ? await ForUserAsync(userId, RequestedOptions.FromJson(body), caller, recommendations, scenarios, ct)
                 : JsonBody.NotJson());
-        api.MapGet("/items/{itemId}/related", (string itemId, HttpRequest request, ClaimsPrincipal caller, Recommendations recommendations, ScenarioStore scenarios, ActiveModels models, CancellationToken ct) =>
-            ForItemsAsync([itemId], AnchorKind.Page, RequestedOptions.FromQuery(request.Query), caller, recommendations, scenarios, models, ct));
+        api.MapGet("/items/{itemId}/related", (string itemId, HttpRequest request, ClaimsPrincipal caller, Recommendations recommendations, ScenarioStore scenarios, CancellationToken ct) =>
+            ForItemsAsync([itemId], AnchorKind.Page, RequestedOptions.FromQuery(request.Query), caller, recommendations, scenarios, ct));
         api.MapPost("/cart", CartAsync);
         return app;
     }
 
     private static async Task<IResult> ForUserAsync(string userId, RequestedOptions.Validated validated, ClaimsPrincipal caller,
-        Recommendations recommendations, ScenarioStore scenarios, ActiveModels models, CancellationToken ct)
+        Recommendations recommendations, ScenarioStore scenarios, CancellationToken ct)
     {
         var tenant = TenantReaders.TenantOf(caller);
-        var (options, rules, problem) = await ServingRequest.ResolveAsync(tenant, validated, scenarios, models, ct);
-        return problem ?? Answer(tenant, await recommendations.ForUserAsync(tenant, userId, options!, rules, ct));
+        var (options, rules, problem) = await ServingRequest.ResolveAsync(tenant, validated, scenarios, ct);
+        return problem ?? Answer(tenant, options!, await recommendations.ForUserAsync(tenant, userId, options!, rules, ct));
     }
 
     private static async Task<IResult> ForItemsAsync(IReadOnlyList<string> itemIds, AnchorKind kind, RequestedOptions.Validated validated,
-        ClaimsPrincipal caller, Recommendations recommendations, ScenarioStore scenarios, ActiveModels models, CancellationToken ct)
+        ClaimsPrincipal caller, Recommendations recommendations, ScenarioStore scenarios, CancellationToken ct)
     {
         var tenant = TenantReaders.TenantOf(caller);
-        var (options, rules, problem) = await ServingRequest.ResolveAsync(tenant, validated, scenarios, models, ct);
-        return problem ?? Answer(tenant, await recommendations.ForItemsAsync(tenant, itemIds, kind, options!, rules, ct));
+        var (options, rules, problem) = await ServingRequest.ResolveAsync(tenant, validated, scenarios, ct);
+        return problem ?? Answer(tenant, options!, await recommendations.ForItemsAsync(tenant, itemIds, kind, options!, rules, ct));
     }
 
     /// <summary><c>{"items": ["sku-1", "sku-2"], ...options}</c>: items that go with the cart's.</summary>
     private static async Task<IResult> CartAsync(HttpRequest request, ClaimsPrincipal caller, Recommendations recommendations, ScenarioStore scenarios,
-        ActiveModels models, CancellationToken ct)
+        CancellationToken ct)
     {
         if (await JsonBody.ReadAsync(request, ct) is not { } body) return JsonBody.NotJson();
         var items = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("items", out var list) && list.ValueKind == JsonValueKind.Array
@@ -60,13 +59,14 @@ public static class RecommendationsApi
             {
                 ["items"] = [$"'items' must be an array of 1 to {MaxCartItems} item ids (strings), the items in the cart."],
             });
-        return await ForItemsAsync(items, AnchorKind.InCart, RequestedOptions.FromJson(body), caller, recommendations, scenarios, models, ct);
+        return await ForItemsAsync(items, AnchorKind.InCart, RequestedOptions.FromJson(body), caller, recommendations, scenarios, ct);
     }
 
-    private static IResult Answer(string tenant, RecommendationAnswer? answer) =>
-        answer is null
-            ? TypedResults.Problem(title: "No model is served for this tenant yet",
-                detail: $"Tenant '{tenant}' has no active model version on this replica: train one (POST /admin/tenants/{tenant}/models/train) and try again.",
-                statusCode: StatusCodes.Status503ServiceUnavailable)
-            : TypedResults.Ok(answer);
+    /// <summary>The answer; without one, a version asked for by name that is not stored (400), else no model yet (503).</summary>
+    private static IResult Answer(string tenant, RecommendationOptions options, RecommendationAnswer? answer) =>
+        answer is not null ? TypedResults.Ok(answer)
+        : options.ModelVersion is { } version ? ServingRequest.UnknownVersion(tenant, version)
+        : TypedResults.Problem(title: "No model is served for this tenant yet",
+            detail: $"Tenant '{tenant}' has no active model version on this replica: train one (POST /admin/tenants/{tenant}/models/train) and try again.",
+            statusCode: StatusCodes.Status503ServiceUnavailable);
 }

@@ -1,4 +1,3 @@
-using Personalization.Recommendation.Models;
 using Personalization.Recommendation.Scenarios;
 using Personalization.Recommendation.Serving;
 using Personalization.Recommendation.Serving.Rules;
@@ -10,8 +9,7 @@ public static class ServingRequest
 {
     public sealed record Resolved(RecommendationOptions? Options, ItemRules Rules, IResult? Problem);
 
-    public static async Task<Resolved> ResolveAsync(string tenantId, RequestedOptions.Validated validated, ScenarioStore scenarios, ActiveModels models,
-        CancellationToken ct)
+    public static async Task<Resolved> ResolveAsync(string tenantId, RequestedOptions.Validated validated, ScenarioStore scenarios, CancellationToken ct)
     {
         if (validated.Options is not { } requested)
             return new(null, ItemRules.None, TypedResults.ValidationProblem(validated.Errors, title: "The request's options are not valid"));
@@ -26,10 +24,7 @@ public static class ServingRequest
         }
         if (ParseRules(requested.Filter, requested.Boost, out var rules) is { } problem) return new(null, ItemRules.None, problem);
         if (defaults is not null && ParseRules(defaults.Filter, defaults.Boost, out var scenarioRules) is null) rules = scenarioRules.And(rules);
-        var options = requested.Resolve(defaults?.ToOptions());
-        if (options.ModelVersion is { } version && await models.ForAsync(tenantId, version, ct) is null)
-            return new(null, ItemRules.None, UnknownVersion(tenantId, version));
-        return new(options, rules, null);
+        return new(requested.Resolve(defaults?.ToOptions()), rules, null);
     }
 
     public static IResult UnknownVersion(string tenantId, int version) => TypedResults.ValidationProblem(

@@ -1,5 +1,4 @@
 using Personalization.Recommendation.Candidates;
-using Personalization.Recommendation.Ranking;
 
 namespace Personalization.Recommendation.Models;
 
@@ -24,8 +23,7 @@ public sealed record ServedModel(string TenantId, int Version, TrainedModel Mode
 
     private static ItemNeighbours NeighboursOf(TrainedModel model)
     {
-        var own = model.Generator as ItemItemCf ?? (model.Generator as HybridRecommender)?.Generators.OfType<ItemItemCf>().FirstOrDefault();
-        if (own is not null) return own.Neighbours;
+        if (model.Source<ItemItemCf>() is { } own) return own.Neighbours;
         if (model.Data.Matrix.ItemCount > MaxItemsToFitNeighbours) return ItemNeighbours.Empty;
         var fitted = new ItemItemCf(model.Settings.ItemItem with { MaxDegreeOfParallelism = model.Settings.Threads });
         fitted.Fit(model.Data);

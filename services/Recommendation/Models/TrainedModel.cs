@@ -23,8 +23,11 @@ public sealed record TrainedModel(
     /// What the catalogue's text says: the generator's own content source, else <see cref="Content"/>, fitted beside a
     /// generator without one so items nobody has had yet stay reachable on product pages and for new people.
     /// </summary>
-    public ContentBased? ContentGenerator =>
-        Generator as ContentBased ?? (Generator as HybridRecommender)?.Generators.OfType<ContentBased>().FirstOrDefault() ?? Content;
+    public ContentBased? ContentGenerator => Source<ContentBased>() ?? Content;
+
+    /// <summary>The generator if it is a <typeparamref name="T"/>, else the hybrid's source of that kind, if any.</summary>
+    public T? Source<T>() where T : class, ICandidateGenerator =>
+        Generator as T ?? (Generator as HybridRecommender)?.Generators.OfType<T>().FirstOrDefault();
 
     public void Save(Stream stream)
     {

@@ -32,8 +32,9 @@ public sealed class TrainingSchedule(
         {
             try
             {
-                if (schedule > TimeSpan.Zero) await QueueScheduledAsync(schedule, stoppingToken);
-                if (newItemsDelay > TimeSpan.Zero) await QueueForNewItemsAsync(newItemsDelay, stoppingToken);
+                var served = (await registry.ActiveVersionsAsync(stoppingToken)).Keys;
+                if (schedule > TimeSpan.Zero) await QueueScheduledAsync(served, schedule, stoppingToken);
+                if (newItemsDelay > TimeSpan.Zero) await QueueForNewItemsAsync(served, newItemsDelay, stoppingToken);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -42,17 +43,16 @@ public sealed class TrainingSchedule(
         } while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    private async Task QueueScheduledAsync(TimeSpan schedule, CancellationToken cancellationToken)
+    private async Task QueueScheduledAsync(IEnumerable<string> served, TimeSpan schedule, CancellationToken cancellationToken)
     {
-        var tenants = (await registry.ActiveVersionsAsync(cancellationToken)).Keys.Union(readers.Value.AccessTokens.Values).Distinct();
-        foreach (var tenant in tenants)
+        foreach (var tenant in served.Union(readers.Value.AccessTokens.Values).Distinct())
             if (await jobs.QueueUnlessAskedSinceAsync(tenant, clock.GetUtcNow() - schedule, cancellationToken))
                 logger.LogInformation("Queued the scheduled training of tenant {Tenant}", tenant);
     }
 
-    private async Task QueueForNewItemsAsync(TimeSpan delay, CancellationToken cancellationToken)
+    private async Task QueueForNewItemsAsync(IEnumerable<string> served, TimeSpan delay, CancellationToken cancellationToken)
     {
-        foreach (var tenant in (await registry.ActiveVersionsAsync(cancellationToken)).Keys)
+        foreach (var tenant in served)
         {
             if (models.For(tenant) is not { } model) continue;
             var matrix = model.Model.Data.Matrix;
