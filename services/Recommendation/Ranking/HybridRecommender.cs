@@ -1,4 +1,5 @@
 // LambdaRank/LambdaMART hybrid, Burges 2010, on LightGBM (Ke et al. 2017) through ML.NET. Fit O(2 × generator fits + trees · rows · features); Recommend O(candidates · trees).
+using System.Buffers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.LightGbm;
@@ -146,15 +147,16 @@ public sealed class HybridRecommender(Func<ICandidateGenerator[]> createGenerato
         var users = 0;
         foreach (var (user, taken) in labels)
         {
-            var candidates = Candidates(generators, features, Person.Of(matrix, user), matrix.ItemsOf(user).ToArray());
-            var positive = candidates.Where(c => taken.Contains(c.Item)).ToList();
+            var candidates = Candidates(generators, features, Person.Of(matrix, user), matrix.ItemsOf(user).ToArray(), matrix.ItemCount);
+            var all = Enumerable.Range(0, candidates.Count);
+            var positive = all.Where(n => taken.Contains(candidates.Items[n])).ToList();
             if (positive.Count == 0) continue;
-            var negative = candidates.Where(c => !taken.Contains(c.Item)).ToArray();
+            var negative = all.Where(n => !taken.Contains(candidates.Items[n])).ToArray();
             random.Shuffle(negative);
             users++;
             positives += positive.Count;
-            rows.AddRange(positive.Select(c => new RankRow { Label = 1, Group = (uint)user, Features = c.Features }));
-            rows.AddRange(negative.Take(_options.NegativesPerUser).Select(c => new RankRow { Label = 0, Group = (uint)user, Features = c.Features }));
+            rows.AddRange(positive.Select(n => new RankRow { Label = 1, Group = (uint)user, Features = candidates.Row(n).ToArray() }));
+            rows.AddRange(negative.Take(_options.NegativesPerUser).Select(n => new RankRow { Label = 0, Group = (uint)user, Features = candidates.Row(n).ToArray() }));
         }
         TrainingSet = (rows.Count, positives, users);
         // Fewer rows than two leaves make LightGBM grow stumps that ML.NET cannot load.
@@ -229,47 +231,59 @@ public sealed class HybridRecommender(Func<ICandidateGenerator[]> createGenerato
     }
 
     /// <summary>
-    /// The union of the generators' lists for the person, each candidate with its features and the generators that
-    /// listed it: each generator's score (when the item is not in its list, the score of a generator that scores any
-    /// item, else NaN) and reciprocal rank (0 when absent), then the item's and the person's features.
+    /// The union of the generators' lists for the person, in order of first listing, each candidate with its features:
+    /// each generator's score (when the item is not in its list, the score of a generator that scores any item, else
+    /// NaN) and reciprocal rank (0 when absent), then the item's and the person's features. One block of features
+    /// for all candidates, and who proposed an item read back from its reciprocal ranks, keep a request's allocations
+    /// to a few arrays.
     /// </summary>
-    private List<Candidate> Candidates(ICandidateGenerator[] generators, RankingFeatures features, Person person, ReadOnlySpan<int> exclude)
+    private CandidateRows Candidates(ICandidateGenerator[] generators, RankingFeatures features, Person person, ReadOnlySpan<int> exclude, int itemCount)
     {
         var lists = new ScoredItem[generators.Length][];
         for (var g = 0; g < generators.Length; g++) lists[g] = generators[g].Recommend(person, _options.CandidatesPerGenerator, exclude);
-        var order = new Dictionary<int, int>();
+        var slots = ArrayPool<int>.Shared.Rent(itemCount);
+        var items = new List<int>();
         foreach (var list in lists)
             foreach (var (item, _) in list)
-                order.TryAdd(item, order.Count);
-        var items = order.Keys.ToArray();
+                if (!Listed(item))
+                {
+                    slots[item] = items.Count;
+                    items.Add(item);
+                }
+        // A rented array holds anything: an item is listed when its slot points back at it (a sparse set, no clearing).
+        bool Listed(int item) => (uint)slots[item] < (uint)items.Count && items[slots[item]] == item;
 
         var width = 2 * generators.Length + RankingFeatures.ItemAndUserFeatureCount;
-        var candidates = items.Select(item => new Candidate(item, new float[width], [])).ToList();
-        var dense = new float[items.Length];
+        var rows = new CandidateRows([.. items], new float[items.Count * width], width);
+        var dense = new float[items.Count];
         for (var g = 0; g < generators.Length; g++)
         {
-            if (generators[g] is IItemScorer scorer) scorer.Score(person, items, dense);
+            if (generators[g] is IItemScorer scorer) scorer.Score(person, rows.Items, dense);
             else Array.Fill(dense, float.NaN);
-            for (var n = 0; n < items.Length; n++)
-            {
-                candidates[n].Features[2 * g] = dense[n];
-                candidates[n].Features[2 * g + 1] = 0;
-            }
+            for (var n = 0; n < dense.Length; n++) rows.Features[n * width + 2 * g] = dense[n];
             for (var rank = 0; rank < lists[g].Length; rank++)
             {
-                var candidate = candidates[order[lists[g][rank].Item]];
-                candidate.Features[2 * g] = lists[g][rank].Score;
-                candidate.Features[2 * g + 1] = 1f / (rank + 1);
-                candidate.ProposedBy.Add((generators[g].Name, rank));
+                var at = slots[lists[g][rank].Item] * width + 2 * g;
+                rows.Features[at] = lists[g][rank].Score;
+                rows.Features[at + 1] = 1f / (rank + 1);
             }
         }
-        foreach (var candidate in candidates)
-            features.Write(person, candidate.Item, candidate.Features.AsSpan(2 * generators.Length));
-        return candidates;
+        ArrayPool<int>.Shared.Return(slots);
+        for (var n = 0; n < rows.Count; n++)
+            features.Write(person, rows.Items[n], rows.Features.AsSpan(n * width + 2 * generators.Length, RankingFeatures.ItemAndUserFeatureCount));
+        return rows;
     }
 
-    /// <summary>One candidate: its features, and the generators whose lists held it with its rank there.</summary>
-    private sealed record Candidate(int Item, float[] Features, List<(string Generator, int Rank)> ProposedBy);
+    /// <summary>Candidates and their features, <see cref="Width"/> floats a candidate, end to end.</summary>
+    private sealed record CandidateRows(int[] Items, float[] Features, int Width)
+    {
+        public int Count => Items.Length;
+
+        public ReadOnlySpan<float> Row(int n) => Features.AsSpan(n * Width, Width);
+
+        /// <summary>The rank (0 = first) a generator gave a candidate, from its reciprocal rank, or -1 when it did not list it.</summary>
+        public int RankBy(int n, int generator) => Features[n * Width + 2 * generator + 1] is > 0 and var reciprocal ? (int)MathF.Round(1f / reciprocal) - 1 : -1;
+    }
 
     /// <summary>A ranked item and the generators that proposed it, the one that ranked it highest first.</summary>
     public sealed record RankedItem(int Item, float Score, IReadOnlyList<string> ProposedBy);
@@ -285,14 +299,17 @@ public sealed class HybridRecommender(Func<ICandidateGenerator[]> createGenerato
     /// </summary>
     public RankedItem[] Rank(Person person, int k, ReadOnlySpan<int> exclude)
     {
-        var candidates = Candidates(_generators, _features, person, exclude);
+        var candidates = Candidates(_generators, _features, person, exclude, _features.ItemCount);
         var scores = new float[candidates.Count];
-        if (person.Row >= 0) _trees.Score([.. candidates.Select(c => c.Features)], scores);
+        if (person.Row >= 0) _trees.Score(candidates.Features, candidates.Width, scores);
         else
-            for (var n = 0; n < scores.Length; n++) scores[n] = candidates[n].ProposedBy.Sum(p => 1f / (FusionRankOffset + p.Rank + 1));
-        // Who proposed an item is only put in order for the items kept.
-        return [.. Enumerable.Range(0, candidates.Count).OrderByDescending(n => scores[n]).ThenBy(n => candidates[n].Item).Take(k)
-            .Select(n => new RankedItem(candidates[n].Item, scores[n], [.. candidates[n].ProposedBy.OrderBy(p => p.Rank).Select(p => p.Generator)]))];
+            for (var n = 0; n < scores.Length; n++)
+                for (var g = 0; g < _generators.Length; g++)
+                    if (candidates.RankBy(n, g) is >= 0 and var rank) scores[n] += 1f / (FusionRankOffset + rank + 1);
+        string[] ProposedBy(int n) =>
+            [.. Enumerable.Range(0, _generators.Length).Where(g => candidates.RankBy(n, g) >= 0).OrderBy(g => candidates.RankBy(n, g)).Select(g => _generators[g].Name)];
+        return [.. Enumerable.Range(0, candidates.Count).OrderByDescending(n => scores[n]).ThenBy(n => candidates.Items[n]).Take(k)
+            .Select(n => new RankedItem(candidates.Items[n], scores[n], ProposedBy(n)))];
     }
 
     private const float FusionRankOffset = 60;

@@ -1,4 +1,5 @@
-// Gradient-boosted trees scored from flat arrays, tree by tree over a batch of rows: O(rows · trees · depth).
+// Gradient-boosted trees scored by QuickScorer (Lucchese et al., SIGIR 2015): O(rows · (false nodes + trees)), no walks down trees.
+using System.Numerics;
 using System.Reflection;
 using Microsoft.ML;
 using Microsoft.ML.Trainers.FastTree;
@@ -7,24 +8,57 @@ using Microsoft.ML.Trainers.LightGbm;
 namespace Personalization.Recommendation.Ranking;
 
 /// <summary>
-/// The ranker's trees, taken out of ML.NET's model into flat arrays so serving scores a candidate by walking them
-/// directly: ML.NET's prediction engine costs several microseconds of per-row set-up for what is a few hundred
-/// comparisons, and a request scores hundreds of candidates. Same arithmetic as ML.NET's: at each node, go left
-/// when the feature is at most the threshold, a missing value (NaN) counting as the node's value for missing
-/// (LightGBM's default direction), and the score is the bias plus each tree's weight times the leaf reached.
+/// The ranker's trees, taken out of ML.NET's model into flat arrays so serving scores candidates directly: ML.NET's
+/// prediction engine costs several microseconds of per-row set-up for what is a few hundred comparisons, and a
+/// request scores hundreds of candidates. Same arithmetic as ML.NET's: at each node, go left when the feature is at
+/// most the threshold, a missing value (NaN) counting as the node's value for missing (LightGBM's default
+/// direction); the score is the bias plus each tree's weight times the leaf reached.
+/// <para>
+/// Walking a tree is a chain of dependent loads and unpredictable branches. QuickScorer (Lucchese, Nardini,
+/// Orlando, Perego, Tonellotto &amp; Venturini, SIGIR 2015) walks none: each tree's leaves, left to right, are bits of
+/// a mask that starts full; every node whose test sends the row right clears the bits of its left subtree's leaves,
+/// and the leaf reached is the leftmost bit left. The nodes are kept by feature in order of threshold, so a row's
+/// right-going nodes on a feature are a prefix of that feature's list: a short loop of AND instructions per feature.
+/// </para>
 /// </summary>
 public sealed class RankerTrees
 {
-    /// <summary>A split: go left when the feature is at most the threshold, or is missing and missing goes left. A child ≥ 0 is a node, &lt; 0 the leaf ~child.</summary>
-    private readonly record struct Node(int Feature, float Threshold, bool MissingGoesLeft, int Left, int Right);
-
-    // The nodes and leaves of all trees end to end, indexed globally; each leaf already times its tree's weight.
-    private readonly int[] _roots;
-    private readonly Node[] _nodes;
+    // Nodes grouped by feature (feature f's are _starts[f] until _starts[f + 1]), by threshold within a feature.
+    private readonly int[] _starts;
+    private readonly float[] _thresholds;
+    private readonly int[] _trees;
+    private readonly ulong[] _masks;
+    // Per feature, the nodes a missing value sends right (those of _missingStarts[f] until _missingStarts[f + 1]).
+    private readonly int[] _missingStarts;
+    private readonly int[] _missingTrees;
+    private readonly ulong[] _missingMasks;
+    // Each tree's leaves left to right from _leafStarts[tree], each already times its tree's weight.
+    private readonly int[] _leafStarts;
     private readonly double[] _leaves;
     private readonly double _bias;
 
-    private RankerTrees(int[] roots, Node[] nodes, double[] leaves, double bias) => (_roots, _nodes, _leaves, _bias) = (roots, nodes, leaves, bias);
+    private RankerTrees(List<(int Feature, float Threshold, bool MissingGoesRight, int Tree, ulong Mask)> nodes, int[] leafStarts, double[] leaves, double bias)
+    {
+        var features = nodes.Count == 0 ? 0 : nodes.Max(n => n.Feature) + 1;
+        var sorted = nodes.OrderBy(n => n.Feature).ThenBy(n => n.Threshold).ToArray();
+        _starts = Starts(sorted.Select(n => n.Feature), features);
+        _thresholds = [.. sorted.Select(n => n.Threshold)];
+        _trees = [.. sorted.Select(n => n.Tree)];
+        _masks = [.. sorted.Select(n => n.Mask)];
+        var missing = sorted.Where(n => n.MissingGoesRight).ToArray();
+        _missingStarts = Starts(missing.Select(n => n.Feature), features);
+        _missingTrees = [.. missing.Select(n => n.Tree)];
+        _missingMasks = [.. missing.Select(n => n.Mask)];
+        (_leafStarts, _leaves, _bias) = (leafStarts, leaves, bias);
+    }
+
+    private static int[] Starts(IEnumerable<int> sortedFeatures, int features)
+    {
+        var starts = new int[features + 1];
+        foreach (var feature in sortedFeatures) starts[feature + 1]++;
+        for (var f = 0; f < features; f++) starts[f + 1] += starts[f];
+        return starts;
+    }
 
     /// <summary>The trees of a fitted LightGBM ranking pipeline (its last step); numerical splits only, as the ranker's features are.</summary>
     public static RankerTrees From(ITransformer ranker)
@@ -34,49 +68,61 @@ public sealed class RankerTrees
         var model = (last as ISingleFeaturePredictionTransformer<object>)?.Model as LightGbmRankingModelParameters
             ?? throw new InvalidDataException($"the ranker is a {last.GetType().Name}, not LightGBM ranking trees");
         var ensemble = model.TrainedTreeEnsemble;
-        var (roots, nodes, leaves) = (new List<int>(), new List<Node>(), new List<double>());
+        var nodes = new List<(int, float, bool, int, ulong)>();
+        var (leafStarts, leaves) = (new int[ensemble.Trees.Count], new List<double>());
         for (var t = 0; t < ensemble.Trees.Count; t++)
         {
             var tree = ensemble.Trees[t];
             if (tree.CategoricalSplitFlags.Any(f => f)) throw new InvalidDataException("the ranker has a categorical split, which its features never need");
-            var (nodeBase, leafBase) = (nodes.Count, leaves.Count);
-            int Global(int child) => child >= 0 ? child + nodeBase : ~(~child + leafBase);
-            roots.Add(tree.NumberOfNodes == 0 ? ~leafBase : nodeBase);
+            if (tree.NumberOfLeaves > 64) throw new InvalidDataException($"a tree of the ranker has {tree.NumberOfLeaves} leaves, more than the 64 a mask holds");
+            leafStarts[t] = leaves.Count;
             var missing = MissingValues(tree);
-            for (var n = 0; n < tree.NumberOfNodes; n++)
+            // Leaves in left-to-right order; each node's mask clears those of its left subtree.
+            (int First, int End) Visit(int child)
             {
-                var threshold = tree.NumericalSplitThresholds[n];
-                // NaN counts as the node's value for missing; where there is none it stays NaN, and NaN ≤ x is false.
-                var missingGoesLeft = missing is not null && missing[n] <= threshold;
-                nodes.Add(new Node(tree.NumericalSplitFeatureIndexes[n], threshold, missingGoesLeft, Global(tree.LeftChild[n]), Global(tree.RightChild[n])));
+                if (child < 0)
+                {
+                    leaves.Add(ensemble.TreeWeights[t] * tree.LeafValues[~child]);
+                    return (leaves.Count - 1 - leafStarts[t], leaves.Count - leafStarts[t]);
+                }
+                var (first, middle) = Visit(tree.LeftChild[child]);
+                var (_, end) = Visit(tree.RightChild[child]);
+                var left = (middle - first == 64 ? ulong.MaxValue : (1UL << (middle - first)) - 1) << first;
+                var threshold = tree.NumericalSplitThresholds[child];
+                // NaN counts as the node's value for missing; where there is none it stays NaN, and NaN ≤ x is false: right.
+                var missingGoesRight = missing is null || !(missing[child] <= threshold);
+                nodes.Add((tree.NumericalSplitFeatureIndexes[child], threshold, missingGoesRight, t, ~left));
+                return (first, end);
             }
-            leaves.AddRange(tree.LeafValues.Select(v => ensemble.TreeWeights[t] * v));
+            Visit(tree.NumberOfNodes == 0 ? ~0 : 0);
         }
-        return new RankerTrees([.. roots], [.. nodes], [.. leaves], ensemble.Bias);
+        return new RankerTrees(nodes, leafStarts, [.. leaves], ensemble.Bias);
     }
 
-    /// <summary>
-    /// Scores every row into <paramref name="scores"/>, tree by tree rather than row by row, so a tree's nodes stay in
-    /// the cache and the walks down it for different rows overlap in the processor.
-    /// </summary>
-    public void Score(IReadOnlyList<float[]> rows, Span<float> scores)
+    /// <summary>Scores every row of <paramref name="rows"/>, <paramref name="width"/> features a row end to end, into <paramref name="scores"/>.</summary>
+    public void Score(ReadOnlySpan<float> rows, int width, Span<float> scores)
     {
-        var sums = new double[rows.Count];
-        Array.Fill(sums, _bias);
-        foreach (var root in _roots)
-            for (var r = 0; r < sums.Length; r++)
+        var reached = new ulong[_leafStarts.Length];
+        var features = _starts.Length - 1;
+        if (width < features) throw new ArgumentException($"rows of {width} features are narrower than the ranker's {features}", nameof(width));
+        for (var r = 0; r < scores.Length; r++)
+        {
+            var row = rows.Slice(r * width, width);
+            Array.Fill(reached, ulong.MaxValue);
+            for (var f = 0; f < features; f++)
             {
-                var row = rows[r];
-                var node = root;
-                while (node >= 0)
+                var value = row[f];
+                if (float.IsNaN(value))
                 {
-                    var split = _nodes[node];
-                    var value = row[split.Feature];
-                    node = value <= split.Threshold || (float.IsNaN(value) && split.MissingGoesLeft) ? split.Left : split.Right;
+                    for (var n = _missingStarts[f]; n < _missingStarts[f + 1]; n++) reached[_missingTrees[n]] &= _missingMasks[n];
+                    continue;
                 }
-                sums[r] += _leaves[~node];
+                for (var n = _starts[f]; n < _starts[f + 1] && _thresholds[n] < value; n++) reached[_trees[n]] &= _masks[n];
             }
-        for (var r = 0; r < sums.Length; r++) scores[r] = (float)sums[r];
+            var sum = _bias;
+            for (var t = 0; t < reached.Length; t++) sum += _leaves[_leafStarts[t] + BitOperations.TrailingZeroCount(reached[t])];
+            scores[r] = (float)sum;
+        }
     }
 
     private static readonly FieldInfo InternalTree = typeof(RegressionTreeBase).GetField("_tree", BindingFlags.NonPublic | BindingFlags.Instance)

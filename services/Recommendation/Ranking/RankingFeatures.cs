@@ -15,6 +15,9 @@ public sealed class RankingFeatures
 {
     public const int ItemAndUserFeatureCount = 11;
 
+    /// <summary>Items of the matrix the features were computed for.</summary>
+    public int ItemCount => _itemPopularity.Length;
+
     private readonly float[] _itemPopularity, _itemUsers, _itemRecency, _itemAge, _itemPrice, _itemUsersWeek, _itemUsersMonth;
     private readonly float[] _userRecency, _userFrequency, _userMonetary;
 

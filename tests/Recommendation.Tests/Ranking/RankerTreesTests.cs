@@ -60,7 +60,7 @@ public class RankerTreesTests
             var expected = rows.Select(r => engine.Predict(r).Score).ToArray();
             Assert.That(expected.Distinct().Count(), Is.GreaterThan(20), "the trees should tell the rows apart");
             var scores = new float[rows.Count];
-            trees.Score([.. rows.Select(r => r.Features)], scores);
+            trees.Score(rows.SelectMany(r => r.Features).ToArray(), Width, scores);
             Assert.That(scores, Is.EqualTo(expected).Within(1e-5));
         }
     }
