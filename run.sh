@@ -75,8 +75,10 @@ for _ in $(seq 1 120); do
 done
 echo "  training job: ${state:-unknown} (curl -H 'Authorization: Bearer demo-admin-token' http://127.0.0.1:$RECOMMENDATION_PORT$job)"
 recommendations="http://127.0.0.1:$RECOMMENDATION_PORT/v1/recommendations"
+# Until an answer has read the person's profile: the first reads of a just-started machine can outlast the read's
+# timeout, and an answer from the model alone would be a poor first sight of real time.
 for _ in $(seq 1 20); do
-  curl -sf -H 'Authorization: Bearer demo-read-token' "$recommendations/users/demo-user-000?count=3" >/dev/null && break
+  curl -sf -H 'Authorization: Bearer demo-read-token' "$recommendations/users/demo-user-000?count=3" | grep -q '"profileRead":true' && break
   sleep 0.5
 done
 
