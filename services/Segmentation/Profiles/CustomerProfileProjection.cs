@@ -89,6 +89,9 @@ public static class CustomerProfileProjection
                 else profile.Cart.Remove(removed.ItemId);
                 break;
 
+            case CommerceAction.OrderCompleted when CommerceEvents.OrderId(properties) is { } orderId && !profile.OrderIds.Add(orderId):
+                break;
+
             case CommerceAction.OrderCompleted:
                 var revenue = CommerceEvents.OrderValue(properties) ?? profile.CartValue;
                 profile.Purchases = new PurchaseSummary(
@@ -110,7 +113,8 @@ public static class CustomerProfileProjection
             JsonFields.Text(context, "locale") ?? last.Locale,
             JsonFields.Text(context, "location", "country") ?? last.Country,
             JsonFields.Text(context, "location", "city") ?? last.City,
-            JsonFields.Text(context, "page", "referrer") ?? JsonFields.Text(context, "referrer", "url") ?? last.Referrer);
+            JsonFields.Text(context, "page", "referrer") ?? JsonFields.Text(context, "referrer", "url") ?? last.Referrer,
+            JsonFields.Text(context, "timezone") ?? last.TimeZone);
     }
 
     private static void Increment(Dictionary<string, long> counts, string key) =>

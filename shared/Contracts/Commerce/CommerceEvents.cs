@@ -67,6 +67,9 @@ public static class CommerceEvents
         ? new ProductLine(id, JsonFields.Text(product, "name"), JsonFields.Text(product, "category"), JsonFields.Number(product, "price"), Quantity(product))
         : null;
 
+    /// <summary>An order's id, from <c>order_id</c>, <c>orderId</c> or <c>checkout_id</c>; null when the event names none.</summary>
+    public static string? OrderId(JsonElement properties) => JsonFields.FirstText(properties, "order_id", "orderId", "checkout_id");
+
     /// <summary>An order's value: <c>revenue</c>, else <c>total</c>, else the sum of its lines; null when it names none.</summary>
     public static decimal? OrderValue(JsonElement properties) =>
         JsonFields.Number(properties, "revenue") ?? JsonFields.Number(properties, "total")

@@ -34,15 +34,20 @@ public sealed class CustomerProfile
     public decimal CartValue => Cart.Values.Sum(line => line.Price * line.Quantity);
     public PurchaseSummary Purchases { get; set; } = new();
 
+    /// <summary>Ids of the orders counted in <see cref="Purchases"/>: an order sent twice counts once.</summary>
+    public HashSet<string> OrderIds { get; set; } = [];
+
     /// <summary>Traits from identify calls, the latest value of each.</summary>
     public Dictionary<string, JsonElement> Traits { get; set; } = [];
 }
 
 public sealed record ProfileContext(
-    string? Device = null, string? Os = null, string? Locale = null, string? Country = null, string? City = null, string? Referrer = null);
+    string? Device = null, string? Os = null, string? Locale = null, string? Country = null, string? City = null, string? Referrer = null,
+    string? TimeZone = null);
 
 public sealed record ViewedItem(string ItemId, string? Name, DateTimeOffset ViewedAt);
 
 public sealed record CartLine(string ItemId, string? Name, int Quantity, decimal Price);
 
+/// <summary>Orders (distinct by order id), their total value and the latest order's time.</summary>
 public sealed record PurchaseSummary(int Count = 0, decimal MonetaryTotal = 0, DateTimeOffset? LastPurchaseAt = null);

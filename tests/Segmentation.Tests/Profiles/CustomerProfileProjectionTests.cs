@@ -75,10 +75,10 @@ public class CustomerProfileProjectionTests
     public void Context_fields_keep_their_last_known_value()
     {
         var profile = Project(
-            Event(EventTypes.Page, "Home", T0, context: new { device = new { type = "ios" }, os = new { name = "iOS" }, locale = "en-GB", location = new { country = "GB", city = "Leeds" }, page = new { referrer = "https://news.example" } }),
+            Event(EventTypes.Page, "Home", T0, context: new { device = new { type = "ios" }, os = new { name = "iOS" }, locale = "en-GB", location = new { country = "GB", city = "Leeds" }, page = new { referrer = "https://news.example" }, timezone = "Europe/London" }),
             Event(EventTypes.Page, "Home", T0.AddMinutes(1), context: new { locale = "de-DE" }));
 
-        Assert.That(profile.LastContext, Is.EqualTo(new ProfileContext("ios", "iOS", "de-DE", "GB", "Leeds", "https://news.example")));
+        Assert.That(profile.LastContext, Is.EqualTo(new ProfileContext("ios", "iOS", "de-DE", "GB", "Leeds", "https://news.example", "Europe/London")));
     }
 
     [Test]
@@ -120,6 +120,18 @@ public class CustomerProfileProjectionTests
             Event(EventTypes.Track, "Order Completed", T0.AddDays(1), new { total = 10 }));
 
         Assert.That(profile.Purchases, Is.EqualTo(new PurchaseSummary(2, 16m, T0.AddDays(1))));
+    }
+
+    [Test]
+    public void An_order_sent_twice_with_one_order_id_counts_once()
+    {
+        var profile = Project(
+            Event(EventTypes.Track, "Order Completed", T0, new { order_id = "o1", revenue = 20 }),
+            Event(EventTypes.Track, "Order Completed", T0.AddMinutes(1), new { order_id = "o1", revenue = 20 }),
+            Event(EventTypes.Track, "Order Completed", T0.AddMinutes(2), new { orderId = "o2", revenue = 5 }));
+
+        Assert.That(profile.Purchases, Is.EqualTo(new PurchaseSummary(2, 25m, T0.AddMinutes(2))));
+        Assert.That(profile.OrderIds, Is.EquivalentTo(new[] { "o1", "o2" }));
     }
 
     [Test]
