@@ -14,5 +14,6 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapActorEndpoints();
 app.MapProfilesApi();
+app.MapSegmentsAdminApi();
 await app.RunAsync();
 return 0;

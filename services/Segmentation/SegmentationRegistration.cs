@@ -1,14 +1,28 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
 using Personalization.Segmentation.Profiles;
+using Personalization.Segmentation.Segments;
+using Personalization.Segmentation.Segments.Store;
 using Personalization.ServiceDefaults;
 
 namespace Personalization.Segmentation;
 
 public static class SegmentationRegistration
 {
-    /// <summary>Hosts the CustomerProfile actors and feeds them from RabbitMQ.</summary>
+    /// <summary>Hosts the CustomerProfile actors, feeds them from RabbitMQ, and keeps the tenants' segments and their transitions in PostgreSQL.</summary>
     public static IHostApplicationBuilder AddSegmentation(this IHostApplicationBuilder builder)
     {
         builder.AddActorHosting(actors => actors.Actors.RegisterActor<CustomerProfileActor>());
+        var connectionString = ConnectionStrings.GetRequired(builder.Configuration, ConnectionStrings.Postgres);
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<SegmentationSchema>();
+        builder.Services.AddSingleton<SegmentStore>();
+        builder.Services.AddSingleton<TenantSegments>();
+        builder.Services.AddSingleton<MembershipLedger>();
+        builder.Services.AddHostedService<TransitionPublisher>();
+        builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section);
+        builder.Services.AddAuthentication().AddAdminToken();
         builder.AddTenantReaders("Segmentation");
         builder.Services.AddSingleton<CustomerProfiles>();
         builder.AddEventLogReader();

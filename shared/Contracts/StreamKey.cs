@@ -6,12 +6,15 @@ namespace Personalization.Contracts;
 /// </summary>
 public readonly record struct StreamKey(string TenantId, string UserKey)
 {
+    public const string UserPrefix = "user:";
+    public const string AnonymousPrefix = "anonymous:";
+
     public static StreamKey For(string tenantId, string? userId, string? anonymousId) =>
         userId is { Length: > 0 }
             ? ForUser(tenantId, userId)
-            : new StreamKey(tenantId, "anonymous:" + (anonymousId ?? throw new ArgumentException("A user id or an anonymous id is required.")));
+            : new StreamKey(tenantId, AnonymousPrefix + (anonymousId ?? throw new ArgumentException("A user id or an anonymous id is required.")));
 
-    public static StreamKey ForUser(string tenantId, string userId) => new(tenantId, "user:" + userId);
+    public static StreamKey ForUser(string tenantId, string userId) => new(tenantId, UserPrefix + userId);
 
     public override string ToString() => $"{TenantId}/{UserKey}";
 }

@@ -21,7 +21,8 @@ public sealed record Profile(
     Dictionary<string, CartLine> Cart,
     decimal CartValue,
     Purchases Purchases,
-    Dictionary<string, JsonElement> Traits);
+    Dictionary<string, JsonElement> Traits,
+    Dictionary<string, DateTimeOffset> Segments);
 
 public static class Profiles
 {

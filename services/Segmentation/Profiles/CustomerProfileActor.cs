@@ -2,6 +2,9 @@ using Personalization.Contracts.Profiles;
 using Dapr.Actors.Runtime;
 using Personalization.Contracts;
 using Personalization.Contracts.V1;
+using Personalization.Segmentation.Segments;
+using Personalization.Segmentation.Segments.Evaluation;
+using Personalization.Segmentation.Segments.Store;
 
 namespace Personalization.Segmentation.Profiles;
 
@@ -9,10 +12,14 @@ namespace Personalization.Segmentation.Profiles;
 /// Holds a person's profile as actor state. Dapr gives each actor one turn at a time, and the runtime saves the
 /// changed state keys in one transaction when a method returns, so the profile and its stream position move together.
 /// Merging a linked anonymous history happens inside the turn of the linking call, so the person's later events are
-/// always applied after it, live and in a rebuild alike.
+/// always applied after it, live and in a rebuild alike. The person's rule segments are evaluated in the same turns,
+/// on each applied event and at deadlines (a reminder), and their transitions are written before the turn ends, keyed
+/// so that a turn run twice writes them once.
 /// </summary>
 [Actor(TypeName = TypeName)]
-public sealed class CustomerProfileActor(ActorHost host, EventLogReader eventLog, CustomerProfiles profiles) : Actor(host), ICustomerProfileActor, IRemindable
+public sealed class CustomerProfileActor(
+    ActorHost host, EventLogReader eventLog, CustomerProfiles profiles, TenantSegments segments, MembershipLedger ledger, TimeProvider clock)
+    : Actor(host), ICustomerProfileActor, IRemindable
 {
     public const string TypeName = ProfileActors.TypeName;
 
@@ -20,9 +27,14 @@ public sealed class CustomerProfileActor(ActorHost host, EventLogReader eventLog
     public static readonly TimeSpan ErasureGrace = TimeSpan.FromHours(24);
 
     private const string ForgetErasureReminder = "forget-erasure";
+    private const string SegmentDeadlineReminder = "segment-deadline";
+
+    /// <summary>A deadline reminder repeats this often until the turn it fires succeeds and sets the next one.</summary>
+    private static readonly TimeSpan DeadlineRetry = TimeSpan.FromMinutes(5);
 
     private const string ProfileKey = "profile";
     private const string PositionKey = "stream-position";
+    private const string SegmentsKey = "segments";
 
     public async Task<ApplyOutcome> ApplyAsync(EventRecorded message)
     {
@@ -35,18 +47,20 @@ public sealed class CustomerProfileActor(ActorHost host, EventLogReader eventLog
         if (ready.Count > 0)
         {
             var profile = await StateManager.GetOrAddStateAsync(ProfileKey, new CustomerProfile());
+            var turn = await BeginSegmentsAsync(message.TenantId, profile, position, appliedBefore: ready[0].StreamVersion - 1);
             foreach (var next in ready)
             {
-                CustomerProfileProjection.Apply(profile, next);
+                SegmentedProfile.Apply(profile, turn.State, turn.Set, next, turn.Transitions);
                 if (AnonymousHistory.LinkedBy(next) is { } linked && !position.Merged.ContainsKey(linked.StreamKey)
                     && await OwnsAsync(next, linked.AnonymousId))
                 {
                     // Marked before the read: an event stored there after it (by a node that had not seen the link
                     // yet) is passed on here instead of staying in the anonymous profile only.
                     await profiles.For(linked.StreamKey).FollowAsync(next.StreamKey);
-                    position.Merged[linked.StreamKey] = await FoldAsync(profile, linked.StreamKey, afterVersion: 0);
+                    position.Merged[linked.StreamKey] = await FoldAsync(profile, turn, linked.StreamKey, afterVersion: 0);
                 }
             }
+            await EndSegmentsAsync(profile, turn);
             await StateManager.SetStateAsync(ProfileKey, profile);
         }
         await StateManager.SetStateAsync(PositionKey, position);
@@ -68,8 +82,10 @@ public sealed class CustomerProfileActor(ActorHost host, EventLogReader eventLog
         if (!position.HasValue || !position.Value.Merged.TryGetValue(anonymousStreamKey, out var folded))
             return;
         var profile = await StateManager.GetOrAddStateAsync(ProfileKey, new CustomerProfile());
-        var last = await FoldAsync(profile, anonymousStreamKey, folded);
+        var turn = await BeginSegmentsAsync(profile.TenantId, profile, position.Value, appliedBefore: position.Value.Version);
+        var last = await FoldAsync(profile, turn, anonymousStreamKey, folded);
         if (last == folded) return;
+        await EndSegmentsAsync(profile, turn);
         position.Value.Merged[anonymousStreamKey] = last;
         await StateManager.SetStateAsync(ProfileKey, profile);
         await StateManager.SetStateAsync(PositionKey, position.Value);
@@ -85,11 +101,30 @@ public sealed class CustomerProfileActor(ActorHost host, EventLogReader eventLog
     {
         await StateManager.TryRemoveStateAsync(ProfileKey);
         await StateManager.TryRemoveStateAsync(PositionKey);
+        await ForgetSegmentsAsync();
+    }
+
+    public async Task CatchUpSegmentsAsync()
+    {
+        var profile = await StateManager.TryGetStateAsync<CustomerProfile>(ProfileKey);
+        var position = await StateManager.TryGetStateAsync<StreamPosition>(PositionKey);
+        if (!profile.HasValue || !position.HasValue || position.Value.MergedInto is not null) return;
+        var turn = await BeginSegmentsAsync(profile.Value.TenantId, profile.Value, position.Value, appliedBefore: position.Value.Version);
+        var now = clock.GetUtcNow();
+        SegmentEvaluator.Advance(turn.State, turn.Set, profile.Value, now, inclusive: true, turn.Transitions);
+        // A new or changed definition is decided now, for everyone, not at each person's next event.
+        if (turn.State.Clock is null || turn.State.Clock < now) turn.State.Clock = now;
+        SegmentEvaluator.Evaluate(turn.State, turn.Set, profile.Value, turn.State.Clock.Value, cause: null, turn.Transitions);
+        await EndSegmentsAsync(profile.Value, turn);
+        await StateManager.SetStateAsync(ProfileKey, profile.Value);
     }
 
     public async Task EraseAsync(DateTimeOffset erasedAt)
     {
+        if (await StateManager.TryGetStateAsync<CustomerProfile>(ProfileKey) is { HasValue: true } erased)
+            await ledger.ForgetAsync(erased.Value.TenantId, erased.Value.UserKey, CancellationToken.None);
         await StateManager.TryRemoveStateAsync(ProfileKey);
+        await ForgetSegmentsAsync();
         // A new stream (the person coming back) starts again at version 1; only the erasure time is kept, no PII.
         await StateManager.SetStateAsync(PositionKey, new StreamPosition { ErasedAt = erasedAt });
         await RegisterReminderAsync(ForgetErasureReminder, null, ErasureGrace, ErasureGrace);
@@ -97,6 +132,13 @@ public sealed class CustomerProfileActor(ActorHost host, EventLogReader eventLog
 
     public async Task ReceiveReminderAsync(string reminderName, byte[] state, TimeSpan dueTime, TimeSpan period)
     {
+        if (reminderName == SegmentDeadlineReminder)
+        {
+            var segmentState = await StateManager.TryGetStateAsync<SegmentState>(SegmentsKey);
+            if (segmentState.HasValue) segmentState.Value.ReminderDue = null;
+            await CatchUpSegmentsAsync();
+            return;
+        }
         if (reminderName != ForgetErasureReminder) return;
         await UnregisterReminderAsync(ForgetErasureReminder);
         var position = await StateManager.TryGetStateAsync<StreamPosition>(PositionKey);
@@ -117,17 +159,79 @@ public sealed class CustomerProfileActor(ActorHost host, EventLogReader eventLog
     private async Task<bool> OwnsAsync(EventRecorded linking, string anonymousId) =>
         await eventLog.LinkedUserAsync(linking.TenantId, anonymousId, CancellationToken.None) is not { } owner || owner == linking.UserId;
 
-    /// <summary>Folds the stream's events after <paramref name="afterVersion"/> into the profile; returns the last version folded.</summary>
-    private async Task<long> FoldAsync(CustomerProfile profile, string streamKey, long afterVersion)
+    /// <summary>Folds the stream's events after <paramref name="afterVersion"/> into the profile and segments; returns the last version folded.</summary>
+    private async Task<long> FoldAsync(CustomerProfile profile, SegmentTurn turn, string streamKey, long afterVersion)
     {
         var last = afterVersion;
         foreach (var e in await eventLog.ReadAsync(streamKey, afterVersion + 1, toVersion: 0, CancellationToken.None))
         {
-            CustomerProfileProjection.Apply(profile, e);
+            SegmentedProfile.Apply(profile, turn.State, turn.Set, e, turn.Transitions);
             last = e.StreamVersion;
         }
         return last;
     }
+
+    private sealed record SegmentTurn(SegmentSet Set, SegmentState State, List<SegmentTransition> Transitions);
+
+    /// <summary>
+    /// The tenant's live segments and the person's side of them, with the trackers of any condition new since the
+    /// person's last turn filled from the history already applied (<paramref name="appliedBefore"/> versions of the
+    /// person's stream and the anonymous streams merged in), so a new definition judges them on all they did.
+    /// </summary>
+    private async Task<SegmentTurn> BeginSegmentsAsync(string tenantId, CustomerProfile profile, StreamPosition position, long appliedBefore)
+    {
+        var set = await segments.ForAsync(tenantId);
+        var state = await StateManager.GetOrAddStateAsync(SegmentsKey, new SegmentState());
+        var missing = SegmentEvaluator.MissingTrackers(state, set);
+        if (missing.Count > 0 && (appliedBefore > 0 || position.Merged.Count > 0))
+        {
+            var history = new List<EventRecorded>();
+            var own = StreamKeyOf(profile);
+            if (appliedBefore > 0) history.AddRange(await eventLog.ReadAsync(own, 1, appliedBefore, CancellationToken.None));
+            foreach (var (stream, folded) in position.Merged)
+                history.AddRange(await eventLog.ReadAsync(stream, 1, folded, CancellationToken.None));
+            foreach (var e in history.Where(e => e.Flags == EventFlags.None).Select(SegmentEvent.From).OrderBy(e => e.Instant))
+                SegmentEvaluator.Track(state, set, e, missing);
+        }
+        SegmentEvaluator.Track(state, set, NoEvent, missing);
+        return new SegmentTurn(set, state, []);
+    }
+
+    /// <summary>Writes the turn's transitions, notes the memberships in the profile, and sets the reminder for the next deadline.</summary>
+    private async Task EndSegmentsAsync(CustomerProfile profile, SegmentTurn turn)
+    {
+        if (turn.Transitions.Count > 0)
+        {
+            await ledger.RecordAsync(profile.TenantId, profile.UserKey, turn.Transitions, CancellationToken.None);
+            profile.Segments = turn.State.Memberships.Where(m => m.Value.Member)
+                .ToDictionary(m => m.Key, m => m.Value.Since!.Value, StringComparer.Ordinal);
+        }
+        var next = turn.State.Clock is { } at ? SegmentEvaluator.NextDeadline(turn.State, turn.Set, profile, at) : null;
+        if (next != turn.State.ReminderDue)
+        {
+            if (next is { } due)
+                await RegisterReminderAsync(SegmentDeadlineReminder, null, Max(due - clock.GetUtcNow(), TimeSpan.Zero), DeadlineRetry);
+            else
+                await UnregisterReminderAsync(SegmentDeadlineReminder);
+            turn.State.ReminderDue = next;
+        }
+        await StateManager.SetStateAsync(SegmentsKey, turn.State);
+    }
+
+    private async Task ForgetSegmentsAsync()
+    {
+        var state = await StateManager.TryGetStateAsync<SegmentState>(SegmentsKey);
+        if (!state.HasValue) return;
+        if (state.Value.ReminderDue is not null) await UnregisterReminderAsync(SegmentDeadlineReminder);
+        await StateManager.TryRemoveStateAsync(SegmentsKey);
+    }
+
+    /// <summary>Feeds no tracker; passing it marks the set's missing trackers as known.</summary>
+    private static readonly SegmentEvent NoEvent = new(Guid.Empty, "", null, DateTimeOffset.MinValue, default);
+
+    private static string StreamKeyOf(CustomerProfile profile) => new StreamKey(profile.TenantId, profile.UserKey).ToString();
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private static ApplyOutcome Outcome(StreamPosition position) => new(
         position.Version, position.Waiting.Count > 0 ? position.Waiting.Keys.First() : null, position.MergedInto);

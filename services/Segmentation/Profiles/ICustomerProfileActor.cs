@@ -32,6 +32,12 @@ public interface ICustomerProfileActor : IActor
     /// <summary>The profile, or null while no event has been applied.</summary>
     Task<CustomerProfile?> GetAsync();
 
+    /// <summary>
+    /// Brings the person's segments up to now: the deadlines passed, and definitions new or changed since their last
+    /// turn (judged on their whole history). The deadline reminder and the run over everyone after a change call it.
+    /// </summary>
+    Task CatchUpSegmentsAsync();
+
     /// <summary>Forgets everything, before a rebuild replays the event log.</summary>
     Task ResetAsync();
 

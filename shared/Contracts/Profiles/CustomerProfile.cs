@@ -37,6 +37,9 @@ public sealed class CustomerProfile
     /// <summary>Ids of the orders counted in <see cref="Purchases"/>: an order sent twice counts once.</summary>
     public HashSet<string> OrderIds { get; set; } = [];
 
+    /// <summary>The segments the person is in, each with when they entered it.</summary>
+    public Dictionary<string, DateTimeOffset> Segments { get; set; } = [];
+
     /// <summary>Traits from identify calls, the latest value of each.</summary>
     public Dictionary<string, JsonElement> Traits { get; set; } = [];
 }

@@ -14,7 +14,8 @@ public static class SegmentEvaluator
 {
     /// <summary>
     /// Evaluates at every deadline before <paramref name="until"/> (and at it, when <paramref name="inclusive"/>), on
-    /// the profile as it stands. Called before an event is applied (not inclusive) and when a reminder fires (inclusive).
+    /// the profile as it stands, moving the clock to each. Called before an event is applied (not inclusive) and when
+    /// a reminder fires (inclusive).
     /// </summary>
     public static void Advance(SegmentState state, SegmentSet set, CustomerProfile profile, DateTimeOffset until, bool inclusive, List<SegmentTransition> transitions)
     {
@@ -23,11 +24,6 @@ public static class SegmentEvaluator
         {
             state.Clock = deadline;
             Evaluate(state, set, profile, deadline, cause: null, transitions);
-        }
-        if (inclusive && (state.Clock is null || state.Clock < until))
-        {
-            state.Clock = until;
-            Evaluate(state, set, profile, until, cause: null, transitions);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 
-namespace Personalization.Recommendation.Api;
+namespace Personalization.ServiceDefaults;
 
 /// <summary>A request's JSON body read by hand, so every mistake in it is a problem of ours, not a framework 400.</summary>
 public static class JsonBody
@@ -23,6 +24,6 @@ public static class JsonBody
     }
 
     public static IResult NotJson() =>
-        TypedResults.Problem(title: "The body is not JSON", detail: "Send the options as a JSON object (or no body for the defaults).",
+        TypedResults.Problem(title: "The body is not JSON", detail: "Send the body as a JSON object.",
             statusCode: StatusCodes.Status400BadRequest);
 }

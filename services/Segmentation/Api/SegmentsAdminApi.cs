@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Personalization.Segmentation.Segments;
+using Personalization.Segmentation.Segments.Definitions;
+using Personalization.Segmentation.Segments.Store;
+using Personalization.ServiceDefaults;
+
+namespace Personalization.Segmentation.Api;
+
+/// <summary>A tenant's rule segments through the admin API: versioned definitions, each change a new version, every version kept.</summary>
+public static class SegmentsAdminApi
+{
+    public static IEndpointRouteBuilder MapSegmentsAdminApi(this IEndpointRouteBuilder app)
+    {
+        var segments = app.MapGroup("/admin/tenants/{tenantId}/segments").RequireAdmin().WithTags("Segments");
+        segments.MapGet("/", async (string tenantId, SegmentStore store, CancellationToken ct) => TypedResults.Ok(await store.ListAsync(tenantId, ct)));
+        segments.MapPut("/{segmentId}", PutAsync);
+        segments.MapGet("/{segmentId}", async Task<Results<Ok<SegmentDetails>, ProblemHttpResult>> (string tenantId, string segmentId, SegmentStore store, CancellationToken ct) =>
+            await store.GetAsync(tenantId, segmentId, ct) is { } details ? TypedResults.Ok(details) : NotFound(tenantId, segmentId));
+        segments.MapGet("/{segmentId}/versions/{version:int}", async Task<Results<Ok<SegmentVersion>, ProblemHttpResult>> (string tenantId, string segmentId, int version, SegmentStore store, CancellationToken ct) =>
+            await store.GetVersionAsync(tenantId, segmentId, version, ct) is { } saved
+                ? TypedResults.Ok(saved)
+                : TypedResults.Problem(title: "Version not found", detail: $"Segment '{segmentId}' of tenant '{tenantId}' has no version {version}.", statusCode: StatusCodes.Status404NotFound));
+        segments.MapDelete("/{segmentId}", DeleteAsync);
+        return app;
+    }
+
+    private static async Task<IResult> PutAsync(string tenantId, string segmentId, HttpRequest request, SegmentStore store, TenantSegments live, CancellationToken ct)
+    {
+        if (!SegmentIds.IsValid(segmentId))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["segmentId"] = [$"A segment id is {SegmentIds.Rule}; it was '{segmentId}'."] });
+        if (await JsonBody.ReadAsync(request, ct) is not { } body) return JsonBody.NotJson();
+        var (parsed, errors) = DefinitionParser.Parse(body);
+        if (parsed is null) return Invalid(errors);
+        var saved = await store.SaveAsync(tenantId, segmentId, parsed, ct);
+        if (saved.Outcome == SaveOutcome.Invalid) return Invalid(saved.Errors);
+        live.Forget(tenantId);
+        var details = await store.GetAsync(tenantId, segmentId, ct);
+        return saved.Outcome == SaveOutcome.Created
+            ? TypedResults.Created($"/admin/tenants/{tenantId}/segments/{segmentId}", details)
+            : TypedResults.Ok(details);
+    }
+
+    private static async Task<IResult> DeleteAsync(string tenantId, string segmentId, SegmentStore store, TenantSegments live, CancellationToken ct)
+    {
+        var (found, referredBy) = await store.DeleteAsync(tenantId, segmentId, ct);
+        if (!found) return NotFound(tenantId, segmentId);
+        if (referredBy.Count > 0)
+            return TypedResults.Problem(title: "Segment in use",
+                detail: $"Segments {string.Join(", ", referredBy.Select(id => $"'{id}'"))} refer to '{segmentId}': change them first.",
+                statusCode: StatusCodes.Status409Conflict);
+        live.Forget(tenantId);
+        return TypedResults.NoContent();
+    }
+
+    private static ValidationProblem Invalid(Dictionary<string, string[]> errors) =>
+        TypedResults.ValidationProblem(errors, title: "The segment definition is not valid",
+            detail: "Each entry names the JSON path of a fault in the definition; the grammar is in the Segmentation README.");
+
+    private static ProblemHttpResult NotFound(string tenantId, string segmentId) =>
+        TypedResults.Problem(title: "Segment not found", detail: $"Tenant '{tenantId}' has no segment '{segmentId}'.", statusCode: StatusCodes.Status404NotFound);
+}

@@ -1,0 +1,63 @@
+using Npgsql;
+using Personalization.Segmentation.Segments.Evaluation;
+
+namespace Personalization.Segmentation.Segments.Store;
+
+/// <summary>
+/// Writes a person's segment transitions and keeps the membership table in step, in one transaction. A transition is
+/// keyed by (tenant, segment, person, number): writing it again (a redelivered event, a turn retried after its state
+/// failed to save, a rebuild) changes nothing, so each change is published once, from this table.
+/// </summary>
+public sealed class MembershipLedger(NpgsqlDataSource dataSource, SegmentationSchema schema)
+{
+    public const string NotifyChannel = "segment_transitions";
+    private const string Transitions = SegmentationSchema.Name + ".transitions";
+    private const string Memberships = SegmentationSchema.Name + ".memberships";
+
+    public async Task RecordAsync(string tenantId, string userKey, IReadOnlyList<SegmentTransition> transitions, CancellationToken cancellationToken)
+    {
+        if (transitions.Count == 0) return;
+        await schema.EnsureAsync();
+        await using var command = dataSource.CreateCommand($"""
+            with written as (
+                insert into {Transitions} (tenant_id, segment_id, user_key, number, version, entered, at, caused_by)
+                select $1, t.segment_id, $2, t.number, t.version, t.entered, t.at, t.caused_by
+                from unnest($3::text[], $4::int[], $5::int[], $6::boolean[], $7::timestamptz[], $8::uuid[])
+                     as t (segment_id, number, version, entered, at, caused_by)
+                on conflict do nothing
+                returning segment_id, number, version, entered, at),
+            latest as (
+                select distinct on (segment_id) * from written order by segment_id, number desc),
+            kept as (
+                insert into {Memberships} (tenant_id, segment_id, user_key, version, member, since, transitions)
+                select $1, segment_id, $2, version, entered, case when entered then at end, number from latest
+                on conflict (tenant_id, segment_id, user_key) do update
+                set version = excluded.version, member = excluded.member, since = excluded.since, transitions = excluded.transitions
+                where {Memberships}.transitions < excluded.transitions
+                returning 1)
+            select pg_notify('{NotifyChannel}', $1) from (select count(*) as n from written) w, (select count(*) from kept) k where w.n > 0
+            """);
+        command.Parameters.AddWithValue(tenantId);
+        command.Parameters.AddWithValue(userKey);
+        command.Parameters.AddWithValue(transitions.Select(t => t.SegmentId).ToArray());
+        command.Parameters.AddWithValue(transitions.Select(t => t.Number).ToArray());
+        command.Parameters.AddWithValue(transitions.Select(t => t.Version).ToArray());
+        command.Parameters.AddWithValue(transitions.Select(t => t.Entered).ToArray());
+        command.Parameters.AddWithValue(transitions.Select(t => t.At.ToUniversalTime()).ToArray());
+        command.Parameters.AddWithValue(transitions.Select(t => t.CausedBy).ToArray());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Forgets an erased person: their memberships and transitions, published or not.</summary>
+    public async Task ForgetAsync(string tenantId, string userKey, CancellationToken cancellationToken)
+    {
+        await schema.EnsureAsync();
+        await using var command = dataSource.CreateCommand($"""
+            delete from {Memberships} where tenant_id = $1 and user_key = $2;
+            delete from {Transitions} where tenant_id = $1 and user_key = $2;
+            """);
+        command.Parameters.AddWithValue(tenantId);
+        command.Parameters.AddWithValue(userKey);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

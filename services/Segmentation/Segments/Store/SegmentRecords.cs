@@ -1,0 +1,19 @@
+using Personalization.Segmentation.Segments.Definitions;
+
+namespace Personalization.Segmentation.Segments.Store;
+
+/// <summary>A segment as listed: its id, name and the version in force.</summary>
+public sealed record SegmentSummary(string Id, string Name, int Version, DateTimeOffset UpdatedAt);
+
+/// <summary>One saved version of a segment's definition.</summary>
+public sealed record SegmentVersion(string Id, int Version, SegmentDefinition Definition, DateTimeOffset CreatedAt);
+
+/// <summary>A segment with the definition in force and the history of its versions.</summary>
+public sealed record SegmentDetails(string Id, int Version, SegmentDefinition Definition, DateTimeOffset UpdatedAt, IReadOnlyList<VersionEntry> Versions);
+
+public sealed record VersionEntry(int Version, DateTimeOffset CreatedAt);
+
+/// <summary>What saving a definition did: a new segment, a new version, nothing (the same as the one in force), or refused.</summary>
+public enum SaveOutcome { Created, NewVersion, Unchanged, Invalid }
+
+public sealed record SaveResult(SaveOutcome Outcome, int Version, Dictionary<string, string[]> Errors);

@@ -1,0 +1,87 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Personalization.TestSupport;
+using static Personalization.EndToEnd.Tests.Platform;
+
+namespace Personalization.EndToEnd.Tests.Segments;
+
+/// <summary>Rule segments as a tenant uses them: defined through the admin API, decided in the profile actors, announced on RabbitMQ.</summary>
+public class SegmentJourneyTests
+{
+    private static async Task<JsonElement> DefineAsync(string segmentId, string json, HttpStatusCode expected)
+    {
+        using var request = Admin(HttpMethod.Put, $"/admin/tenants/{Tenant}/segments/{segmentId}");
+        request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        using var response = await Segmentation.Client.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(expected), body);
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    private static async Task PostAsync(string user, int n, string @event, object properties)
+    {
+        var message = JsonSerializer.Serialize(new { type = "track", @event, userId = user, messageId = $"{user}-{n}", timestamp = DateTimeOffset.UtcNow.ToString("O"), properties });
+        using var response = await Ingestion.Client.SendAsync(Post("/v1/batch", $$"""{"batch":[{{message}}]}"""));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public async Task A_cart_abandoner_enters_at_the_deadline_with_nobody_sending_events_and_leaves_on_purchase()
+    {
+        var segment = "cart-" + Guid.NewGuid().ToString("N")[..8];
+        await DefineAsync(segment, """{"name": "Cart abandoners (demo window)", "condition": {"performed": "Product Added", "notFollowedBy": "Order Completed", "within": "4s"}}""", HttpStatusCode.Created);
+        await using var listener = await SegmentTransitionsListener.StartAsync();
+        var user = "abandoner-" + Guid.NewGuid().ToString("N")[..8];
+
+        await PostAsync(user, 1, "Product Added", new { product_id = "sku-1", price = 12 });
+        var added = await Profiles.WithCountAsync(user, 1);
+        Assert.That(added!.Segments, Does.Not.ContainKey(segment), "not before the window has passed");
+
+        var entered = await Eventually.ReturnsAsync(() => Task.FromResult(listener.Entered(segment)), e => e.Count > 0, TimeSpan.FromSeconds(60), "the entry");
+        Assert.That(entered[0].UserId, Is.EqualTo(user));
+        Assert.That(entered[0].CausedByEventId, Is.Null, "a deadline, not an event, put them in");
+        Assert.That(entered[0].TransitionNumber, Is.EqualTo(1));
+        Assert.That((await Profiles.GetAsync(user))!.Segments.Keys, Does.Contain(segment));
+
+        await PostAsync(user, 2, "Order Completed", new { order_id = "o-1", revenue = 12 });
+        var exited = await Eventually.ReturnsAsync(() => Task.FromResult(listener.Exited(segment)), e => e.Count > 0, TimeSpan.FromSeconds(60), "the exit");
+        Assert.That(exited[0].CausedByEventId, Is.Not.Null);
+        Assert.That(exited[0].TransitionNumber, Is.EqualTo(2));
+        Assert.That((await Profiles.GetAsync(user))!.Segments.Keys, Does.Not.Contain(segment));
+
+        // Each change went out once.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.That(listener.Entered(segment).Count + listener.Exited(segment).Count, Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task Definitions_are_versioned_and_faults_are_named_by_path()
+    {
+        var segment = "views-" + Guid.NewGuid().ToString("N")[..8];
+        const string first = """{"name": "Viewers", "condition": {"performed": "Product Viewed", "atLeast": 3, "within": "7d"}}""";
+        var created = await DefineAsync(segment, first, HttpStatusCode.Created);
+        Assert.That(created.GetProperty("version").GetInt32(), Is.EqualTo(1));
+
+        var same = await DefineAsync(segment, first, HttpStatusCode.OK);
+        Assert.That(same.GetProperty("version").GetInt32(), Is.EqualTo(1), "saving the same definition makes no version");
+
+        var changed = await DefineAsync(segment, """{"name": "Viewers", "condition": {"performed": "Product Viewed", "atLeast": 5, "within": "7d"}}""", HttpStatusCode.OK);
+        Assert.That(changed.GetProperty("version").GetInt32(), Is.EqualTo(2));
+        Assert.That(changed.GetProperty("versions").GetArrayLength(), Is.EqualTo(2));
+
+        using var old = await Segmentation.Client.SendAsync(Admin(HttpMethod.Get, $"/admin/tenants/{Tenant}/segments/{segment}/versions/1"));
+        var oldBody = await old.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.That(oldBody.GetProperty("definition").GetProperty("condition").GetProperty("atLeast").GetInt32(), Is.EqualTo(3));
+
+        var bad = await DefineAsync("bad-" + segment, """{"name": "Bad", "condition": {"and": [{"segment": "no-such-segment"}, {"performed": "Product Viewed", "within": "soon"}]}}""", HttpStatusCode.BadRequest);
+        var errors = bad.GetProperty("errors");
+        Assert.That(errors.TryGetProperty("$.condition.and[1].within", out _), Is.True, bad.ToString());
+
+        var unknown = await DefineAsync("bad-" + segment, """{"name": "Bad", "condition": {"segment": "no-such-segment"}}""", HttpStatusCode.BadRequest);
+        Assert.That(unknown.GetProperty("errors").GetProperty("$.condition.segment")[0].GetString(), Does.Contain("Unknown segment"));
+
+        using var anonymous = await Segmentation.Client.SendAsync(Admin(HttpMethod.Get, $"/admin/tenants/{Tenant}/segments", token: "wrong"));
+        Assert.That(anonymous.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+    }
+}
