@@ -89,13 +89,12 @@ public static class CustomerProfileProjection
                 else profile.Cart.Remove(removed.ItemId);
                 break;
 
-            case CommerceAction.OrderCompleted when CommerceEvents.OrderId(properties) is { } orderId && !profile.OrderIds.Add(orderId):
-                break;
-
             case CommerceAction.OrderCompleted:
                 var revenue = CommerceEvents.OrderValue(properties) ?? profile.CartValue;
+                // An order sent as several events (one per invoice line, as shop exports do) is one order of their total value.
+                var newOrder = CommerceEvents.OrderId(properties) is not { } orderId || profile.OrderIds.Add(orderId);
                 profile.Purchases = new PurchaseSummary(
-                    profile.Purchases.Count + 1,
+                    profile.Purchases.Count + (newOrder ? 1 : 0),
                     profile.Purchases.MonetaryTotal + revenue,
                     profile.Purchases.LastPurchaseAt is { } last && last > e.Timestamp ? last : e.Timestamp);
                 profile.Cart.Clear();

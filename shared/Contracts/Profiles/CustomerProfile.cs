@@ -34,7 +34,7 @@ public sealed class CustomerProfile
     public decimal CartValue => Cart.Values.Sum(line => line.Price * line.Quantity);
     public PurchaseSummary Purchases { get; set; } = new();
 
-    /// <summary>Ids of the orders counted in <see cref="Purchases"/>: an order sent twice counts once.</summary>
+    /// <summary>Ids of the orders counted in <see cref="Purchases"/>: an order sent as several events (one per line) counts once.</summary>
     public HashSet<string> OrderIds { get; set; } = [];
 
     /// <summary>The segments the person is in, each with when they entered it.</summary>

@@ -123,14 +123,14 @@ public class CustomerProfileProjectionTests
     }
 
     [Test]
-    public void An_order_sent_twice_with_one_order_id_counts_once()
+    public void Invoice_lines_of_one_order_count_as_one_order_and_all_add_to_its_value()
     {
         var profile = Project(
             Event(EventTypes.Track, "Order Completed", T0, new { order_id = "o1", revenue = 20 }),
-            Event(EventTypes.Track, "Order Completed", T0.AddMinutes(1), new { order_id = "o1", revenue = 20 }),
+            Event(EventTypes.Track, "Order Completed", T0, new { order_id = "o1", revenue = 15 }),
             Event(EventTypes.Track, "Order Completed", T0.AddMinutes(2), new { orderId = "o2", revenue = 5 }));
 
-        Assert.That(profile.Purchases, Is.EqualTo(new PurchaseSummary(2, 25m, T0.AddMinutes(2))));
+        Assert.That(profile.Purchases, Is.EqualTo(new PurchaseSummary(2, 40m, T0.AddMinutes(2))));
         Assert.That(profile.OrderIds, Is.EquivalentTo(new[] { "o1", "o2" }));
     }
 

@@ -53,8 +53,8 @@ public sealed class MembershipLedger(NpgsqlDataSource dataSource, SegmentationSc
     {
         await schema.EnsureAsync();
         await using var command = dataSource.CreateCommand($"""
-            delete from {Memberships} where tenant_id = $1 and user_key = $2;
-            delete from {Transitions} where tenant_id = $1 and user_key = $2;
+            with memberships as (delete from {Memberships} where tenant_id = $1 and user_key = $2)
+            delete from {Transitions} where tenant_id = $1 and user_key = $2
             """);
         command.Parameters.AddWithValue(tenantId);
         command.Parameters.AddWithValue(userKey);
