@@ -10,8 +10,6 @@ public abstract class OwnedSchema(NpgsqlDataSource dataSource, string name, stri
 {
     private Task? _ready;
 
-    public string Name => name;
-
     public async Task EnsureAsync()
     {
         var creating = _ready ??= CreateAsync();

@@ -9,7 +9,7 @@ namespace Personalization.Recommendation.Models;
 /// </summary>
 public sealed class RecommendationSchema(NpgsqlDataSource dataSource) : OwnedSchema(dataSource, Name, Ddl)
 {
-    public new const string Name = "recommendation";
+    public const string Name = "recommendation";
 
     private const string Ddl = $"""
         create table if not exists {Name}.model_versions (

@@ -73,6 +73,8 @@ public sealed class CustomerProfileActor(
         if (position.MergedInto is not null) return;
         position.MergedInto = personStreamKey;
         await StateManager.SetStateAsync(PositionKey, position);
+        // Its history is the person's from now on: the anonymous visitor leaves its segments.
+        await CatchUpSegmentsAsync(reminderFired: false);
     }
 
     public async Task CatchUpMergedAsync(string anonymousStreamKey)
@@ -104,19 +106,22 @@ public sealed class CustomerProfileActor(
         await ForgetSegmentsAsync();
     }
 
-    public async Task CatchUpSegmentsAsync()
+    public Task CatchUpSegmentsAsync() => CatchUpSegmentsAsync(reminderFired: false);
+
+    private async Task CatchUpSegmentsAsync(bool reminderFired)
     {
         var profile = await StateManager.TryGetStateAsync<CustomerProfile>(ProfileKey);
         var position = await StateManager.TryGetStateAsync<StreamPosition>(PositionKey);
-        if (!profile.HasValue || !position.HasValue || position.Value.MergedInto is not null) return;
+        if (!profile.HasValue || !position.HasValue)
+        {
+            await ForgetSegmentsAsync();
+            return;
+        }
         var turn = await BeginSegmentsAsync(profile.Value.TenantId, profile.Value, position.Value, appliedBefore: position.Value.Version);
-        var now = clock.GetUtcNow();
-        SegmentEvaluator.Advance(turn.State, turn.Set, profile.Value, now, inclusive: true, turn.Transitions);
-        // A new or changed definition is decided now, for everyone, not at each person's next event.
-        if (turn.State.Clock is null || turn.State.Clock < now) turn.State.Clock = now;
-        SegmentEvaluator.Evaluate(turn.State, turn.Set, profile.Value, turn.State.Clock.Value, cause: null, turn.Transitions);
-        await EndSegmentsAsync(profile.Value, turn);
-        await StateManager.SetStateAsync(ProfileKey, profile.Value);
+        if (reminderFired) turn.State.ReminderDue = null;
+        SegmentEvaluator.CatchUp(turn.State, turn.Set, profile.Value, clock.GetUtcNow(), turn.Transitions);
+        if (await EndSegmentsAsync(profile.Value, turn))
+            await StateManager.SetStateAsync(ProfileKey, profile.Value);
     }
 
     public async Task EraseAsync(DateTimeOffset erasedAt)
@@ -134,9 +139,7 @@ public sealed class CustomerProfileActor(
     {
         if (reminderName == SegmentDeadlineReminder)
         {
-            var segmentState = await StateManager.TryGetStateAsync<SegmentState>(SegmentsKey);
-            if (segmentState.HasValue) segmentState.Value.ReminderDue = null;
-            await CatchUpSegmentsAsync();
+            await CatchUpSegmentsAsync(reminderFired: true);
             return;
         }
         if (reminderName != ForgetErasureReminder) return;
@@ -171,35 +174,43 @@ public sealed class CustomerProfileActor(
         return last;
     }
 
-    private sealed record SegmentTurn(SegmentSet Set, SegmentState State, List<SegmentTransition> Transitions);
+    /// <param name="Stored">Whether the person had segment state before this turn.</param>
+    private sealed record SegmentTurn(SegmentSet Set, SegmentState State, bool Stored, List<SegmentTransition> Transitions);
 
     /// <summary>
-    /// The tenant's live segments and the person's side of them, with the trackers of any condition new since the
-    /// person's last turn filled from the history already applied (<paramref name="appliedBefore"/> versions of the
-    /// person's stream and the anonymous streams merged in), so a new definition judges them on all they did.
+    /// The tenant's live segments (none for an anonymous stream merged into a person) and the person's side of them,
+    /// with the trackers of any condition new since their last turn filled from the history already applied.
     /// </summary>
     private async Task<SegmentTurn> BeginSegmentsAsync(string tenantId, CustomerProfile profile, StreamPosition position, long appliedBefore)
     {
-        var set = await segments.ForAsync(tenantId);
-        var state = await StateManager.GetOrAddStateAsync(SegmentsKey, new SegmentState());
+        var set = position.MergedInto is null ? await segments.ForAsync(tenantId) : SegmentSet.Empty;
+        var stored = await StateManager.TryGetStateAsync<SegmentState>(SegmentsKey);
+        var state = stored.HasValue ? stored.Value : new SegmentState();
         var missing = SegmentEvaluator.MissingTrackers(state, set);
-        if (missing.Count > 0 && (appliedBefore > 0 || position.Merged.Count > 0))
-        {
-            var history = new List<EventRecorded>();
-            var own = StreamKeyOf(profile);
-            if (appliedBefore > 0) history.AddRange(await eventLog.ReadAsync(own, 1, appliedBefore, CancellationToken.None));
-            foreach (var (stream, folded) in position.Merged)
-                history.AddRange(await eventLog.ReadAsync(stream, 1, folded, CancellationToken.None));
-            foreach (var e in history.Where(e => e.Flags == EventFlags.None).Select(SegmentEvent.From).OrderBy(e => e.Instant))
-                SegmentEvaluator.Track(state, set, e, missing);
-        }
-        SegmentEvaluator.Track(state, set, NoEvent, missing);
-        return new SegmentTurn(set, state, []);
+        if (missing.Count > 0)
+            SegmentEvaluator.Fill(state, set, missing, await HistoryAsync(profile, position, appliedBefore));
+        return new SegmentTurn(set, state, stored.HasValue, []);
     }
 
-    /// <summary>Writes the turn's transitions, notes the memberships in the profile, and sets the reminder for the next deadline.</summary>
-    private async Task EndSegmentsAsync(CustomerProfile profile, SegmentTurn turn)
+    /// <summary>The first <paramref name="appliedBefore"/> events of the person's stream and the anonymous streams merged in.</summary>
+    private async Task<IEnumerable<SegmentEvent>> HistoryAsync(CustomerProfile profile, StreamPosition position, long appliedBefore)
     {
+        var history = new List<EventRecorded>();
+        if (appliedBefore > 0)
+            history.AddRange(await eventLog.ReadAsync(new StreamKey(profile.TenantId, profile.UserKey).ToString(), 1, appliedBefore, CancellationToken.None));
+        foreach (var (stream, folded) in position.Merged)
+            history.AddRange(await eventLog.ReadAsync(stream, 1, folded, CancellationToken.None));
+        return history.Where(e => e.Flags == EventFlags.None).Select(SegmentEvent.From);
+    }
+
+    /// <summary>
+    /// Writes the turn's transitions, notes the memberships in the profile, and sets the reminder for the next
+    /// deadline; true when the profile's memberships changed.
+    /// </summary>
+    private async Task<bool> EndSegmentsAsync(CustomerProfile profile, SegmentTurn turn)
+    {
+        // A tenant without segments costs its people no segment state.
+        if (!turn.Stored && turn.Set.Segments.Count == 0) return false;
         if (turn.Transitions.Count > 0)
         {
             await ledger.RecordAsync(profile.TenantId, profile.UserKey, turn.Transitions, CancellationToken.None);
@@ -216,6 +227,7 @@ public sealed class CustomerProfileActor(
             turn.State.ReminderDue = next;
         }
         await StateManager.SetStateAsync(SegmentsKey, turn.State);
+        return turn.Transitions.Count > 0;
     }
 
     private async Task ForgetSegmentsAsync()
@@ -225,11 +237,6 @@ public sealed class CustomerProfileActor(
         if (state.Value.ReminderDue is not null) await UnregisterReminderAsync(SegmentDeadlineReminder);
         await StateManager.TryRemoveStateAsync(SegmentsKey);
     }
-
-    /// <summary>Feeds no tracker; passing it marks the set's missing trackers as known.</summary>
-    private static readonly SegmentEvent NoEvent = new(Guid.Empty, "", null, DateTimeOffset.MinValue, default);
-
-    private static string StreamKeyOf(CustomerProfile profile) => new StreamKey(profile.TenantId, profile.UserKey).ToString();
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 

@@ -19,10 +19,12 @@ public class SegmentJourneyTests
         return JsonDocument.Parse(body).RootElement.Clone();
     }
 
-    private static async Task PostAsync(string user, int n, string @event, object properties)
+    private static Task PostAsync(string user, int n, string @event, object properties) =>
+        PostAsync(new { type = "track", @event, userId = user, messageId = $"{user}-{n}", timestamp = DateTimeOffset.UtcNow.ToString("O"), properties });
+
+    private static async Task PostAsync(object message)
     {
-        var message = JsonSerializer.Serialize(new { type = "track", @event, userId = user, messageId = $"{user}-{n}", timestamp = DateTimeOffset.UtcNow.ToString("O"), properties });
-        using var response = await Ingestion.Client.SendAsync(Post("/v1/batch", $$"""{"batch":[{{message}}]}"""));
+        using var response = await Ingestion.Client.SendAsync(Post("/v1/batch", $$"""{"batch":[{{JsonSerializer.Serialize(message)}}]}"""));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 
@@ -53,6 +55,26 @@ public class SegmentJourneyTests
         // Each change went out once.
         await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.That(listener.Entered(segment).Count + listener.Exited(segment).Count, Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task An_anonymous_abandoner_who_logs_in_leaves_as_a_visitor_and_enters_as_the_person()
+    {
+        var segment = "anon-cart-" + Guid.NewGuid().ToString("N")[..8];
+        await DefineAsync(segment, """{"name": "Cart abandoners", "condition": {"performed": "Product Added", "notFollowedBy": "Order Completed", "within": "3s"}}""", HttpStatusCode.Created);
+        await using var listener = await SegmentTransitionsListener.StartAsync();
+        var (anonymous, user) = ("visitor-" + Guid.NewGuid().ToString("N")[..8], "member-" + Guid.NewGuid().ToString("N")[..8]);
+
+        await PostAsync(new { type = "track", @event = "Product Added", anonymousId = anonymous, messageId = $"{anonymous}-1", timestamp = DateTimeOffset.UtcNow.ToString("O"), properties = new { product_id = "sku-1" } });
+        var visitor = await Eventually.ReturnsAsync(() => Task.FromResult(listener.Entered(segment)), e => e.Count > 0, TimeSpan.FromSeconds(60), "the visitor's entry");
+        Assert.That((visitor[0].UserId, visitor[0].StreamKey), Is.EqualTo(((string?)null, $"{Tenant}/anonymous:{anonymous}")));
+
+        await PostAsync(new { type = "identify", userId = user, anonymousId = anonymous, messageId = $"{user}-login", timestamp = DateTimeOffset.UtcNow.ToString("O"), traits = new { email = $"{user}@example.com" } });
+
+        var left = await Eventually.ReturnsAsync(() => Task.FromResult(listener.Exited(segment)), e => e.Count > 0, TimeSpan.FromSeconds(60), "the visitor's exit");
+        Assert.That(left[0].StreamKey, Is.EqualTo(visitor[0].StreamKey));
+        var person = await Eventually.ReturnsAsync(() => Task.FromResult(listener.Entered(segment).Where(e => e.UserId == user).ToList()), e => e.Count > 0, TimeSpan.FromSeconds(60), "the person's entry");
+        Assert.That(person[0].CausedByEventId, Is.Not.Null, "the login brought the visitor's cart into the person's profile");
     }
 
     [Test]

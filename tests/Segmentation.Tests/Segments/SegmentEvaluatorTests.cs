@@ -193,7 +193,7 @@ public class SegmentEvaluatorTests
 
         var missing = SegmentEvaluator.MissingTrackers(person.State, both);
         Assert.That(missing, Has.Count.EqualTo(1).And.All.StartsWith("window|"));
-        SegmentEvaluator.Track(person.State, both, SegmentEvent.From(Track("Product Viewed", T0)), missing);
+        SegmentEvaluator.Fill(person.State, both, missing, [SegmentEvent.From(Track("Product Viewed", T0))]);
 
         Assert.That(SegmentEvaluator.MissingTrackers(person.State, both), Is.Empty);
         Assert.That(person.State.Trackers.Single(t => t.Key.StartsWith("window|")).Value.Times, Is.EqualTo(new[] { T0 }));

@@ -35,9 +35,27 @@ public static class SegmentEvaluator
         Evaluate(state, set, profile, state.Clock.Value, e.EventId, transitions);
     }
 
+    /// <summary>
+    /// Brings the person up to <paramref name="now"/>: every deadline passed, then an evaluation at now, which decides
+    /// a definition that is new or changed for them without waiting for their next event.
+    /// </summary>
+    public static void CatchUp(SegmentState state, SegmentSet set, CustomerProfile profile, DateTimeOffset now, List<SegmentTransition> transitions)
+    {
+        Advance(state, set, profile, now, inclusive: true, transitions);
+        if (state.Clock is null || state.Clock < now) state.Clock = now;
+        Evaluate(state, set, profile, state.Clock.Value, cause: null, transitions);
+    }
+
     /// <summary>Tracker keys the set needs that the state has never filled: they must be filled from the person's history.</summary>
     public static IReadOnlySet<string> MissingTrackers(SegmentState state, SegmentSet set) =>
         set.Trackers.Keys.Where(key => !state.Trackers.ContainsKey(key)).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>Fills the <paramref name="missing"/> trackers from the person's past events, so a new condition judges all they did.</summary>
+    public static void Fill(SegmentState state, SegmentSet set, IReadOnlySet<string> missing, IEnumerable<SegmentEvent> history)
+    {
+        foreach (var e in history.OrderBy(e => e.Instant)) Track(state, set, e, missing);
+        foreach (var key in missing) state.Trackers.TryAdd(key, new EventTracker());
+    }
 
     /// <summary>Feeds an event to the trackers it watches (to <paramref name="only"/> these, when filling new ones from history).</summary>
     public static void Track(SegmentState state, SegmentSet set, SegmentEvent e, IReadOnlySet<string>? only)
@@ -70,11 +88,10 @@ public static class SegmentEvaluator
                     break;
             }
         }
-        // Every tracker the set has is known from here on (filled from history when it was missing), and those no
-        // segment uses any more are dropped.
-        foreach (var key in set.Trackers.Keys)
-            if ((only is null || only.Contains(key)) && !state.Trackers.ContainsKey(key)) state.Trackers[key] = new EventTracker();
-        if (only is null && state.Trackers.Count > set.Trackers.Count)
+        if (only is not null) return;
+        // A live event: every tracker of the set is known from here on, and those no segment uses any more are dropped.
+        foreach (var key in set.Trackers.Keys) state.Trackers.TryAdd(key, new EventTracker());
+        if (state.Trackers.Count > set.Trackers.Count)
             foreach (var key in state.Trackers.Keys.Where(key => !set.Trackers.ContainsKey(key)).ToList())
                 state.Trackers.Remove(key);
     }

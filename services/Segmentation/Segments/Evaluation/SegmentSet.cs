@@ -62,12 +62,13 @@ public sealed class SegmentSet
                 Watch(count.Event, count.TrackerKey, TrackerRole.Count);
                 if (count.Within is not null) windows.Add(count);
                 break;
-            case NotFollowedBy sequence when trackers.TryAdd(sequence.TrackerKey, sequence):
-                Watch(sequence.First, sequence.TrackerKey, TrackerRole.First);
-                Watch(sequence.Then, sequence.TrackerKey, TrackerRole.Then);
-                sequences.Add(sequence);
-                break;
             case NotFollowedBy sequence:
+                // One tracker serves every window over the same pair of events; each window has its own deadline.
+                if (trackers.TryAdd(sequence.TrackerKey, sequence))
+                {
+                    Watch(sequence.First, sequence.TrackerKey, TrackerRole.First);
+                    Watch(sequence.Then, sequence.TrackerKey, TrackerRole.Then);
+                }
                 sequences.Add(sequence);
                 break;
         }

@@ -33,9 +33,8 @@ public sealed class MembershipLedger(NpgsqlDataSource dataSource, SegmentationSc
                 select $1, segment_id, $2, version, entered, case when entered then at end, number from latest
                 on conflict (tenant_id, segment_id, user_key) do update
                 set version = excluded.version, member = excluded.member, since = excluded.since, transitions = excluded.transitions
-                where {Memberships}.transitions < excluded.transitions
-                returning 1)
-            select pg_notify('{NotifyChannel}', $1) from (select count(*) as n from written) w, (select count(*) from kept) k where w.n > 0
+                where {Memberships}.transitions < excluded.transitions)
+            select pg_notify('{NotifyChannel}', $1) where exists (select from written)
             """);
         command.Parameters.AddWithValue(tenantId);
         command.Parameters.AddWithValue(userKey);

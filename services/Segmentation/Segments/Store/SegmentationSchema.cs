@@ -9,7 +9,7 @@ namespace Personalization.Segmentation.Segments.Store;
 /// </summary>
 public sealed class SegmentationSchema(NpgsqlDataSource dataSource) : OwnedSchema(dataSource, Name, Ddl)
 {
-    public new const string Name = "segmentation";
+    public const string Name = "segmentation";
 
     private const string Ddl = $"""
         create table if not exists {Name}.segments (
