@@ -141,9 +141,9 @@ public sealed class SegmentStore(NpgsqlDataSource dataSource, SegmentationSchema
         var live = new List<(string, int, ParsedDefinition)>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            var definition = Read(reader.GetString(2));
             // Stored definitions were valid when saved, and the grammar only grows.
-            var parsed = DefinitionParser.Parse(JsonSerializer.SerializeToElement(definition, JsonSerializerOptions.Web)).Parsed
+            using var stored = JsonDocument.Parse(reader.GetString(2));
+            var parsed = DefinitionParser.Parse(stored.RootElement).Parsed
                          ?? throw new InvalidDataException($"Stored segment '{reader.GetString(0)}' v{reader.GetInt32(1)} no longer parses.");
             live.Add((reader.GetString(0), reader.GetInt32(1), parsed));
         }
