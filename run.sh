@@ -64,6 +64,16 @@ for _ in $(seq 1 60); do
   sleep 0.5
 done
 
+# Defined after the demo events on purpose: a new segment is judged on everyone's history in the background.
+segments="http://127.0.0.1:$SEGMENTATION_PORT/admin/tenants/demo/segments"
+echo "Defining demo segments..."
+define_segment() {
+  curl -sf -X PUT -H 'Authorization: Bearer demo-admin-token' -H 'Content-Type: application/json' -d "$2" "$segments/$1" >/dev/null \
+    || echo "  could not define segment $1 (see $logs/segmentation.log)" >&2
+}
+define_segment cart-abandoners '{"name":"Cart abandoners (demo window: 2 minutes)","condition":{"performed":"Product Added","notFollowedBy":"Order Completed","within":"2m"}}'
+define_segment high-intent-mobile '{"name":"High-intent mobile shoppers","condition":{"and":[{"profile":"lastDevice","in":["ios","android"]},{"or":[{"profile":"cartItems","gte":1},{"performed":"Product Viewed","atLeast":2}]}]}}'
+
 # The relay takes a moment to pass the events on; the log is what training reads, so it can start at once.
 models="http://127.0.0.1:$RECOMMENDATION_PORT/admin/tenants/demo/models"
 echo "Training a first model on the demo events..."
@@ -99,6 +109,9 @@ admin token "demo-admin-token").
   Product page:   curl -H 'Authorization: Bearer demo-read-token' $recommendations/items/sku-100/related
   A cart:         curl -H 'Authorization: Bearer demo-read-token' -H 'Content-Type: application/json' \\
                     -d '{"items":["sku-100","sku-200"]}' $recommendations/cart
+  Segments:       curl -H 'Authorization: Bearer demo-read-token' http://127.0.0.1:$SEGMENTATION_PORT/api/segments/cart-abandoners
+  Their members:  curl -H 'Authorization: Bearer demo-read-token' http://127.0.0.1:$SEGMENTATION_PORT/api/segments/high-intent-mobile/members
+  A definition:   curl -H 'Authorization: Bearer demo-admin-token' $segments/cart-abandoners
   Models:         curl -H 'Authorization: Bearer demo-admin-token' $models
   Train again:    curl -X POST -H 'Authorization: Bearer demo-admin-token' $models/train
   Health:         curl http://127.0.0.1:$INGESTION_PORT/health/ready
@@ -111,4 +124,12 @@ TXT
 curl -s -H 'Authorization: Bearer demo-read-token' "$profile"; echo
 echo "Recommendations for demo-user-000, with their reasons:"
 curl -s -H 'Authorization: Bearer demo-read-token' "$recommendations/users/demo-user-000?count=3"; echo
+for _ in $(seq 1 60); do
+  curl -sf -H 'Authorization: Bearer demo-admin-token' "$segments/cart-abandoners" | grep -q '"state":"done"' && break
+  sleep 0.5
+done
+echo "Demo segments (the cart abandoners' 2-minute window has long passed for the demo's carts):"
+for segment in cart-abandoners high-intent-mobile; do
+  curl -s -H 'Authorization: Bearer demo-read-token' "http://127.0.0.1:$SEGMENTATION_PORT/api/segments/$segment"; echo
+done
 wait

@@ -15,5 +15,6 @@ app.MapDefaultEndpoints();
 app.MapActorEndpoints();
 app.MapProfilesApi();
 app.MapSegmentsAdminApi();
+app.MapSegmentsApi();
 await app.RunAsync();
 return 0;

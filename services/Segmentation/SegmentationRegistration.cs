@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Personalization.Segmentation.Profiles;
 using Personalization.Segmentation.Segments;
+using Personalization.Segmentation.Segments.CatchUp;
 using Personalization.Segmentation.Segments.Store;
 using Personalization.ServiceDefaults;
 
@@ -21,6 +22,9 @@ public static class SegmentationRegistration
         builder.Services.AddSingleton<TenantSegments>();
         builder.Services.AddSingleton<MembershipLedger>();
         builder.Services.AddHostedService<TransitionPublisher>();
+        builder.Services.AddSingleton<SegmentMembers>();
+        builder.Services.AddSingleton<CatchUpRuns>();
+        builder.Services.AddHostedService<CatchUpWorker>();
         builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section);
         builder.Services.AddAuthentication().AddAdminToken();
         builder.AddTenantReaders("Segmentation");

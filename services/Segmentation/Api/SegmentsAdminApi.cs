@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Personalization.Segmentation.Segments;
+using Personalization.Segmentation.Segments.CatchUp;
 using Personalization.Segmentation.Segments.Definitions;
 using Personalization.Segmentation.Segments.Store;
 using Personalization.ServiceDefaults;
@@ -14,8 +15,10 @@ public static class SegmentsAdminApi
         var segments = app.MapGroup("/admin/tenants/{tenantId}/segments").RequireAdmin().WithTags("Segments");
         segments.MapGet("/", async (string tenantId, SegmentStore store, CancellationToken ct) => TypedResults.Ok(await store.ListAsync(tenantId, ct)));
         segments.MapPut("/{segmentId}", PutAsync);
-        segments.MapGet("/{segmentId}", async Task<Results<Ok<SegmentDetails>, ProblemHttpResult>> (string tenantId, string segmentId, SegmentStore store, CancellationToken ct) =>
-            await store.GetAsync(tenantId, segmentId, ct) is { } details ? TypedResults.Ok(details) : NotFound(tenantId, segmentId));
+        segments.MapGet("/{segmentId}", async Task<Results<Ok<SegmentDetails>, ProblemHttpResult>> (string tenantId, string segmentId, SegmentStore store, CatchUpRuns runs, CancellationToken ct) =>
+            await store.GetAsync(tenantId, segmentId, ct) is { } details
+                ? TypedResults.Ok(details with { CatchUp = await runs.GetAsync(tenantId, ct) })
+                : NotFound(tenantId, segmentId));
         segments.MapGet("/{segmentId}/versions/{version:int}", async Task<Results<Ok<SegmentVersion>, ProblemHttpResult>> (string tenantId, string segmentId, int version, SegmentStore store, CancellationToken ct) =>
             await store.GetVersionAsync(tenantId, segmentId, version, ct) is { } saved
                 ? TypedResults.Ok(saved)
@@ -24,7 +27,7 @@ public static class SegmentsAdminApi
         return app;
     }
 
-    private static async Task<IResult> PutAsync(string tenantId, string segmentId, HttpRequest request, SegmentStore store, TenantSegments live, CancellationToken ct)
+    private static async Task<IResult> PutAsync(string tenantId, string segmentId, HttpRequest request, SegmentStore store, TenantSegments live, CatchUpRuns runs, CancellationToken ct)
     {
         if (!SegmentIds.IsValid(segmentId))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["segmentId"] = [$"A segment id is {SegmentIds.Rule}; it was '{segmentId}'."] });
@@ -33,14 +36,19 @@ public static class SegmentsAdminApi
         if (parsed is null) return Invalid(errors);
         var saved = await store.SaveAsync(tenantId, segmentId, parsed, ct);
         if (saved.Outcome == SaveOutcome.Invalid) return Invalid(saved.Errors);
-        live.Forget(tenantId);
-        var details = await store.GetAsync(tenantId, segmentId, ct);
+        if (saved.Outcome != SaveOutcome.Unchanged)
+        {
+            live.Forget(tenantId);
+            // The new version runs live at once; existing profiles are judged by it in the background.
+            await runs.RequestAsync(tenantId, ct);
+        }
+        var details = await store.GetAsync(tenantId, segmentId, ct) is { } stored ? stored with { CatchUp = await runs.GetAsync(tenantId, ct) } : null;
         return saved.Outcome == SaveOutcome.Created
             ? TypedResults.Created($"/admin/tenants/{tenantId}/segments/{segmentId}", details)
             : TypedResults.Ok(details);
     }
 
-    private static async Task<IResult> DeleteAsync(string tenantId, string segmentId, SegmentStore store, TenantSegments live, CancellationToken ct)
+    private static async Task<IResult> DeleteAsync(string tenantId, string segmentId, SegmentStore store, TenantSegments live, CatchUpRuns runs, CancellationToken ct)
     {
         var (found, referredBy) = await store.DeleteAsync(tenantId, segmentId, ct);
         if (!found) return NotFound(tenantId, segmentId);
@@ -49,6 +57,7 @@ public static class SegmentsAdminApi
                 detail: $"Segments {string.Join(", ", referredBy.Select(id => $"'{id}'"))} refer to '{segmentId}': change them first.",
                 statusCode: StatusCodes.Status409Conflict);
         live.Forget(tenantId);
+        await runs.RequestAsync(tenantId, ct);
         return TypedResults.NoContent();
     }
 

@@ -19,6 +19,23 @@ public sealed class EventLogReader(IEventLogStore eventLog)
             .ToList();
     }
 
+    /// <summary>The tenant's stream keys after <paramref name="after"/> (null: from the first), in key order.</summary>
+    public async Task<IReadOnlyList<string>> StreamsAsync(string tenantId, string? after, int limit, CancellationToken cancellationToken)
+    {
+        await using var session = eventLog.QuerySession();
+        return await session.QueryAsync<string>(
+            $"select id from {EventLog.Schema}.mt_streams where starts_with(id, ?) and id > ? order by id limit ?",
+            cancellationToken, tenantId + "/", after ?? "", limit);
+    }
+
+    public async Task<long> CountStreamsAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        await using var session = eventLog.QuerySession();
+        var counts = await session.QueryAsync<long>(
+            $"select count(*) from {EventLog.Schema}.mt_streams where starts_with(id, ?)", cancellationToken, tenantId + "/");
+        return counts.Single();
+    }
+
     /// <summary>The user an anonymous id belongs to (the first to be linked to it), or null while it has no link.</summary>
     public async Task<string?> LinkedUserAsync(string tenantId, string anonymousId, CancellationToken cancellationToken)
     {

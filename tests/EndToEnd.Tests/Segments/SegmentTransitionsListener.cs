@@ -43,11 +43,14 @@ public sealed class SegmentTransitionsListener : IAsyncDisposable
         }
     }
 
-    public IReadOnlyList<SegmentEntered> Entered(string segmentId) =>
-        Received.Select(r => r.Message).OfType<SegmentEntered>().Where(m => m.TenantId == Platform.Tenant && m.SegmentId == segmentId).ToList();
+    /// <summary>Entries into the segment, of one person's stream when <paramref name="streamKey"/> is given (others' catch-ups land here too).</summary>
+    public IReadOnlyList<SegmentEntered> Entered(string segmentId, string? streamKey = null) =>
+        Received.Select(r => r.Message).OfType<SegmentEntered>()
+            .Where(m => m.TenantId == Platform.Tenant && m.SegmentId == segmentId && (streamKey is null || m.StreamKey == streamKey)).ToList();
 
-    public IReadOnlyList<SegmentExited> Exited(string segmentId) =>
-        Received.Select(r => r.Message).OfType<SegmentExited>().Where(m => m.TenantId == Platform.Tenant && m.SegmentId == segmentId).ToList();
+    public IReadOnlyList<SegmentExited> Exited(string segmentId, string? streamKey = null) =>
+        Received.Select(r => r.Message).OfType<SegmentExited>()
+            .Where(m => m.TenantId == Platform.Tenant && m.SegmentId == segmentId && (streamKey is null || m.StreamKey == streamKey)).ToList();
 
     public async ValueTask DisposeAsync() => await _bus.StopAsync();
 }

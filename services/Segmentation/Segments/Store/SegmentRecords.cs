@@ -1,3 +1,4 @@
+using Personalization.Segmentation.Segments.CatchUp;
 using Personalization.Segmentation.Segments.Definitions;
 
 namespace Personalization.Segmentation.Segments.Store;
@@ -8,8 +9,14 @@ public sealed record SegmentSummary(string Id, string Name, int Version, DateTim
 /// <summary>One saved version of a segment's definition.</summary>
 public sealed record SegmentVersion(string Id, int Version, SegmentDefinition Definition, DateTimeOffset CreatedAt);
 
-/// <summary>A segment with the definition in force and the history of its versions.</summary>
-public sealed record SegmentDetails(string Id, int Version, SegmentDefinition Definition, DateTimeOffset UpdatedAt, IReadOnlyList<VersionEntry> Versions);
+/// <summary>
+/// A segment with the definition in force and the history of its versions, and, where the admin API shows it, how
+/// far bringing the tenant's people up to its segments has got since the last change.
+/// </summary>
+public sealed record SegmentDetails(string Id, int Version, SegmentDefinition Definition, DateTimeOffset UpdatedAt, IReadOnlyList<VersionEntry> Versions)
+{
+    public CatchUpStatus? CatchUp { get; init; }
+}
 
 public sealed record VersionEntry(int Version, DateTimeOffset CreatedAt);
 

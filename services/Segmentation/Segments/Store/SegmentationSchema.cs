@@ -5,7 +5,8 @@ namespace Personalization.Segmentation.Segments.Store;
 
 /// <summary>
 /// The service's own tables in PostgreSQL schema <c>segmentation</c>: segment definitions and their versions, who is
-/// in which segment, and every entry and exit (the outbox their messages are published from).
+/// in which segment, every entry and exit (the outbox their messages are published from), and the runs that bring a
+/// tenant's people up to its segments after a change.
 /// </summary>
 public sealed class SegmentationSchema(NpgsqlDataSource dataSource) : OwnedSchema(dataSource, Name, Ddl)
 {
@@ -49,6 +50,15 @@ public sealed class SegmentationSchema(NpgsqlDataSource dataSource) : OwnedSchem
             caused_by uuid,
             published_at timestamptz,
             primary key (tenant_id, segment_id, user_key, number));
+        create table if not exists {Name}.catch_up (
+            tenant_id text primary key,
+            requested_at timestamptz not null,
+            started_at timestamptz,
+            heartbeat_at timestamptz,
+            finished_at timestamptz,
+            done bigint not null default 0,
+            total bigint,
+            error text);
         create index if not exists transitions_unpublished on {Name}.transitions (id) where published_at is null;
         """;
 }

@@ -1,0 +1,53 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Personalization.Contracts;
+using Personalization.Segmentation.Segments.Store;
+using Personalization.ServiceDefaults;
+
+namespace Personalization.Segmentation.Api;
+
+/// <summary>A segment as its readers see it: what it is and how many are in it.</summary>
+public sealed record SegmentCount(string Id, string Name, int Version, long Members);
+
+/// <summary>Read side of segments, scoped to the tenant of the caller's access token (as the profile API).</summary>
+public static class SegmentsApi
+{
+    public const int DefaultPage = 100;
+
+    public static IEndpointRouteBuilder MapSegmentsApi(this IEndpointRouteBuilder app)
+    {
+        var segments = app.MapGroup("/api/segments").RequireTenantReader().WithTags("Segments");
+        segments.MapGet("/", async (ClaimsPrincipal caller, SegmentStore store, CancellationToken ct) =>
+            TypedResults.Ok(await store.ListAsync(TenantReaders.TenantOf(caller), ct)));
+        segments.MapGet("/{segmentId}", GetAsync);
+        segments.MapGet("/{segmentId}/members", MembersAsync);
+        app.MapGroup("/api/profiles").RequireTenantReader().WithTags("Profiles")
+            .MapGet("/{userId}/segments", async (string userId, ClaimsPrincipal caller, SegmentMembers members, CancellationToken ct) =>
+            {
+                var person = StreamKey.ForUser(TenantReaders.TenantOf(caller), userId);
+                return TypedResults.Ok(await members.OfPersonAsync(person.TenantId, person.UserKey, ct));
+            });
+        return app;
+    }
+
+    private static async Task<Results<Ok<SegmentCount>, ProblemHttpResult>> GetAsync(
+        string segmentId, ClaimsPrincipal caller, SegmentStore store, SegmentMembers members, CancellationToken ct)
+    {
+        var tenantId = TenantReaders.TenantOf(caller);
+        if (await store.GetAsync(tenantId, segmentId, ct) is not { } segment) return NotFound(segmentId);
+        return TypedResults.Ok(new SegmentCount(segment.Id, segment.Definition.Name, segment.Version, await members.CountAsync(tenantId, segmentId, ct)));
+    }
+
+    private static async Task<IResult> MembersAsync(
+        string segmentId, string? after, int? limit, ClaimsPrincipal caller, SegmentStore store, SegmentMembers members, CancellationToken ct)
+    {
+        if (limit is < 1 or > SegmentMembers.MaxPage)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"A page holds 1 to {SegmentMembers.MaxPage} members (default {DefaultPage}); it was {limit}."] });
+        var tenantId = TenantReaders.TenantOf(caller);
+        if (await store.GetAsync(tenantId, segmentId, ct) is null) return NotFound(segmentId);
+        return TypedResults.Ok(await members.PageAsync(tenantId, segmentId, after, limit ?? DefaultPage, ct));
+    }
+
+    private static ProblemHttpResult NotFound(string segmentId) =>
+        TypedResults.Problem(title: "Segment not found", detail: $"This tenant has no segment '{segmentId}'.", statusCode: StatusCodes.Status404NotFound);
+}
