@@ -3,6 +3,7 @@ using Npgsql;
 using Personalization.Segmentation.Profiles;
 using Personalization.Segmentation.Segments;
 using Personalization.Segmentation.Segments.CatchUp;
+using Personalization.Segmentation.Segments.Preview;
 using Personalization.Segmentation.Segments.Store;
 using Personalization.ServiceDefaults;
 
@@ -25,6 +26,7 @@ public static class SegmentationRegistration
         builder.Services.AddSingleton<SegmentMembers>();
         builder.Services.AddSingleton<CatchUpRuns>();
         builder.Services.AddHostedService<CatchUpWorker>();
+        builder.Services.AddSingleton<SegmentPreviewer>();
         builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section);
         builder.Services.AddAuthentication().AddAdminToken();
         builder.AddTenantReaders("Segmentation");

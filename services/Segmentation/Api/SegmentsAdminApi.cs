@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Personalization.Segmentation.Segments;
 using Personalization.Segmentation.Segments.CatchUp;
 using Personalization.Segmentation.Segments.Definitions;
+using Personalization.Segmentation.Segments.Preview;
 using Personalization.Segmentation.Segments.Store;
 using Personalization.ServiceDefaults;
 
@@ -15,6 +16,7 @@ public static class SegmentsAdminApi
         var segments = app.MapGroup("/admin/tenants/{tenantId}/segments").RequireAdmin().WithTags("Segments");
         segments.MapGet("/", async (string tenantId, SegmentStore store, CancellationToken ct) => TypedResults.Ok(await store.ListAsync(tenantId, ct)));
         segments.MapPut("/{segmentId}", PutAsync);
+        segments.MapPost("/preview", PreviewAsync);
         segments.MapGet("/{segmentId}", async Task<Results<Ok<SegmentDetails>, ProblemHttpResult>> (string tenantId, string segmentId, SegmentStore store, CatchUpRuns runs, CancellationToken ct) =>
             await store.GetAsync(tenantId, segmentId, ct) is { } details
                 ? TypedResults.Ok(details with { CatchUp = await runs.GetAsync(tenantId, ct) })
@@ -46,6 +48,23 @@ public static class SegmentsAdminApi
         return saved.Outcome == SaveOutcome.Created
             ? TypedResults.Created($"/admin/tenants/{tenantId}/segments/{segmentId}", details)
             : TypedResults.Ok(details);
+    }
+
+    /// <summary>A draft's size on current profiles, estimated from a random sample, before it is saved.</summary>
+    private static async Task<IResult> PreviewAsync(string tenantId, int? sample, HttpRequest request, SegmentStore store, SegmentPreviewer previewer, CancellationToken ct)
+    {
+        if (sample is < 1 or > SegmentPreviewer.MaxSample)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["sample"] = [$"A preview samples 1 to {SegmentPreviewer.MaxSample} people (default {SegmentPreviewer.DefaultSample}); it was {sample}."],
+            });
+        if (await JsonBody.ReadAsync(request, ct) is not { } body) return JsonBody.NotJson();
+        var (parsed, errors) = DefinitionParser.Parse(body);
+        if (parsed is null) return Invalid(errors);
+        var live = (await store.LiveAsync(tenantId, ct)).ToDictionary(s => s.Id, s => s.Parsed, StringComparer.Ordinal);
+        errors = SegmentGraph.Check(SegmentDraft.Id, parsed, live);
+        if (errors.Count > 0) return Invalid(errors);
+        return TypedResults.Ok(await previewer.EstimateAsync(tenantId, body, sample ?? SegmentPreviewer.DefaultSample, ct));
     }
 
     private static async Task<IResult> DeleteAsync(string tenantId, string segmentId, SegmentStore store, TenantSegments live, CatchUpRuns runs, CancellationToken ct)

@@ -1,9 +1,12 @@
 using Personalization.Contracts.Profiles;
+using System.Text.Json;
 using Dapr.Actors.Runtime;
 using Personalization.Contracts;
 using Personalization.Contracts.V1;
 using Personalization.Segmentation.Segments;
+using Personalization.Segmentation.Segments.Definitions;
 using Personalization.Segmentation.Segments.Evaluation;
+using Personalization.Segmentation.Segments.Preview;
 using Personalization.Segmentation.Segments.Store;
 
 namespace Personalization.Segmentation.Profiles;
@@ -124,6 +127,25 @@ public sealed class CustomerProfileActor(
             await StateManager.SetStateAsync(ProfileKey, profile.Value);
     }
 
+    public async Task<bool> PreviewSegmentAsync(SegmentDraft draft)
+    {
+        var profile = await StateManager.TryGetStateAsync<CustomerProfile>(ProfileKey);
+        var position = await StateManager.TryGetStateAsync<StreamPosition>(PositionKey);
+        if (!profile.HasValue || !position.HasValue || position.Value.MergedInto is not null) return false;
+        using var definition = JsonDocument.Parse(draft.Definition);
+        var parsed = DefinitionParser.Parse(definition.RootElement).Parsed
+                     ?? throw new ArgumentException("The draft does not parse; the API checks it before asking.", nameof(draft));
+        var set = (await segments.ForAsync(profile.Value.TenantId)).With(new LiveSegment(SegmentDraft.Id, 0, parsed.Condition));
+        // A copy: the state manager caches the stored object, and a preview must leave it as it was.
+        var stored = await StateManager.TryGetStateAsync<SegmentState>(SegmentsKey);
+        var state = stored.HasValue ? Copy(stored.Value) : new SegmentState();
+        var missing = SegmentEvaluator.MissingTrackers(state, set);
+        if (missing.Count > 0)
+            SegmentEvaluator.Fill(state, set, missing, await HistoryAsync(profile.Value, position.Value, position.Value.Version));
+        SegmentEvaluator.CatchUp(state, set, profile.Value, clock.GetUtcNow(), transitions: []);
+        return state.Memberships[SegmentDraft.Id].Member;
+    }
+
     public async Task EraseAsync(DateTimeOffset erasedAt)
     {
         if (await StateManager.TryGetStateAsync<CustomerProfile>(ProfileKey) is { HasValue: true } erased)
@@ -237,6 +259,9 @@ public sealed class CustomerProfileActor(
         if (state.Value.ReminderDue is not null) await UnregisterReminderAsync(SegmentDeadlineReminder);
         await StateManager.TryRemoveStateAsync(SegmentsKey);
     }
+
+    private static SegmentState Copy(SegmentState state) =>
+        JsonSerializer.Deserialize<SegmentState>(JsonSerializer.SerializeToUtf8Bytes(state))!;
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 

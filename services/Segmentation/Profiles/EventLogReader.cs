@@ -28,6 +28,15 @@ public sealed class EventLogReader(IEventLogStore eventLog)
             cancellationToken, tenantId + "/", after ?? "", limit);
     }
 
+    /// <summary>Up to <paramref name="size"/> of the tenant's stream keys, drawn at random.</summary>
+    public async Task<IReadOnlyList<string>> SampleStreamsAsync(string tenantId, int size, CancellationToken cancellationToken)
+    {
+        await using var session = eventLog.QuerySession();
+        return await session.QueryAsync<string>(
+            $"select id from {EventLog.Schema}.mt_streams where starts_with(id, ?) order by random() limit ?",
+            cancellationToken, tenantId + "/", size);
+    }
+
     public async Task<long> CountStreamsAsync(string tenantId, CancellationToken cancellationToken)
     {
         await using var session = eventLog.QuerySession();

@@ -1,6 +1,7 @@
 using Personalization.Contracts.Profiles;
 using Dapr.Actors;
 using Personalization.Contracts.V1;
+using Personalization.Segmentation.Segments.Preview;
 
 namespace Personalization.Segmentation.Profiles;
 
@@ -37,6 +38,12 @@ public interface ICustomerProfileActor : IActor
     /// turn (judged on their whole history). The deadline reminder and the run over everyone after a change call it.
     /// </summary>
     Task CatchUpSegmentsAsync();
+
+    /// <summary>
+    /// Whether the person would be in <paramref name="draft"/> now, judged on their whole history beside the tenant's
+    /// live segments; nothing is saved. False for a visitor merged into a person, and while no event has been applied.
+    /// </summary>
+    Task<bool> PreviewSegmentAsync(SegmentDraft draft);
 
     /// <summary>Forgets everything, before a rebuild replays the event log.</summary>
     Task ResetAsync();

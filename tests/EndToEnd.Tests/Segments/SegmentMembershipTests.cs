@@ -26,7 +26,7 @@ public class SegmentMembershipTests
         return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
     }
 
-    private static async Task ViewAsync(string user, int times)
+    internal static async Task ViewAsync(string user, int times)
     {
         var batch = Enumerable.Range(1, times).Select(n => JsonSerializer.Serialize(new
         {

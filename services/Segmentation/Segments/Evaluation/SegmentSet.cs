@@ -46,6 +46,9 @@ public sealed class SegmentSet
             .ToList());
     }
 
+    /// <summary>This set and one more segment, evaluated last (so it may refer to any of these).</summary>
+    public SegmentSet With(LiveSegment segment) => new([.. Segments, segment]);
+
     /// <summary>The trackers the event feeds, with the part each plays.</summary>
     public IReadOnlyList<(string Key, EventMatch Match, TrackerRole Role)> Watching(SegmentEvent e) =>
         e.MatchName is { } name && _byEvent.TryGetValue((e.Type, name), out var uses) ? uses : [];
