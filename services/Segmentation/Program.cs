@@ -1,10 +1,13 @@
 using Personalization.Segmentation;
 using Personalization.Segmentation.Api;
 using Personalization.Segmentation.Rebuild;
+using Personalization.Segmentation.Segments.Discovery;
 using Personalization.ServiceDefaults;
 
 if (args is [RebuildCommand.Verb, ..])
     return await RebuildCommand.RunAsync(args[1..]);
+if (args is [DiscoverCommand.Verb, ..])
+    return await DiscoverCommand.RunAsync(args[1..]);
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -16,5 +19,6 @@ app.MapActorEndpoints();
 app.MapProfilesApi();
 app.MapSegmentsAdminApi();
 app.MapSegmentsApi();
+app.MapDiscoveryAdminApi();
 await app.RunAsync();
 return 0;

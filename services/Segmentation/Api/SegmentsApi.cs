@@ -1,13 +1,14 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Personalization.Contracts;
+using Personalization.Segmentation.Segments.Discovery;
 using Personalization.Segmentation.Segments.Store;
 using Personalization.ServiceDefaults;
 
 namespace Personalization.Segmentation.Api;
 
 /// <summary>A segment as its readers see it: what it is and how many are in it.</summary>
-public sealed record SegmentCount(string Id, string Name, int Version, long Members);
+public sealed record SegmentCount(string Id, string Kind, string Name, string? Description, int Version, long Members);
 
 /// <summary>Read side of segments, scoped to the tenant of the caller's access token (as the profile API).</summary>
 public static class SegmentsApi
@@ -18,15 +19,21 @@ public static class SegmentsApi
     {
         var segments = app.MapGroup("/api/segments").RequireTenantReader().WithTags("Segments");
         segments.MapGet("/", async (ClaimsPrincipal caller, SegmentStore store, CancellationToken ct) =>
-            TypedResults.Ok(await store.ListAsync(TenantReaders.TenantOf(caller), ct)));
+            TypedResults.Ok(await store.ReadableAsync(TenantReaders.TenantOf(caller), segmentId: null, ct)));
         segments.MapGet("/{segmentId}", GetAsync);
         segments.MapGet("/{segmentId}/members", MembersAsync);
-        app.MapGroup("/api/profiles").RequireTenantReader().WithTags("Profiles")
-            .MapGet("/{userId}/segments", async (string userId, ClaimsPrincipal caller, SegmentMembers members, CancellationToken ct) =>
-            {
-                var person = StreamKey.ForUser(TenantReaders.TenantOf(caller), userId);
-                return TypedResults.Ok(await members.OfPersonAsync(person.TenantId, person.UserKey, ct));
-            });
+        var profiles = app.MapGroup("/api/profiles").RequireTenantReader().WithTags("Profiles");
+        profiles.MapGet("/{userId}/segments", async (string userId, ClaimsPrincipal caller, SegmentMembers members, CancellationToken ct) =>
+        {
+            var person = StreamKey.ForUser(TenantReaders.TenantOf(caller), userId);
+            return TypedResults.Ok(await members.OfPersonAsync(person.TenantId, person.UserKey, ct));
+        });
+        // A mixture's soft memberships: the person's probability for each of its segments, not only the likeliest.
+        profiles.MapGet("/{userId}/segment-probabilities", async (string userId, ClaimsPrincipal caller, DiscoveryStore discovered, CancellationToken ct) =>
+        {
+            var person = StreamKey.ForUser(TenantReaders.TenantOf(caller), userId);
+            return TypedResults.Ok(await discovered.ProbabilitiesAsync(person.TenantId, person.UserKey, ct));
+        });
         return app;
     }
 
@@ -34,8 +41,9 @@ public static class SegmentsApi
         string segmentId, ClaimsPrincipal caller, SegmentStore store, SegmentMembers members, CancellationToken ct)
     {
         var tenantId = TenantReaders.TenantOf(caller);
-        if (await store.GetAsync(tenantId, segmentId, ct) is not { } segment) return NotFound(segmentId);
-        return TypedResults.Ok(new SegmentCount(segment.Id, segment.Definition.Name, segment.Version, await members.CountAsync(tenantId, segmentId, ct)));
+        if (await store.ReadableAsync(tenantId, segmentId, ct) is not [var segment]) return NotFound(segmentId);
+        return TypedResults.Ok(new SegmentCount(segment.Id, segment.Kind, segment.Name, segment.Description, segment.Version,
+            await members.CountAsync(tenantId, segmentId, ct)));
     }
 
     private static async Task<IResult> MembersAsync(
@@ -44,7 +52,7 @@ public static class SegmentsApi
         if (limit is < 1 or > SegmentMembers.MaxPage)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"A page holds 1 to {SegmentMembers.MaxPage} members (default {DefaultPage}); it was {limit}."] });
         var tenantId = TenantReaders.TenantOf(caller);
-        if (await store.GetAsync(tenantId, segmentId, ct) is null) return NotFound(segmentId);
+        if (await store.ReadableAsync(tenantId, segmentId, ct) is []) return NotFound(segmentId);
         return TypedResults.Ok(await members.PageAsync(tenantId, segmentId, after, limit ?? DefaultPage, ct));
     }
 

@@ -1,4 +1,5 @@
 using Marten;
+using Personalization.Contracts;
 using Personalization.Contracts.EventLog;
 using Personalization.Contracts.V1;
 using Personalization.ServiceDefaults;
@@ -19,13 +20,16 @@ public sealed class EventLogReader(IEventLogStore eventLog)
             .ToList();
     }
 
-    /// <summary>The tenant's stream keys after <paramref name="after"/> (null: from the first), in key order.</summary>
-    public async Task<IReadOnlyList<string>> StreamsAsync(string tenantId, string? after, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// The tenant's stream keys after <paramref name="after"/> (null: from the first), in key order; only people's
+    /// streams (no anonymous ones) when <paramref name="peopleOnly"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> StreamsAsync(string tenantId, string? after, int limit, CancellationToken cancellationToken, bool peopleOnly = false)
     {
         await using var session = eventLog.QuerySession();
         return await session.QueryAsync<string>(
             $"select id from {EventLog.Schema}.mt_streams where starts_with(id, ?) and id > ? order by id limit ?",
-            cancellationToken, tenantId + "/", after ?? "", limit);
+            cancellationToken, tenantId + "/" + (peopleOnly ? StreamKey.UserPrefix : ""), after ?? "", limit);
     }
 
     /// <summary>Up to <paramref name="size"/> of the tenant's stream keys, drawn at random.</summary>

@@ -58,7 +58,7 @@ public sealed class SegmentMembers(NpgsqlDataSource dataSource, SegmentationSche
         await using var command = dataSource.CreateCommand(
             $"""
             select m.segment_id, m.version, m.since from {Table} m
-            join {SegmentationSchema.Name}.segments s on s.tenant_id = m.tenant_id and s.segment_id = m.segment_id and s.deleted_at is null
+            join {SegmentationSchema.Name}.live_segments s on s.tenant_id = m.tenant_id and s.segment_id = m.segment_id
             where m.tenant_id = $1 and m.user_key = $2 and m.member order by m.segment_id
             """);
         command.Parameters.AddWithValue(tenantId);

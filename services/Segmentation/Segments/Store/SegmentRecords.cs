@@ -1,10 +1,15 @@
-using Personalization.Segmentation.Segments.CatchUp;
 using Personalization.Segmentation.Segments.Definitions;
 
 namespace Personalization.Segmentation.Segments.Store;
 
 /// <summary>A segment as listed: its id, name and the version in force.</summary>
 public sealed record SegmentSummary(string Id, string Name, int Version, DateTimeOffset UpdatedAt);
+
+/// <summary>
+/// A segment as its readers see it, of either kind: <c>rule</c> (a definition, versioned by its saves) or a discovery
+/// method (<c>rfm</c>, <c>kmeans</c>, <c>dbscan</c>, <c>gmm</c>; versioned by the method's runs).
+/// </summary>
+public sealed record ReadableSegment(string Id, string Kind, string Name, string? Description, int Version, DateTimeOffset UpdatedAt);
 
 /// <summary>One saved version of a segment's definition.</summary>
 public sealed record SegmentVersion(string Id, int Version, SegmentDefinition Definition, DateTimeOffset CreatedAt);
@@ -15,7 +20,7 @@ public sealed record SegmentVersion(string Id, int Version, SegmentDefinition De
 /// </summary>
 public sealed record SegmentDetails(string Id, int Version, SegmentDefinition Definition, DateTimeOffset UpdatedAt, IReadOnlyList<VersionEntry> Versions)
 {
-    public CatchUpStatus? CatchUp { get; init; }
+    public RunStatus? CatchUp { get; init; }
 }
 
 public sealed record VersionEntry(int Version, DateTimeOffset CreatedAt);

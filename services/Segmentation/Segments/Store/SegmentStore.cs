@@ -88,6 +88,24 @@ public sealed class SegmentStore(NpgsqlDataSource dataSource, SegmentationSchema
         return segments;
     }
 
+    /// <summary>The tenant's live segments of both kinds, rule and discovered, or the one with id <paramref name="segmentId"/>.</summary>
+    public async Task<IReadOnlyList<ReadableSegment>> ReadableAsync(string tenantId, string? segmentId, CancellationToken cancellationToken)
+    {
+        await schema.EnsureAsync();
+        await using var command = dataSource.CreateCommand($"""
+            select segment_id, kind, name, description, version, updated_at from {SegmentationSchema.Name}.live_segments
+            where tenant_id = $1 and ($2::text is null or segment_id = $2) order by segment_id
+            """);
+        command.Parameters.AddWithValue(tenantId);
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)segmentId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var segments = new List<ReadableSegment>();
+        while (await reader.ReadAsync(cancellationToken))
+            segments.Add(new ReadableSegment(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.GetInt32(4), reader.GetFieldValue<DateTimeOffset>(5)));
+        return segments;
+    }
+
     public async Task<SegmentDetails?> GetAsync(string tenantId, string segmentId, CancellationToken cancellationToken)
     {
         await schema.EnsureAsync();

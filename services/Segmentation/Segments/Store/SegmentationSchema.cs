@@ -5,8 +5,9 @@ namespace Personalization.Segmentation.Segments.Store;
 
 /// <summary>
 /// The service's own tables in PostgreSQL schema <c>segmentation</c>: segment definitions and their versions, who is
-/// in which segment, every entry and exit (the outbox their messages are published from), and the runs that bring a
-/// tenant's people up to its segments after a change.
+/// in which segment, every entry and exit (the outbox their messages are published from), the runs that bring a
+/// tenant's people up to its segments after a change, and the discovered segments (RFM grid, clusterings) with the
+/// report of each run that found them. <c>live_segments</c> lists both kinds as readers see them.
 /// </summary>
 public sealed class SegmentationSchema(NpgsqlDataSource dataSource) : OwnedSchema(dataSource, Name, Ddl)
 {
@@ -60,5 +61,39 @@ public sealed class SegmentationSchema(NpgsqlDataSource dataSource) : OwnedSchem
             total bigint,
             error text);
         create index if not exists transitions_unpublished on {Name}.transitions (id) where published_at is null;
+        create table if not exists {Name}.discovery_requests (like {Name}.catch_up including all);
+        create table if not exists {Name}.discovery_runs (
+            tenant_id text not null,
+            method text not null,
+            run int not null,
+            as_of timestamptz not null,
+            finished_at timestamptz not null,
+            customers int not null,
+            report jsonb not null,
+            primary key (tenant_id, method, run));
+        create table if not exists {Name}.discovered_segments (
+            tenant_id text not null,
+            segment_id text not null,
+            method text not null,
+            run int not null,
+            name text not null,
+            description text not null,
+            updated_at timestamptz not null,
+            deleted_at timestamptz,
+            primary key (tenant_id, segment_id));
+        create table if not exists {Name}.soft_memberships (
+            tenant_id text not null,
+            method text not null,
+            user_key text not null,
+            run int not null,
+            probabilities jsonb not null,
+            primary key (tenant_id, method, user_key));
+        create or replace view {Name}.live_segments as
+            select s.tenant_id, s.segment_id, s.name, v.definition ->> 'description' as description, s.version, s.updated_at, 'rule' as kind
+            from {Name}.segments s join {Name}.segment_versions v using (tenant_id, segment_id, version)
+            where s.deleted_at is null
+            union all
+            select tenant_id, segment_id, name, description, run, updated_at, method
+            from {Name}.discovered_segments where deleted_at is null;
         """;
 }

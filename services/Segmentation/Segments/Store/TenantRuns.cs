@@ -1,32 +1,42 @@
 using Npgsql;
-using Personalization.Segmentation.Segments.Store;
 
-namespace Personalization.Segmentation.Segments.CatchUp;
+namespace Personalization.Segmentation.Segments.Store;
 
-/// <summary>Where bringing a tenant's people up to its current segments stands, as the segment API shows it.</summary>
+/// <summary>Where a tenant's latest run (a catch-up, a discovery) stands, as the admin API shows it.</summary>
 /// <param name="State">pending (asked for, not started), running, done or failed.</param>
-public sealed record CatchUpStatus(string State, DateTimeOffset RequestedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, long Done, long? Total, string? Error);
+public sealed record RunStatus(string State, DateTimeOffset RequestedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, long Done, long? Total, string? Error);
 
 /// <summary>
-/// One row per tenant saying its people must be brought up to its segments (after a definition was saved or deleted):
-/// a request marks the row, a worker claims it (<c>skip locked</c>, under a lease it renews) and runs over everyone.
-/// A request during a run makes the tenant claimable again once the run finishes, so the last change is always
-/// covered; a run whose worker died is claimed again when its lease lapses.
+/// One row per tenant saying a job must run over its people: a request marks the row, a worker claims it
+/// (<c>skip locked</c>, under a lease it renews) and runs. A request during a run makes the tenant claimable again
+/// once the run finishes, so the last request is always covered; a run whose worker died is claimed again when its
+/// lease lapses.
 /// </summary>
-public sealed class CatchUpRuns(NpgsqlDataSource dataSource, SegmentationSchema schema, TimeProvider clock)
+public abstract class TenantRuns(NpgsqlDataSource dataSource, SegmentationSchema schema, TimeProvider clock, string table)
 {
-    private const string Table = SegmentationSchema.Name + ".catch_up";
+    private readonly string _table = SegmentationSchema.Name + "." + table;
     private const string Columns = "requested_at, started_at, finished_at, done, total, error";
 
     public async Task RequestAsync(string tenantId, CancellationToken cancellationToken)
     {
         await schema.EnsureAsync();
         await using var command = dataSource.CreateCommand($"""
-            insert into {Table} (tenant_id, requested_at) values ($1, $2)
+            insert into {_table} (tenant_id, requested_at) values ($1, $2)
             on conflict (tenant_id) do update set requested_at = excluded.requested_at
             """);
         command.Parameters.AddWithValue(tenantId);
         command.Parameters.AddWithValue(clock.GetUtcNow());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Asks again for every tenant whose last run finished more than <paramref name="age"/> ago and has no request waiting.</summary>
+    public async Task RequestStaleAsync(TimeSpan age, CancellationToken cancellationToken)
+    {
+        await schema.EnsureAsync();
+        await using var command = dataSource.CreateCommand(
+            $"update {_table} set requested_at = $1 where finished_at < $2 and requested_at <= started_at");
+        command.Parameters.AddWithValue(clock.GetUtcNow());
+        command.Parameters.AddWithValue(clock.GetUtcNow() - age);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -36,8 +46,8 @@ public sealed class CatchUpRuns(NpgsqlDataSource dataSource, SegmentationSchema 
         await schema.EnsureAsync();
         var now = clock.GetUtcNow();
         await using var command = dataSource.CreateCommand($"""
-            update {Table} set started_at = $1, heartbeat_at = $1, finished_at = null, done = 0, total = null, error = null
-            where tenant_id = (select tenant_id from {Table}
+            update {_table} set started_at = $1, heartbeat_at = $1, finished_at = null, done = 0, total = null, error = null
+            where tenant_id = (select tenant_id from {_table}
                 where started_at is null
                    or (finished_at is not null and requested_at > started_at)
                    or (finished_at is null and heartbeat_at < $2)
@@ -56,10 +66,10 @@ public sealed class CatchUpRuns(NpgsqlDataSource dataSource, SegmentationSchema 
     public Task FinishAsync(string tenantId, string? error, CancellationToken cancellationToken) =>
         UpdateAsync("finished_at = $2, error = $3", tenantId, cancellationToken, clock.GetUtcNow(), (object?)error ?? DBNull.Value);
 
-    public async Task<CatchUpStatus?> GetAsync(string tenantId, CancellationToken cancellationToken)
+    public async Task<RunStatus?> GetAsync(string tenantId, CancellationToken cancellationToken)
     {
         await schema.EnsureAsync();
-        await using var command = dataSource.CreateCommand($"select {Columns} from {Table} where tenant_id = $1");
+        await using var command = dataSource.CreateCommand($"select {Columns} from {_table} where tenant_id = $1");
         command.Parameters.AddWithValue(tenantId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken)) return null;
@@ -70,14 +80,22 @@ public sealed class CatchUpRuns(NpgsqlDataSource dataSource, SegmentationSchema 
         var state = started is null || (finished is not null && requested > started) ? "pending"
             : finished is null ? "running"
             : error is null ? "done" : "failed";
-        return new CatchUpStatus(state, requested, started, finished, reader.GetInt64(3), reader.IsDBNull(4) ? null : reader.GetInt64(4), error);
+        return new RunStatus(state, requested, started, finished, reader.GetInt64(3), reader.IsDBNull(4) ? null : reader.GetInt64(4), error);
     }
 
     private async Task UpdateAsync(string set, string tenantId, CancellationToken cancellationToken, params object[] values)
     {
-        await using var command = dataSource.CreateCommand($"update {Table} set {set} where tenant_id = $1");
+        await using var command = dataSource.CreateCommand($"update {_table} set {set} where tenant_id = $1");
         command.Parameters.AddWithValue(tenantId);
         foreach (var value in values) command.Parameters.Add(new NpgsqlParameter { Value = value });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }
+
+/// <summary>Tenants whose people must be brought up to their segments after a definition was saved or deleted.</summary>
+public sealed class CatchUpRuns(NpgsqlDataSource dataSource, SegmentationSchema schema, TimeProvider clock)
+    : TenantRuns(dataSource, schema, clock, "catch_up");
+
+/// <summary>Tenants whose discovered segments (RFM grid, clusterings) must be computed again, on demand or on schedule.</summary>
+public sealed class DiscoveryRuns(NpgsqlDataSource dataSource, SegmentationSchema schema, TimeProvider clock)
+    : TenantRuns(dataSource, schema, clock, "discovery_requests");

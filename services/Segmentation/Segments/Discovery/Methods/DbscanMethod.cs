@@ -1,0 +1,20 @@
+using Personalization.Segmentation.Segments.Discovery.Clustering;
+using Personalization.Segmentation.Segments.Discovery.Features;
+
+namespace Personalization.Segmentation.Segments.Discovery.Methods;
+
+public sealed record DbscanReport(int Customers, IReadOnlyList<string> Features, double Eps, int MinPoints, int Clusters, IReadOnlyList<int> Sizes, double NoiseShare);
+
+/// <summary>DBSCAN segments, <c>dbscan.1</c>, ... and <c>dbscan.noise</c> for those in no dense region.</summary>
+public static class DbscanMethod
+{
+    public const string Name = "dbscan";
+
+    public static DiscoveredSet Run(IReadOnlyList<CustomerFeatures> customers, double[][] points, IReadOnlyList<FeatureColumn> columns, DiscoveryOptions options)
+    {
+        var result = Dbscan.Fit(points, options.Seed, options.MinPoints);
+        var (segments, _) = ClusterDescriptions.Segments(Name, "DBSCAN", customers, points, columns, result.Fit.Labels, result.Fit.Clusters);
+        var sizes = segments.Where(s => !s.Id.EndsWith(".noise", StringComparison.Ordinal)).Select(s => s.Members.Count).ToList();
+        return new DiscoveredSet(Name, new DbscanReport(customers.Count, columns.Select(c => c.Name).ToList(), result.Eps, result.MinPoints, sizes.Count, sizes, result.NoiseShare), segments);
+    }
+}

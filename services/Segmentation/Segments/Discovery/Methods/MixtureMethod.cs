@@ -1,0 +1,33 @@
+using Personalization.Segmentation.Segments.Discovery.Clustering;
+using Personalization.Segmentation.Segments.Discovery.Features;
+
+namespace Personalization.Segmentation.Segments.Discovery.Methods;
+
+public sealed record BicScore(int Components, double Bic, double LogLikelihood, int Iterations, bool Converged);
+
+public sealed record MixtureReport(int Customers, IReadOnlyList<string> Features, IReadOnlyList<BicScore> Candidates, int ChosenComponents, IReadOnlyList<double> Weights);
+
+/// <summary>
+/// Gaussian-mixture segments, <c>gmm.1</c>, ...: the number of components with the lowest BIC; each customer is a
+/// member of their most likely component and keeps their probability for every component.
+/// </summary>
+public static class MixtureMethod
+{
+    public const string Name = "gmm";
+
+    public static DiscoveredSet Run(IReadOnlyList<CustomerFeatures> customers, double[][] points, IReadOnlyList<FeatureColumn> columns, DiscoveryOptions options)
+    {
+        var fits = new Dictionary<int, MixtureFit>();
+        for (var k = 1; k <= Math.Min(options.MaxComponents, points.Length - 1); k++) fits[k] = GaussianMixture.Fit(points, k, options.Seed);
+        var features = columns.Select(c => c.Name).ToList();
+        if (fits.Count == 0) return new DiscoveredSet(Name, new MixtureReport(customers.Count, features, [], 0, []), []);
+        var best = fits.Values.MinBy(f => f.Bic)!;
+        var (segments, labels) = ClusterDescriptions.Segments(Name, "Mixture", customers, points, columns, best.Hard().Labels, best.Components);
+        var soft = customers.Select((c, i) => new SoftMembership(c.UserKey, labels.Select(l => best.Memberships[i][l]).ToArray())).ToList();
+        var candidates = fits.Values.Select(f => new BicScore(f.Components, f.Bic, f.LogLikelihood, f.Iterations, f.Converged)).ToList();
+        return new DiscoveredSet(Name, new MixtureReport(customers.Count, features, candidates, best.Components, labels.Select(l => best.Weights[l]).ToList()), segments)
+        {
+            Soft = soft,
+        };
+    }
+}

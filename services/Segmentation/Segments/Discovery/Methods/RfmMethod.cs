@@ -1,0 +1,28 @@
+using Personalization.Segmentation.Segments.Discovery.Features;
+using Personalization.Segmentation.Segments.Rfm;
+
+namespace Personalization.Segmentation.Segments.Discovery.Methods;
+
+public sealed record RfmGroupCount(string Segment, string Name, int Customers, double Share);
+
+public sealed record RfmReport(int Customers, IReadOnlyList<RfmGroupCount> Groups);
+
+/// <summary>The RFM grid as segments: <c>rfm.champions</c>, <c>rfm.at-risk</c>, ... from the tenant's quintile scores.</summary>
+public static class RfmMethod
+{
+    public const string Name = "rfm";
+
+    public static DiscoveredSet Run(IReadOnlyList<CustomerFeatures> customers)
+    {
+        var scores = RfmScores.Score(customers.Select(c => c.Rfm).ToArray());
+        var byGroup = RfmGrid.Groups.ToDictionary(g => g, _ => new List<string>());
+        for (var i = 0; i < customers.Count; i++) byGroup[RfmGrid.GroupOf(scores[i])].Add(customers[i].UserKey);
+        var segments = RfmGrid.Groups.Where(g => byGroup[g].Count > 0)
+            .Select(g => new DiscoveredSegment($"{Name}.{g}", RfmGrid.Descriptions[g].Name, RfmGrid.Descriptions[g].Meaning, byGroup[g]))
+            .ToList();
+        var report = new RfmReport(customers.Count, RfmGrid.Groups
+            .Select(g => new RfmGroupCount($"{Name}.{g}", RfmGrid.Descriptions[g].Name, byGroup[g].Count, customers.Count == 0 ? 0 : (double)byGroup[g].Count / customers.Count))
+            .ToList());
+        return new DiscoveredSet(Name, report, segments);
+    }
+}

@@ -1,0 +1,90 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Personalization.TestSupport;
+using static Personalization.EndToEnd.Tests.Platform;
+
+namespace Personalization.EndToEnd.Tests.Segments;
+
+/// <summary>
+/// Discovered segments (RFM grid, K-Means, DBSCAN, mixture) computed from the event log on demand, read and announced
+/// like rule segments.
+/// </summary>
+public class DiscoveredSegmentTests
+{
+    private static async Task<JsonElement> ReadAsync(string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ReadToken);
+        using var response = await Segmentation.Client.SendAsync(request);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), path);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+    }
+
+    /// <summary>Asks for a run and waits until one requested after now has finished; returns the discovery status.</summary>
+    private static async Task<JsonElement> DiscoverAsync()
+    {
+        var asked = DateTimeOffset.UtcNow;
+        using (var response = await Segmentation.Client.SendAsync(Admin(HttpMethod.Post, $"/admin/tenants/{Tenant}/discovery")))
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await response.Content.ReadAsStringAsync());
+        return await Eventually.ReturnsAsync(async () =>
+        {
+            using var response = await Segmentation.Client.SendAsync(Admin(HttpMethod.Get, $"/admin/tenants/{Tenant}/discovery"));
+            return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+        }, s => s.GetProperty("request") is { ValueKind: JsonValueKind.Object } r && r.GetProperty("state").GetString() is "done" or "failed"
+                && r.GetProperty("startedAt").GetDateTimeOffset() >= asked.AddSeconds(-1),
+            TimeSpan.FromSeconds(120), "the discovery run to finish");
+    }
+
+    [Test]
+    public async Task Customers_are_put_in_rfm_and_cluster_segments_from_the_event_log_and_each_entry_is_announced_once()
+    {
+        var marker = Guid.NewGuid().ToString("N")[..8];
+        // 24 customers: the first 8 order often and much, the rest once and little.
+        var customers = Enumerable.Range(0, 24).Select(i => $"buyer-{marker}-{i:D2}").ToList();
+        var orders = customers.SelectMany((user, i) => Enumerable.Range(0, i < 8 ? 6 : 1).Select(n => JsonSerializer.Serialize(new
+        {
+            type = "track", @event = "Order Completed", userId = user, messageId = $"{user}-order-{n}",
+            timestamp = DateTimeOffset.UtcNow.AddDays(-(i < 8 ? 1 + n : 40 + i)).ToString("O"),
+            properties = new { order_id = $"{user}-{n}", revenue = i < 8 ? 250 + 10 * n : 12 },
+        })));
+        using (var response = await Ingestion.Client.SendAsync(Post("/v1/batch", $$"""{"batch":[{{string.Join(',', orders)}}]}""")))
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await using var listener = await SegmentTransitionsListener.StartAsync();
+
+        var status = await DiscoverAsync();
+        Assert.That(status.GetProperty("request").GetProperty("state").GetString(), Is.EqualTo("done"), status.ToString());
+        var methods = status.GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("method").GetString()).ToList();
+        Assert.That(methods, Is.EquivalentTo(new[] { "dbscan", "gmm", "kmeans", "rfm" }));
+        var kmeans = status.GetProperty("runs").EnumerateArray().Single(r => r.GetProperty("method").GetString() == "kmeans");
+        Assert.That(kmeans.GetProperty("report").GetProperty("candidates").GetArrayLength(), Is.GreaterThanOrEqualTo(2), "every k's silhouette is reported");
+
+        var listed = (await ReadAsync("/api/segments")).EnumerateArray().ToList();
+        Assert.That(listed.Where(s => s.GetProperty("kind").GetString() == "rfm").Select(s => s.GetProperty("id").GetString()), Does.Contain("rfm.champions"));
+
+        foreach (var user in customers)
+        {
+            var mine = (await ReadAsync($"/api/profiles/{user}/segments")).EnumerateArray().Select(s => s.GetProperty("segmentId").GetString()!).ToList();
+            foreach (var method in new[] { "rfm", "kmeans", "gmm" })
+                Assert.That(mine.Count(id => id.StartsWith(method + ".", StringComparison.Ordinal)), Is.EqualTo(1), $"{user} is in one {method} segment: {string.Join(", ", mine)}");
+        }
+        var best = (await ReadAsync($"/api/profiles/{customers[0]}/segments")).EnumerateArray().Select(s => s.GetProperty("segmentId").GetString()).ToList();
+        Assert.That(best, Does.Contain("rfm.champions"), "recent, frequent and big spending");
+        var probabilities = (await ReadAsync($"/api/profiles/{customers[0]}/segment-probabilities")).EnumerateArray().ToList();
+        Assert.That(probabilities.Sum(p => p.GetProperty("probability").GetDouble()), Is.EqualTo(1).Within(0.01), "soft memberships of the mixture");
+
+        var champions = await ReadAsync("/api/segments/rfm.champions");
+        Assert.That(champions.GetProperty("members").GetInt64(), Is.GreaterThanOrEqualTo(8));
+        Assert.That(champions.GetProperty("description").GetString(), Is.Not.Empty);
+
+        var stream = $"{Tenant}/user:{customers[0]}";
+        await Eventually.ReturnsAsync(() => Task.FromResult(listener.EnteredBy(stream)), e => e.Any(m => m.SegmentId == "rfm.champions"),
+            TimeSpan.FromSeconds(30), "the champion's entry");
+
+        // Nothing changed: a second run moves nobody, so nothing is announced again.
+        await DiscoverAsync();
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.That(listener.EnteredBy(stream).Count(m => m.SegmentId == "rfm.champions"), Is.EqualTo(1));
+        Assert.That(listener.Exited("rfm.champions", stream), Is.Empty);
+    }
+}
