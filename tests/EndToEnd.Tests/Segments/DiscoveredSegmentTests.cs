@@ -55,7 +55,7 @@ public class DiscoveredSegmentTests
         var status = await DiscoverAsync();
         Assert.That(status.GetProperty("request").GetProperty("state").GetString(), Is.EqualTo("done"), status.ToString());
         var methods = status.GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("method").GetString()).ToList();
-        Assert.That(methods, Is.EquivalentTo(new[] { "dbscan", "gmm", "kmeans", "rfm" }));
+        Assert.That(methods, Is.EquivalentTo(new[] { "dbscan", "gmm", "kmeans", "predictive", "rfm" }));
         var kmeans = status.GetProperty("runs").EnumerateArray().Single(r => r.GetProperty("method").GetString() == "kmeans");
         Assert.That(kmeans.GetProperty("report").GetProperty("candidates").GetArrayLength(), Is.GreaterThanOrEqualTo(2), "every k's silhouette is reported");
 

@@ -13,7 +13,7 @@ public sealed record DiscoveryOutcome(DiscoveredSet Set, int Run, long Entered, 
 /// </summary>
 public sealed class DiscoveryJob(CustomerFeatureReader reader, DiscoveryStore store)
 {
-    public static readonly string[] Methods = [RfmMethod.Name, KMeansMethod.Name, DbscanMethod.Name, MixtureMethod.Name];
+    public static readonly string[] Methods = [RfmMethod.Name, KMeansMethod.Name, DbscanMethod.Name, MixtureMethod.Name, PredictiveMethod.Name];
 
     /// <summary>Fewer customers than this are not clustered: the metrics that choose k say nothing on a handful.</summary>
     public const int FewestToCluster = 20;
@@ -21,27 +21,50 @@ public sealed class DiscoveryJob(CustomerFeatureReader reader, DiscoveryStore st
     public async Task<IReadOnlyList<DiscoveryOutcome>> RunAsync(string tenantId, DateTimeOffset asOf, IReadOnlyCollection<string> methods,
         DiscoveryOptions options, Func<long, CancellationToken, Task>? onPage, CancellationToken cancellationToken)
     {
-        var customers = await reader.ReadAsync(tenantId, asOf, onPage, cancellationToken);
+        var validatedAt = asOf - SegmentValidation.Period;
+        var instants = PredictiveMethod.Instants(asOf, options).Append(validatedAt).Distinct().Order().ToList();
+        var people = await reader.ReadAsync(tenantId, instants, onPage, cancellationToken);
+        var byKey = people.ToDictionary(p => p.UserKey, StringComparer.Ordinal);
+        var now = Snapshot(people, instants.IndexOf(asOf));
+        var then = Snapshot(people, instants.IndexOf(validatedAt));
+
         var outcomes = new List<DiscoveryOutcome>();
-        double[][]? points = null;
         foreach (var method in Methods.Where(methods.Contains))
         {
-            if (method != RfmMethod.Name && customers.Count < FewestToCluster) continue;
+            if (method != RfmMethod.Name && now.Customers.Count < FewestToCluster) continue;
             var watch = Stopwatch.StartNew();
-            points ??= method == RfmMethod.Name ? null : FeatureSpace.Standardise(customers, FeatureSpace.RfmWithEngagement);
-            var set = await Task.Run(() => Discover(method, customers, points, options), cancellationToken);
+            var set = await Task.Run(() => method == PredictiveMethod.Name
+                ? PredictiveMethod.Run(people, instants, asOf, options)
+                : Discover(method, now, options) with
+                {
+                    Validation = method == RfmMethod.Name || then.Customers.Count >= FewestToCluster
+                        ? SegmentValidation.Of(Discover(method, then, options), byKey, validatedAt, asOf)
+                        : null,
+                }, cancellationToken);
             var (run, entered, exited) = await store.SaveAsync(tenantId, set, asOf, cancellationToken);
             outcomes.Add(new DiscoveryOutcome(set, run, entered, exited, watch.Elapsed));
         }
         return outcomes;
     }
 
-    public static DiscoveredSet Discover(string method, IReadOnlyList<CustomerFeatures> customers, double[][]? points, DiscoveryOptions options) => method switch
+    /// <summary>The customers at one instant, with their standardised features computed on first use.</summary>
+    public sealed class CustomersAt(IReadOnlyList<CustomerFeatures> customers)
     {
-        RfmMethod.Name => RfmMethod.Run(customers),
-        KMeansMethod.Name => KMeansMethod.Run(customers, points!, FeatureSpace.RfmWithEngagement, options),
-        DbscanMethod.Name => DbscanMethod.Run(customers, points!, FeatureSpace.RfmWithEngagement, options),
-        MixtureMethod.Name => MixtureMethod.Run(customers, points!, FeatureSpace.RfmWithEngagement, options),
+        private double[][]? _points;
+        public IReadOnlyList<CustomerFeatures> Customers => customers;
+        public double[][] Points => _points ??= FeatureSpace.Standardise(customers, FeatureSpace.RfmWithEngagement);
+    }
+
+    private static CustomersAt Snapshot(IReadOnlyList<CustomerHistory> people, int index) =>
+        new(people.Select(p => p.At[index]).OfType<CustomerFeatures>().ToList());
+
+    /// <summary>One partitioning method (RFM or a clustering) over the customers at an instant.</summary>
+    public static DiscoveredSet Discover(string method, CustomersAt at, DiscoveryOptions options) => method switch
+    {
+        RfmMethod.Name => RfmMethod.Run(at.Customers),
+        KMeansMethod.Name => KMeansMethod.Run(at.Customers, at.Points, FeatureSpace.RfmWithEngagement, options),
+        DbscanMethod.Name => DbscanMethod.Run(at.Customers, at.Points, FeatureSpace.RfmWithEngagement, options),
+        MixtureMethod.Name => MixtureMethod.Run(at.Customers, at.Points, FeatureSpace.RfmWithEngagement, options),
         _ => throw new ArgumentException($"Unknown discovery method '{method}': one of {string.Join(", ", Methods)}.", nameof(method)),
     };
 }

@@ -30,6 +30,27 @@ public static class DiscoveryReportText
                 output.WriteLine("| components | BIC | log-likelihood | iterations |\n|---:|---:|---:|---:|");
                 foreach (var c in mixture.Candidates) output.WriteLine(Invariant($"| {c.Components} | {c.Bic:F0} | {c.LogLikelihood:F0} | {c.Iterations}{(c.Converged ? "" : " (not converged)")} |"));
                 break;
+            case PredictiveReport predictive:
+                output.WriteLine(Invariant($"LightGBM on {string.Join(", ", predictive.Features)}; {predictive.Customers} customers scored.\n"));
+                output.WriteLine("| segment | trained at | tested at | train (positive) | test (positive) | AUC | Brier | ECE | threshold | precision | recall | members |\n|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+                foreach (var t in predictive.Targets)
+                    output.WriteLine(t.Skipped is { } why
+                        ? Invariant($"| `{t.Segment}` | {t.TrainedAt:yyyy-MM-dd} | {t.TestedAt:yyyy-MM-dd} | {t.TrainExamples} | {t.TestExamples} | skipped: {why} | | | | | | |")
+                        : Invariant($"| `{t.Segment}` | {t.TrainedAt:yyyy-MM-dd} | {t.TestedAt:yyyy-MM-dd} | {t.TrainExamples} ({t.TrainPositiveRate:P1}) | {t.TestExamples} ({t.TestPositiveRate:P1}) | {t.Auc:F3} | {t.Calibration.Brier:F3} | {t.Calibration.ExpectedCalibrationError:F3} | {t.Threshold:0.##} | {t.TestPrecision:P1} | {t.TestRecall:P1} | {t.Members} |"));
+                foreach (var t in predictive.Targets.Where(t => t.Skipped is null))
+                {
+                    output.WriteLine(Invariant($"\nCalibration of `{t.Segment}` on the test window:\n\n| predicted | customers | mean predicted | observed |\n|---|---:|---:|---:|"));
+                    foreach (var b in t.Calibration.Bins) output.WriteLine(Invariant($"| {b.From:0.0}–{b.To:0.0} | {b.Count} | {b.MeanPredicted:F3} | {b.Observed:F3} |"));
+                }
+                break;
+        }
+        if (set.Validation is { } validation)
+        {
+            output.WriteLine(Invariant($"\nValidation: assigned as of {validation.AssignedAt:yyyy-MM-dd}, conversion (an order) up to {validation.Until:yyyy-MM-dd}; chi-square {validation.ChiSquare.Statistic:F1} on {validation.ChiSquare.DegreesOfFreedom} df, p = {validation.ChiSquare.PValue:G3}.\n"));
+            output.WriteLine("| segment | customers | converted | rate |\n|---|---:|---:|---:|");
+            foreach (var c in validation.Segments) output.WriteLine(Invariant($"| `{c.Segment}` | {c.Customers} | {c.Converted} | {c.Rate:P1} |"));
+            var different = validation.Pairwise.Count(p => p.HolmPValue < 0.05);
+            output.WriteLine(Invariant($"\n{different} of {validation.Pairwise.Count} pairs of segments convert differently (two-proportion z-test, Holm-adjusted p < 0.05)."));
         }
         output.WriteLine();
         output.WriteLine("| segment | members | name | description |\n|---|---:|---|---|");

@@ -5,8 +5,9 @@ using Personalization.Segmentation.Segments.Store;
 namespace Personalization.Segmentation.Segments.Discovery;
 
 /// <summary>What one method's latest run found for a tenant: its run number, as-of instant, report and segments.</summary>
+/// <param name="Validation">The backtest of a partition (null for predictive segments, whose report has AUC and calibration).</param>
 public sealed record DiscoveryRunSummary(string Method, int Run, DateTimeOffset AsOf, DateTimeOffset FinishedAt, int Customers, JsonElement Report,
-    IReadOnlyList<DiscoveredSegmentSummary> Segments);
+    JsonElement Validation, IReadOnlyList<DiscoveredSegmentSummary> Segments);
 
 public sealed record DiscoveredSegmentSummary(string Id, string Name, string Description, long Members);
 
@@ -25,19 +26,24 @@ public sealed class DiscoveryStore(NpgsqlDataSource dataSource, SegmentationSche
     private const string Soft = SegmentationSchema.Name + ".soft_memberships";
     private const string Memberships = SegmentationSchema.Name + ".memberships";
 
+    /// <summary>Web names, and NaN (a metric that could not be measured) written as a string rather than refused.</summary>
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerOptions.Web)
+    {
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
     public async Task<(int Run, long Entered, long Exited)> SaveAsync(string tenantId, DiscoveredSet set, DateTimeOffset asOf, CancellationToken cancellationToken)
     {
         await schema.EnsureAsync();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var now = clock.GetUtcNow();
-        var customers = set.Segments.Sum(s => s.Members.Count);
         var run = (int)(await ScalarAsync(connection, $"""
-            insert into {Runs} (tenant_id, method, run, as_of, finished_at, customers, report)
-            select $1, $2, coalesce(max(run), 0) + 1, $3, $4, $5, $6::jsonb from {Runs} where tenant_id = $1 and method = $2
+            insert into {Runs} (tenant_id, method, run, as_of, finished_at, customers, report, validation)
+            select $1, $2, coalesce(max(run), 0) + 1, $3, $4, $5, $6::jsonb, $7::jsonb from {Runs} where tenant_id = $1 and method = $2
             returning run
-            """, cancellationToken, tenantId, set.Method, asOf.ToUniversalTime(), now, customers,
-            JsonSerializer.Serialize(set.Report, JsonSerializerOptions.Web)))!;
+            """, cancellationToken, tenantId, set.Method, asOf.ToUniversalTime(), now, set.Customers,
+            JsonSerializer.Serialize(set.Report, Json), JsonSerializer.Serialize(set.Validation, Json)))!;
 
         await ExecuteAsync(connection, $"""
             with found as (
@@ -70,7 +76,7 @@ public sealed class DiscoveryStore(NpgsqlDataSource dataSource, SegmentationSche
     {
         await schema.EnsureAsync();
         await using var command = dataSource.CreateCommand($"""
-            select distinct on (r.method) r.method, r.run, r.as_of, r.finished_at, r.customers, r.report::text,
+            select distinct on (r.method) r.method, r.run, r.as_of, r.finished_at, r.customers, r.report::text, r.validation::text,
                    coalesce((select jsonb_agg(jsonb_build_object('id', s.segment_id, 'name', s.name, 'description', s.description,
                                  'members', (select count(*) from {Memberships} m where m.tenant_id = s.tenant_id and m.segment_id = s.segment_id and m.member))
                                  order by s.segment_id)
@@ -82,8 +88,8 @@ public sealed class DiscoveryStore(NpgsqlDataSource dataSource, SegmentationSche
         var runs = new List<DiscoveryRunSummary>();
         while (await reader.ReadAsync(cancellationToken))
             runs.Add(new DiscoveryRunSummary(reader.GetString(0), reader.GetInt32(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetFieldValue<DateTimeOffset>(3),
-                reader.GetInt32(4), JsonDocument.Parse(reader.GetString(5)).RootElement.Clone(),
-                JsonSerializer.Deserialize<List<DiscoveredSegmentSummary>>(reader.GetString(6), JsonSerializerOptions.Web)!));
+                reader.GetInt32(4), JsonDocument.Parse(reader.GetString(5)).RootElement.Clone(), JsonDocument.Parse(reader.GetString(6)).RootElement.Clone(),
+                JsonSerializer.Deserialize<List<DiscoveredSegmentSummary>>(reader.GetString(7), JsonSerializerOptions.Web)!));
         return runs;
     }
 

@@ -70,6 +70,7 @@ public sealed class SegmentationSchema(NpgsqlDataSource dataSource) : OwnedSchem
             finished_at timestamptz not null,
             customers int not null,
             report jsonb not null,
+            validation jsonb not null,
             primary key (tenant_id, method, run));
         create table if not exists {Name}.discovered_segments (
             tenant_id text not null,

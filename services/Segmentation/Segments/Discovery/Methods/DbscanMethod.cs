@@ -15,6 +15,6 @@ public static class DbscanMethod
         var result = Dbscan.Fit(points, options.Seed, options.MinPoints);
         var (segments, _) = ClusterDescriptions.Segments(Name, "DBSCAN", customers, points, columns, result.Fit.Labels, result.Fit.Clusters);
         var sizes = segments.Where(s => !s.Id.EndsWith(".noise", StringComparison.Ordinal)).Select(s => s.Members.Count).ToList();
-        return new DiscoveredSet(Name, new DbscanReport(customers.Count, columns.Select(c => c.Name).ToList(), result.Eps, result.MinPoints, sizes.Count, sizes, result.NoiseShare), segments);
+        return new DiscoveredSet(Name, customers.Count, new DbscanReport(customers.Count, columns.Select(c => c.Name).ToList(), result.Eps, result.MinPoints, sizes.Count, sizes, result.NoiseShare), segments);
     }
 }

@@ -22,9 +22,9 @@ public static class KMeansMethod
             candidates.Add(new KScore(k, ClusterQuality.Silhouette(points, fit.Labels, k, options.Seed),
                 ClusterQuality.DaviesBouldin(points, fit.Labels, k), fit.Inertia(points)));
         }
-        if (candidates.Count == 0) return new DiscoveredSet(Name, new KMeansReport(customers.Count, columns.Select(c => c.Name).ToList(), [], 0), []);
+        if (candidates.Count == 0) return new DiscoveredSet(Name, customers.Count, new KMeansReport(customers.Count, columns.Select(c => c.Name).ToList(), [], 0), []);
         var chosen = candidates.MaxBy(c => c.Silhouette)!.K;
         var (segments, _) = ClusterDescriptions.Segments(Name, "K-Means", customers, points, columns, fits[chosen].Labels, chosen);
-        return new DiscoveredSet(Name, new KMeansReport(customers.Count, columns.Select(c => c.Name).ToList(), candidates, chosen), segments);
+        return new DiscoveredSet(Name, customers.Count, new KMeansReport(customers.Count, columns.Select(c => c.Name).ToList(), candidates, chosen), segments);
     }
 }

@@ -20,12 +20,12 @@ public static class MixtureMethod
         var fits = new Dictionary<int, MixtureFit>();
         for (var k = 1; k <= Math.Min(options.MaxComponents, points.Length - 1); k++) fits[k] = GaussianMixture.Fit(points, k, options.Seed);
         var features = columns.Select(c => c.Name).ToList();
-        if (fits.Count == 0) return new DiscoveredSet(Name, new MixtureReport(customers.Count, features, [], 0, []), []);
+        if (fits.Count == 0) return new DiscoveredSet(Name, customers.Count, new MixtureReport(customers.Count, features, [], 0, []), []);
         var best = fits.Values.MinBy(f => f.Bic)!;
         var (segments, labels) = ClusterDescriptions.Segments(Name, "Mixture", customers, points, columns, best.Hard().Labels, best.Components);
         var soft = customers.Select((c, i) => new SoftMembership(c.UserKey, labels.Select(l => best.Memberships[i][l]).ToArray())).ToList();
         var candidates = fits.Values.Select(f => new BicScore(f.Components, f.Bic, f.LogLikelihood, f.Iterations, f.Converged)).ToList();
-        return new DiscoveredSet(Name, new MixtureReport(customers.Count, features, candidates, best.Components, labels.Select(l => best.Weights[l]).ToList()), segments)
+        return new DiscoveredSet(Name, customers.Count, new MixtureReport(customers.Count, features, candidates, best.Components, labels.Select(l => best.Weights[l]).ToList()), segments)
         {
             Soft = soft,
         };

@@ -23,6 +23,6 @@ public static class RfmMethod
         var report = new RfmReport(customers.Count, RfmGrid.Groups
             .Select(g => new RfmGroupCount($"{Name}.{g}", RfmGrid.Descriptions[g].Name, byGroup[g].Count, customers.Count == 0 ? 0 : (double)byGroup[g].Count / customers.Count))
             .ToList());
-        return new DiscoveredSet(Name, report, segments);
+        return new DiscoveredSet(Name, customers.Count, report, segments);
     }
 }
