@@ -6,21 +6,36 @@ using Personalization.Contracts;
 using Personalization.Contracts.V1;
 
 // Profile updates per second from RabbitMQ: publishes EventRecorded messages straight to the broker (as the relay
-// does) for a fresh tenant, then polls Segmentation until every profile has counted its events.
-// Usage: ProfileUpdates <amqp-uri> <segmentation-url> [events=20000] [users=1000] [read-token=demo-read-token]
+// does) for a fresh tenant, then polls Segmentation until every profile has counted its events. With segments > 0,
+// that many rule segments (over the events sent) are defined first and deleted after; with catch-up, one more
+// segment is defined once every profile is up to date, and the time its catch-up run takes over the tenant is timed.
+// A catch-up run walks the tenant's streams in the event log, which these messages bypass: to time it over many
+// people, post their events through the ingestion API first and run with events=0.
+// Usage: ProfileUpdates <amqp-uri> <segmentation-url> [events=20000] [users=1000] [segments=0] [catch-up=false]
+//                       [read-token=demo-read-token] [admin-token=demo-admin-token]
 // The messages go to the read token's tenant ("demo" under ./run.sh), for people no other run uses.
 if (args.Length < 2)
 {
-    Console.Error.WriteLine("usage: ProfileUpdates <amqp-uri> <segmentation-url> [events=20000] [users=1000] [read-token=demo-read-token]");
+    Console.Error.WriteLine("usage: ProfileUpdates <amqp-uri> <segmentation-url> [events=20000] [users=1000] [segments=0] [catch-up=false] [read-token=demo-read-token] [admin-token=demo-admin-token]");
     return 2;
 }
 
 var rabbit = new Uri(args[0]);
 var events = args.Length > 2 ? int.Parse(args[2]) : 20_000;
 var users = args.Length > 3 ? int.Parse(args[3]) : 1_000;
-var token = args.Length > 4 ? args[4] : "demo-read-token";
+var segmentCount = args.Length > 4 ? int.Parse(args[4]) : 0;
+var catchUp = args.Length > 5 && bool.Parse(args[5]);
+var token = args.Length > 6 ? args[6] : "demo-read-token";
+var adminToken = args.Length > 7 ? args[7] : "demo-admin-token";
 var tenant = "demo";
 var run = Guid.NewGuid().ToString("N")[..8];
+
+using var admin = new HttpClient { BaseAddress = new Uri(args[1]) };
+admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", adminToken);
+var defined = new List<string>();
+for (var i = 0; i < segmentCount; i++) defined.Add(await DefineAsync($"bench-{run}-{i}", BenchSegments.Condition(i)));
+// The definitions reach every replica within TenantSegments.CacheFor (2 s).
+if (segmentCount > 0) await Task.Delay(TimeSpan.FromSeconds(3));
 var credentials = Uri.UnescapeDataString(rabbit.UserInfo).Split(':', 2);
 
 var bus = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(rabbit, h =>
@@ -49,7 +64,8 @@ await bus.StopAsync();
 
 using var http = new HttpClient { BaseAddress = new Uri(args[1]) };
 http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-var expected = Enumerable.Range(0, users).ToDictionary(u => $"bench-{run}-{u}", u => (long)Enumerable.Range(0, events).Count(i => i % users == u));
+// With no events (catch-up only, over people posted through the ingestion API beforehand) there is nothing to wait for.
+var expected = events == 0 ? [] : Enumerable.Range(0, users).ToDictionary(u => $"bench-{run}-{u}", u => (long)Enumerable.Range(0, events).Count(i => i % users == u));
 var deadline = DateTime.UtcNow.AddMinutes(10);
 while (expected.Count > 0 && DateTime.UtcNow < deadline)
 {
@@ -70,5 +86,28 @@ if (expected.Count > 0)
     Console.Error.WriteLine($"{expected.Count} profiles had not caught up after 10 minutes.");
     return 1;
 }
-Console.WriteLine($"events={events} users={users} publish={published.TotalSeconds:F1}s all-applied={total.TotalSeconds:F1}s profile-updates/s={events / total.TotalSeconds:F0}");
+Console.WriteLine($"events={events} users={users} segments={segmentCount} publish={published.TotalSeconds:F1}s all-applied={total.TotalSeconds:F1}s profile-updates/s={events / total.TotalSeconds:F0}");
+
+if (catchUp)
+{
+    var watch = Stopwatch.StartNew();
+    var id = await DefineAsync($"bench-{run}-new", BenchSegments.Condition(3));
+    JsonElement status;
+    do
+    {
+        await Task.Delay(500);
+        status = (await admin.GetFromJsonAsync<JsonElement>($"/admin/tenants/{tenant}/segments/{id}")).GetProperty("catchUp");
+    } while (status.GetProperty("state").GetString() is "pending" or "running");
+    Console.WriteLine($"catch-up of a new definition: state={status.GetProperty("state").GetString()} profiles={status.GetProperty("done")} seconds={watch.Elapsed.TotalSeconds:F1}");
+    defined.Add(id);
+}
+foreach (var id in defined) (await admin.DeleteAsync($"/admin/tenants/{tenant}/segments/{id}")).EnsureSuccessStatusCode();
 return 0;
+
+async Task<string> DefineAsync(string id, string condition)
+{
+    using var response = await admin.PutAsync($"/admin/tenants/{tenant}/segments/{id}",
+        new StringContent($$"""{"name": "{{id}}", "condition": {{condition}}}""", System.Text.Encoding.UTF8, "application/json"));
+    if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"defining {id}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    return id;
+}

@@ -33,7 +33,9 @@ public static class SegmentationRegistration
         builder.Services.AddSingleton<CustomerFeatureReader>();
         builder.Services.AddSingleton<DiscoveryStore>();
         builder.Services.AddSingleton<DiscoveryJob>();
-        builder.Services.AddOptions<DiscoverySchedule>().BindConfiguration(DiscoverySchedule.Section);
+        builder.Services.AddOptions<DiscoverySettings>().BindConfiguration(DiscoverySettings.Section)
+            .Validate(s => s.IsValid, "Discovery:Every must be positive, and Discovery:BuyThreshold and Discovery:ChurnThreshold between 0 (excluded) and 1.")
+            .ValidateOnStart();
         builder.Services.AddHostedService<DiscoveryWorker>();
         builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section);
         builder.Services.AddAuthentication().AddAdminToken();

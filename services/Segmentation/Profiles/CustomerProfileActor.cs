@@ -240,13 +240,17 @@ public sealed class CustomerProfileActor(
                 .ToDictionary(m => m.Key, m => m.Value.Since!.Value, StringComparer.Ordinal);
         }
         var next = turn.State.Clock is { } at ? SegmentEvaluator.NextDeadline(turn.State, turn.Set, profile, at) : null;
-        if (next != turn.State.ReminderDue)
+        // A reminder already due sooner stays: firing early only brings the person up to then and sets the next one,
+        // which spares a reminder call on every event that pushes a sliding window's deadline later.
+        if (next is { } due && (turn.State.ReminderDue is not { } set || due < set))
         {
-            if (next is { } due)
-                await RegisterReminderAsync(SegmentDeadlineReminder, null, Max(due - clock.GetUtcNow(), TimeSpan.Zero), DeadlineRetry);
-            else
-                await UnregisterReminderAsync(SegmentDeadlineReminder);
-            turn.State.ReminderDue = next;
+            await RegisterReminderAsync(SegmentDeadlineReminder, null, Max(due - clock.GetUtcNow(), TimeSpan.Zero), DeadlineRetry);
+            turn.State.ReminderDue = due;
+        }
+        else if (next is null && turn.State.ReminderDue is not null)
+        {
+            await UnregisterReminderAsync(SegmentDeadlineReminder);
+            turn.State.ReminderDue = null;
         }
         await StateManager.SetStateAsync(SegmentsKey, turn.State);
         return turn.Transitions.Count > 0;

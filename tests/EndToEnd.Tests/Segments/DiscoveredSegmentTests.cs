@@ -82,7 +82,9 @@ public class DiscoveredSegmentTests
             TimeSpan.FromSeconds(30), "the champion's entry");
 
         // Nothing changed: a second run moves nobody, so nothing is announced again.
-        await DiscoverAsync();
+        var again = await DiscoverAsync();
+        Assert.That(again.GetProperty("request").GetProperty("state").GetString(), Is.EqualTo("done"), again.ToString());
+        Assert.That(again.GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("run").GetInt32()), Is.All.GreaterThanOrEqualTo(2), "each method ran again");
         await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.That(listener.EnteredBy(stream).Count(m => m.SegmentId == "rfm.champions"), Is.EqualTo(1));
         Assert.That(listener.Exited("rfm.champions", stream), Is.Empty);

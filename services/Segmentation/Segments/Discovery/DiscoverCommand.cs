@@ -17,13 +17,14 @@ public static class DiscoverCommand
     public const string Verb = "discover-segments";
 
     private const string Usage = """
-        usage: discover-segments --tenant <id> [--as-of <ISO 8601 instant; default now>] [--methods rfm,kmeans,dbscan,gmm] [--seed 42]
+        usage: discover-segments --tenant <id> [--as-of <ISO 8601 instant; default now>] [--methods rfm,kmeans,dbscan,gmm,predictive]
+                                 [--seed 42] [--buy-threshold 0.5] [--churn-threshold 0.5]
                (ConnectionStrings__Postgres comes from the environment)
         """;
 
     public static Task<int> RunAsync(string[] args) => CommandLineVerb.RunAsync(args, Usage, Console.Out, async () =>
     {
-        var options = VerbOptions.Parse(args, ["tenant", "as-of", "methods", "seed"]);
+        var options = VerbOptions.Parse(args, ["tenant", "as-of", "methods", "seed", "buy-threshold", "churn-threshold"]);
         var tenant = options.Required("tenant");
         var asOf = options.Text("as-of") is { } text
             ? DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
@@ -32,7 +33,16 @@ public static class DiscoverCommand
         var methods = (options.Text("methods") ?? string.Join(',', DiscoveryJob.Methods)).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         if (methods.FirstOrDefault(m => !DiscoveryJob.Methods.Contains(m)) is { } unknown)
             throw new UsageException($"unknown method '{unknown}': one of {string.Join(", ", DiscoveryJob.Methods)}");
-        return await DiscoverAsync(tenant, asOf, methods, new DiscoveryOptions(Seed: options.Int("seed", new DiscoveryOptions().Seed)));
+        var defaults = new DiscoveryOptions();
+        var settings = defaults with
+        {
+            Seed = options.Int("seed", defaults.Seed),
+            BuyThreshold = options.Double("buy-threshold", defaults.BuyThreshold),
+            ChurnThreshold = options.Double("churn-threshold", defaults.ChurnThreshold),
+        };
+        if (settings.BuyThreshold is <= 0 or > 1 || settings.ChurnThreshold is <= 0 or > 1)
+            throw new UsageException("--buy-threshold and --churn-threshold take a probability above 0 and at most 1");
+        return await DiscoverAsync(tenant, asOf, methods, settings);
     });
 
     private static async Task<int> DiscoverAsync(string tenant, DateTimeOffset asOf, string[] methods, DiscoveryOptions options)

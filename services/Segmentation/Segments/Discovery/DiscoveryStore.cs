@@ -60,8 +60,9 @@ public sealed class DiscoveryStore(NpgsqlDataSource dataSource, SegmentationSche
         var members = set.Segments.SelectMany(s => s.Members.Select(m => (m, s.Id))).ToList();
         var (entered, exited) = await MembershipLedger.AssignAsync(connection, tenantId, set.Method, run, asOf, members, cancellationToken);
 
+        // Two statements: within one, an insert does not see the rows a delete beside it removes.
+        await ExecuteAsync(connection, $"delete from {Soft} where tenant_id = $1 and method = $2", cancellationToken, tenantId, set.Method);
         await ExecuteAsync(connection, $"""
-            with cleared as (delete from {Soft} where tenant_id = $1 and method = $2)
             insert into {Soft} (tenant_id, method, user_key, run, probabilities)
             select $1, $2, user_key, $3, probabilities::jsonb from unnest($4::text[], $5::text[]) as p (user_key, probabilities)
             """, cancellationToken, tenantId, set.Method, run,

@@ -15,7 +15,7 @@ public sealed class SegmentState
     /// <summary>By segment id, including segments since deleted, so a transition number is never used twice.</summary>
     public Dictionary<string, SegmentMembership> Memberships { get; set; } = [];
 
-    /// <summary>The deadline the actor's reminder is set for, so an event that does not move it costs no reminder call.</summary>
+    /// <summary>When the actor's reminder is due: never after the next deadline, so an event that only pushes the deadline later costs no reminder call.</summary>
     public DateTimeOffset? ReminderDue { get; set; }
 }
 
