@@ -112,6 +112,10 @@ admin token "demo-admin-token").
   Segments:       curl -H 'Authorization: Bearer demo-read-token' http://127.0.0.1:$SEGMENTATION_PORT/api/segments/cart-abandoners
   Their members:  curl -H 'Authorization: Bearer demo-read-token' http://127.0.0.1:$SEGMENTATION_PORT/api/segments/high-intent-mobile/members
   A definition:   curl -H 'Authorization: Bearer demo-admin-token' $segments/cart-abandoners
+  Preview one:    curl -H 'Authorization: Bearer demo-admin-token' -H 'Content-Type: application/json' \\
+                    -d '{"name":"Viewers","condition":{"performed":"Product Viewed","atLeast":2}}' $segments/preview
+  Discover:       curl -X POST -H 'Authorization: Bearer demo-admin-token' http://127.0.0.1:$SEGMENTATION_PORT/admin/tenants/demo/discovery
+                  (RFM grid, clusters and predictions; then GET the same URL for the reports)
   Models:         curl -H 'Authorization: Bearer demo-admin-token' $models
   Train again:    curl -X POST -H 'Authorization: Bearer demo-admin-token' $models/train
   Health:         curl http://127.0.0.1:$INGESTION_PORT/health/ready

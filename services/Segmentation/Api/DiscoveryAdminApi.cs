@@ -8,7 +8,7 @@ namespace Personalization.Segmentation.Api;
 public sealed record DiscoveryStatus(RunStatus? Request, IReadOnlyList<DiscoveryRunSummary> Runs);
 
 /// <summary>
-/// A tenant's discovered segments (RFM grid, K-Means, DBSCAN, Gaussian mixture) through the admin API: ask for a run
+/// A tenant's discovered segments (RFM grid, K-Means, DBSCAN, Gaussian mixture, predictive) through the admin API: ask for a run
 /// now (it then runs again on schedule) and read the reports. The segments themselves read like rule segments.
 /// </summary>
 public static class DiscoveryAdminApi

@@ -88,5 +88,14 @@ public class DiscoveredSegmentTests
         await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.That(listener.EnteredBy(stream).Count(m => m.SegmentId == "rfm.champions"), Is.EqualTo(1));
         Assert.That(listener.Exited("rfm.champions", stream), Is.Empty);
+
+        // An erased customer keeps no discovered memberships or probabilities either.
+        var erased = customers[1];
+        await Profiles.WithCountAsync(erased, 6);
+        using (var response = await Ingestion.Client.SendAsync(Admin(HttpMethod.Delete, $"/admin/tenants/{Tenant}/users/{erased}")))
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        await Eventually.ReturnsAsync(() => ReadAsync($"/api/profiles/{erased}/segments"), s => s.GetArrayLength() == 0,
+            TimeSpan.FromSeconds(30), "the erased customer's memberships to go");
+        Assert.That((await ReadAsync($"/api/profiles/{erased}/segment-probabilities")).GetArrayLength(), Is.Zero);
     }
 }

@@ -95,12 +95,13 @@ public sealed class MembershipLedger(NpgsqlDataSource dataSource, SegmentationSc
         return (reader.GetInt64(0), reader.GetInt64(1));
     }
 
-    /// <summary>Forgets an erased person: their memberships and transitions, published or not.</summary>
+    /// <summary>Forgets an erased person: their memberships, transitions (published or not) and soft memberships.</summary>
     public async Task ForgetAsync(string tenantId, string userKey, CancellationToken cancellationToken)
     {
         await schema.EnsureAsync();
         await using var command = dataSource.CreateCommand($"""
-            with memberships as (delete from {Memberships} where tenant_id = $1 and user_key = $2)
+            with memberships as (delete from {Memberships} where tenant_id = $1 and user_key = $2),
+                 soft as (delete from {SegmentationSchema.Name}.soft_memberships where tenant_id = $1 and user_key = $2)
             delete from {Transitions} where tenant_id = $1 and user_key = $2
             """);
         command.Parameters.AddWithValue(tenantId);

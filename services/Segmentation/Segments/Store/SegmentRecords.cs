@@ -7,7 +7,7 @@ public sealed record SegmentSummary(string Id, string Name, int Version, DateTim
 
 /// <summary>
 /// A segment as its readers see it, of either kind: <c>rule</c> (a definition, versioned by its saves) or a discovery
-/// method (<c>rfm</c>, <c>kmeans</c>, <c>dbscan</c>, <c>gmm</c>; versioned by the method's runs).
+/// method (<c>rfm</c>, <c>kmeans</c>, <c>dbscan</c>, <c>gmm</c>, <c>predictive</c>; versioned by the method's runs).
 /// </summary>
 public sealed record ReadableSegment(string Id, string Kind, string Name, string? Description, int Version, DateTimeOffset UpdatedAt);
 
