@@ -17,10 +17,7 @@ public static class SegmentationRegistration
     public static IHostApplicationBuilder AddSegmentation(this IHostApplicationBuilder builder)
     {
         builder.AddActorHosting(actors => actors.Actors.RegisterActor<CustomerProfileActor>());
-        var connectionString = ConnectionStrings.GetRequired(builder.Configuration, ConnectionStrings.Postgres);
-        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<SegmentationSchema>();
+        builder.AddDiscoveryJob();
         builder.Services.AddSingleton<SegmentStore>();
         builder.Services.AddSingleton<TenantSegments>();
         builder.Services.AddSingleton<MembershipLedger>();
@@ -30,9 +27,6 @@ public static class SegmentationRegistration
         builder.Services.AddHostedService<CatchUpWorker>();
         builder.Services.AddSingleton<SegmentPreviewer>();
         builder.Services.AddSingleton<DiscoveryRuns>();
-        builder.Services.AddSingleton<CustomerFeatureReader>();
-        builder.Services.AddSingleton<DiscoveryStore>();
-        builder.Services.AddSingleton<DiscoveryJob>();
         builder.Services.AddOptions<DiscoverySettings>().BindConfiguration(DiscoverySettings.Section)
             .Validate(s => s.IsValid, "Discovery:Every must be positive, and Discovery:BuyThreshold and Discovery:ChurnThreshold between 0 (excluded) and 1.")
             .ValidateOnStart();
@@ -41,14 +35,30 @@ public static class SegmentationRegistration
         builder.Services.AddAuthentication().AddAdminToken();
         builder.AddTenantReaders("Segmentation");
         builder.Services.AddSingleton<CustomerProfiles>();
-        builder.AddEventLogReader();
-        builder.Services.AddSingleton<EventLogReader>();
         builder.Services.AddSingleton<ProfileFeeder>();
         builder.AddRabbitMqMessaging(bus =>
         {
             bus.AddConsumer<EventRecordedConsumer>();
             bus.AddConsumer<ProfileErasureConsumer>();
         });
+        return builder;
+    }
+
+    /// <summary>
+    /// What a discovery run needs, and no more: the event log, the service's schema and the discovery job. The
+    /// service and the <c>discover-segments</c> verb both start from it.
+    /// </summary>
+    public static IHostApplicationBuilder AddDiscoveryJob(this IHostApplicationBuilder builder)
+    {
+        var connectionString = ConnectionStrings.GetRequired(builder.Configuration, ConnectionStrings.Postgres);
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<SegmentationSchema>();
+        builder.AddEventLogReader();
+        builder.Services.AddSingleton<EventLogReader>();
+        builder.Services.AddSingleton<CustomerFeatureReader>();
+        builder.Services.AddSingleton<DiscoveryStore>();
+        builder.Services.AddSingleton<DiscoveryJob>();
         return builder;
     }
 }

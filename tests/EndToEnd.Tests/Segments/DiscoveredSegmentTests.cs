@@ -1,8 +1,8 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Personalization.TestSupport;
 using static Personalization.EndToEnd.Tests.Platform;
+using static Personalization.EndToEnd.Tests.Segments.SegmentCalls;
 
 namespace Personalization.EndToEnd.Tests.Segments;
 
@@ -12,26 +12,20 @@ namespace Personalization.EndToEnd.Tests.Segments;
 /// </summary>
 public class DiscoveredSegmentTests
 {
-    private static async Task<JsonElement> ReadAsync(string path)
+    private static async Task<JsonElement> ReadOkAsync(string path)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ReadToken);
-        using var response = await Segmentation.Client.SendAsync(request);
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), path);
-        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+        var (status, body) = await ReadAsync(path);
+        Assert.That(status, Is.EqualTo(HttpStatusCode.OK), path);
+        return body;
     }
 
     /// <summary>Asks for a run and waits until one requested after now has finished; returns the discovery status.</summary>
     private static async Task<JsonElement> DiscoverAsync()
     {
         var asked = DateTimeOffset.UtcNow;
-        using (var response = await Segmentation.Client.SendAsync(Admin(HttpMethod.Post, $"/admin/tenants/{Tenant}/discovery")))
-            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await response.Content.ReadAsStringAsync());
-        return await Eventually.ReturnsAsync(async () =>
-        {
-            using var response = await Segmentation.Client.SendAsync(Admin(HttpMethod.Get, $"/admin/tenants/{Tenant}/discovery"));
-            return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
-        }, s => s.GetProperty("request") is { ValueKind: JsonValueKind.Object } r && r.GetProperty("state").GetString() is "done" or "failed"
+        var (accepted, body) = await AdminAsync(HttpMethod.Post, $"/admin/tenants/{Tenant}/discovery");
+        Assert.That(accepted, Is.EqualTo(HttpStatusCode.Accepted), body.ToString());
+        return await Eventually.ReturnsAsync(async () => (await AdminAsync(HttpMethod.Get, $"/admin/tenants/{Tenant}/discovery")).Body, s => s.GetProperty("request") is { ValueKind: JsonValueKind.Object } r && r.GetProperty("state").GetString() is "done" or "failed"
                 && r.GetProperty("startedAt").GetDateTimeOffset() >= asked.AddSeconds(-1),
             TimeSpan.FromSeconds(120), "the discovery run to finish");
     }
@@ -59,21 +53,21 @@ public class DiscoveredSegmentTests
         var kmeans = status.GetProperty("runs").EnumerateArray().Single(r => r.GetProperty("method").GetString() == "kmeans");
         Assert.That(kmeans.GetProperty("report").GetProperty("candidates").GetArrayLength(), Is.GreaterThanOrEqualTo(2), "every k's silhouette is reported");
 
-        var listed = (await ReadAsync("/api/segments")).EnumerateArray().ToList();
+        var listed = (await ReadOkAsync("/api/segments")).EnumerateArray().ToList();
         Assert.That(listed.Where(s => s.GetProperty("kind").GetString() == "rfm").Select(s => s.GetProperty("id").GetString()), Does.Contain("rfm.champions"));
 
         foreach (var user in customers)
         {
-            var mine = (await ReadAsync($"/api/profiles/{user}/segments")).EnumerateArray().Select(s => s.GetProperty("segmentId").GetString()!).ToList();
+            var mine = (await ReadOkAsync($"/api/profiles/{user}/segments")).EnumerateArray().Select(s => s.GetProperty("segmentId").GetString()!).ToList();
             foreach (var method in new[] { "rfm", "kmeans", "gmm" })
                 Assert.That(mine.Count(id => id.StartsWith(method + ".", StringComparison.Ordinal)), Is.EqualTo(1), $"{user} is in one {method} segment: {string.Join(", ", mine)}");
         }
-        var best = (await ReadAsync($"/api/profiles/{customers[0]}/segments")).EnumerateArray().Select(s => s.GetProperty("segmentId").GetString()).ToList();
+        var best = (await ReadOkAsync($"/api/profiles/{customers[0]}/segments")).EnumerateArray().Select(s => s.GetProperty("segmentId").GetString()).ToList();
         Assert.That(best, Does.Contain("rfm.champions"), "recent, frequent and big spending");
-        var probabilities = (await ReadAsync($"/api/profiles/{customers[0]}/segment-probabilities")).EnumerateArray().ToList();
+        var probabilities = (await ReadOkAsync($"/api/profiles/{customers[0]}/segment-probabilities")).EnumerateArray().ToList();
         Assert.That(probabilities.Sum(p => p.GetProperty("probability").GetDouble()), Is.EqualTo(1).Within(0.01), "soft memberships of the mixture");
 
-        var champions = await ReadAsync("/api/segments/rfm.champions");
+        var champions = await ReadOkAsync("/api/segments/rfm.champions");
         Assert.That(champions.GetProperty("members").GetInt64(), Is.GreaterThanOrEqualTo(8));
         Assert.That(champions.GetProperty("description").GetString(), Is.Not.Empty);
 
@@ -94,8 +88,8 @@ public class DiscoveredSegmentTests
         await Profiles.WithCountAsync(erased, 6);
         using (var response = await Ingestion.Client.SendAsync(Admin(HttpMethod.Delete, $"/admin/tenants/{Tenant}/users/{erased}")))
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
-        await Eventually.ReturnsAsync(() => ReadAsync($"/api/profiles/{erased}/segments"), s => s.GetArrayLength() == 0,
+        await Eventually.ReturnsAsync(() => ReadOkAsync($"/api/profiles/{erased}/segments"), s => s.GetArrayLength() == 0,
             TimeSpan.FromSeconds(30), "the erased customer's memberships to go");
-        Assert.That((await ReadAsync($"/api/profiles/{erased}/segment-probabilities")).GetArrayLength(), Is.Zero);
+        Assert.That((await ReadOkAsync($"/api/profiles/{erased}/segment-probabilities")).GetArrayLength(), Is.Zero);
     }
 }

@@ -3,22 +3,13 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Personalization.TestSupport;
 using static Personalization.EndToEnd.Tests.Platform;
+using static Personalization.EndToEnd.Tests.Segments.SegmentCalls;
 
 namespace Personalization.EndToEnd.Tests.Segments;
 
 /// <summary>Rule segments as a tenant uses them: defined through the admin API, decided in the profile actors, announced on RabbitMQ.</summary>
 public class SegmentJourneyTests
 {
-    private static async Task<JsonElement> DefineAsync(string segmentId, string json, HttpStatusCode expected)
-    {
-        using var request = Admin(HttpMethod.Put, $"/admin/tenants/{Tenant}/segments/{segmentId}");
-        request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
-        using var response = await Segmentation.Client.SendAsync(request);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.That(response.StatusCode, Is.EqualTo(expected), body);
-        return JsonDocument.Parse(body).RootElement.Clone();
-    }
-
     private static Task PostAsync(string user, int n, string @event, object properties) =>
         PostAsync(new { type = "track", @event, userId = user, messageId = $"{user}-{n}", timestamp = DateTimeOffset.UtcNow.ToString("O"), properties });
 

@@ -1,31 +1,14 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Personalization.TestSupport;
 using static Personalization.EndToEnd.Tests.Platform;
+using static Personalization.EndToEnd.Tests.Segments.SegmentCalls;
 
 namespace Personalization.EndToEnd.Tests.Segments;
 
 /// <summary>Who is in a segment, read as a tenant's apps would, and how a new definition reaches people already there.</summary>
 public class SegmentMembershipTests
 {
-    private static async Task DefineAsync(string tenant, string segmentId, string json)
-    {
-        using var request = Admin(HttpMethod.Put, $"/admin/tenants/{tenant}/segments/{segmentId}");
-        request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
-        using var response = await Segmentation.Client.SendAsync(request);
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
-    }
-
-    private static async Task<(HttpStatusCode Status, JsonElement Body)> ReadAsync(string path, string token = ReadToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var response = await Segmentation.Client.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
-    }
-
     internal static async Task ViewAsync(string user, int times)
     {
         var batch = Enumerable.Range(1, times).Select(n => JsonSerializer.Serialize(new
@@ -48,7 +31,7 @@ public class SegmentMembershipTests
         await using var listener = await SegmentTransitionsListener.StartAsync();
 
         var segment = "keen-" + Guid.NewGuid().ToString("N")[..8];
-        await DefineAsync(Tenant, segment, """{"name": "Keen viewers", "condition": {"performed": "Product Viewed", "atLeast": 3, "within": "7d"}}""");
+        await DefineAsync(segment, """{"name": "Keen viewers", "condition": {"performed": "Product Viewed", "atLeast": 3, "within": "7d"}}""", HttpStatusCode.Created);
 
         await Eventually.ReturnsAsync(() => Task.FromResult(listener.Entered(segment, $"{Tenant}/user:{keen}")), e => e.Count > 0, TimeSpan.FromSeconds(90), "the keen viewer's entry, with no new event");
         var status = await Eventually.ReturnsAsync(async () =>
@@ -74,7 +57,7 @@ public class SegmentMembershipTests
     {
         var segment = "paged-" + Guid.NewGuid().ToString("N")[..8];
         var marker = Guid.NewGuid().ToString("N")[..8];
-        await DefineAsync(Tenant, segment, $$$"""{"name": "Paged", "condition": {"trait": "cohort", "equals": "{{{marker}}}"}}""");
+        await DefineAsync(segment, $$$"""{"name": "Paged", "condition": {"trait": "cohort", "equals": "{{{marker}}}"}}""", HttpStatusCode.Created);
         var users = Enumerable.Range(0, 5).Select(i => $"paged-{marker}-{i}").ToList();
         var identifies = users.Select(u => JsonSerializer.Serialize(new { type = "identify", userId = u, messageId = $"{u}-id", traits = new { cohort = marker } }));
         using (var response = await Ingestion.Client.SendAsync(Post("/v1/batch", $$"""{"batch":[{{string.Join(',', identifies)}}]}""")))
@@ -102,7 +85,7 @@ public class SegmentMembershipTests
     {
         var other = "other-" + Guid.NewGuid().ToString("N")[..8];
         var segment = "theirs-" + Guid.NewGuid().ToString("N")[..8];
-        await DefineAsync(other, segment, """{"name": "Theirs", "condition": {"trait": "plan", "exists": true}}""");
+        await DefineAsync(segment, """{"name": "Theirs", "condition": {"trait": "plan", "exists": true}}""", HttpStatusCode.Created, tenant: other);
 
         Assert.That((await ReadAsync($"/api/segments/{segment}")).Status, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That((await ReadAsync($"/api/segments/{segment}/members")).Status, Is.EqualTo(HttpStatusCode.NotFound));

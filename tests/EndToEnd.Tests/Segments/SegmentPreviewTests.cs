@@ -1,21 +1,16 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using Personalization.TestSupport;
 using static Personalization.EndToEnd.Tests.Platform;
+using static Personalization.EndToEnd.Tests.Segments.SegmentCalls;
 
 namespace Personalization.EndToEnd.Tests.Segments;
 
 /// <summary>A draft's size on current profiles, before it is saved, judged by the people's own actors.</summary>
 public class SegmentPreviewTests
 {
-    private static async Task<(HttpStatusCode Status, JsonElement Body)> PreviewAsync(string json, string query = "")
-    {
-        using var request = Admin(HttpMethod.Post, $"/admin/tenants/{Tenant}/segments/preview{query}");
-        request.Content = new StringContent(json, Encoding.UTF8, "application/json");
-        using var response = await Segmentation.Client.SendAsync(request);
-        return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
-    }
+    private static Task<(HttpStatusCode Status, JsonElement Body)> PreviewAsync(string json, string query = "") =>
+        AdminAsync(HttpMethod.Post, $"/admin/tenants/{Tenant}/segments/preview{query}", json);
 
     [Test]
     public async Task A_draft_is_counted_on_everyone_s_history_and_nothing_is_saved()
@@ -43,8 +38,8 @@ public class SegmentPreviewTests
         Assert.That(small.GetProperty("sampled").GetInt32(), Is.EqualTo(1));
         Assert.That(small.GetProperty("low").GetInt64(), Is.LessThanOrEqualTo(small.GetProperty("high").GetInt64()));
 
-        using var list = await Segmentation.Client.SendAsync(Admin(HttpMethod.Get, $"/admin/tenants/{Tenant}/segments"));
-        Assert.That(await list.Content.ReadAsStringAsync(), Does.Not.Contain("Curious cohort"), "a preview saves nothing");
+        var (_, list) = await AdminAsync(HttpMethod.Get, $"/admin/tenants/{Tenant}/segments");
+        Assert.That(list.ToString(), Does.Not.Contain("Curious cohort"), "a preview saves nothing");
         Assert.That((await Profiles.GetAsync(people[0]))!.Segments, Is.Empty, "nor puts anyone in it");
     }
 

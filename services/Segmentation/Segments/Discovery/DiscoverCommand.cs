@@ -1,8 +1,4 @@
 using System.Globalization;
-using Npgsql;
-using Personalization.Segmentation.Profiles;
-using Personalization.Segmentation.Segments.Discovery.Features;
-using Personalization.Segmentation.Segments.Store;
 using Personalization.ServiceDefaults;
 
 namespace Personalization.Segmentation.Segments.Discovery;
@@ -48,15 +44,7 @@ public static class DiscoverCommand
     private static async Task<int> DiscoverAsync(string tenant, DateTimeOffset asOf, string[] methods, DiscoveryOptions options)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.AddEventLogReader();
-        var connectionString = ConnectionStrings.GetRequired(builder.Configuration, ConnectionStrings.Postgres);
-        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<SegmentationSchema>();
-        builder.Services.AddSingleton<EventLogReader>();
-        builder.Services.AddSingleton<CustomerFeatureReader>();
-        builder.Services.AddSingleton<DiscoveryStore>();
-        builder.Services.AddSingleton<DiscoveryJob>();
+        builder.AddDiscoveryJob();
         using var host = builder.Build();
 
         using var cancel = new CancellationTokenSource();

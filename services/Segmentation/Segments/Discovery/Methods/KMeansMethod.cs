@@ -14,17 +14,20 @@ public static class KMeansMethod
 
     public static DiscoveredSet Run(IReadOnlyList<CustomerFeatures> customers, double[][] points, IReadOnlyList<FeatureColumn> columns, DiscoveryOptions options)
     {
-        var fits = new Dictionary<int, ClusterFit>();
+        // Only the best fit so far is kept: a million customers' labels for every k would be memory for nothing.
+        ClusterFit? best = null;
+        var bestSilhouette = double.NegativeInfinity;
         var candidates = new List<KScore>();
         for (var k = options.MinClusters; k <= Math.Min(options.MaxClusters, points.Length - 1); k++)
         {
-            var fit = fits[k] = KMeansClustering.Fit(points, k, options.Seed);
+            var fit = KMeansClustering.Fit(points, k, options.Seed);
             candidates.Add(new KScore(k, ClusterQuality.Silhouette(points, fit.Labels, k, options.Seed),
                 ClusterQuality.DaviesBouldin(points, fit.Labels, k), fit.Inertia(points)));
+            if (candidates[^1].Silhouette > bestSilhouette) (best, bestSilhouette) = (fit, candidates[^1].Silhouette);
         }
-        if (candidates.Count == 0) return new DiscoveredSet(Name, customers.Count, new KMeansReport(customers.Count, columns.Select(c => c.Name).ToList(), [], 0), []);
-        var chosen = candidates.MaxBy(c => c.Silhouette)!.K;
-        var (segments, _) = ClusterDescriptions.Segments(Name, "K-Means", customers, points, columns, fits[chosen].Labels, chosen);
+        if (best is null) return new DiscoveredSet(Name, customers.Count, new KMeansReport(customers.Count, columns.Select(c => c.Name).ToList(), [], 0), []);
+        var chosen = best.Clusters;
+        var (segments, _) = ClusterDescriptions.Segments(Name, "K-Means", customers, points, columns, best.Labels, chosen);
         return new DiscoveredSet(Name, customers.Count, new KMeansReport(customers.Count, columns.Select(c => c.Name).ToList(), candidates, chosen), segments);
     }
 }

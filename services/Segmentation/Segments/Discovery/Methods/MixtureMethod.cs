@@ -17,14 +17,19 @@ public static class MixtureMethod
 
     public static DiscoveredSet Run(IReadOnlyList<CustomerFeatures> customers, double[][] points, IReadOnlyList<FeatureColumn> columns, DiscoveryOptions options)
     {
-        var fits = new Dictionary<int, MixtureFit>();
-        for (var k = 1; k <= Math.Min(options.MaxComponents, points.Length - 1); k++) fits[k] = GaussianMixture.Fit(points, k, options.Seed);
+        // Only the best fit so far is kept, with its memberships (customers × components).
+        MixtureFit? best = null;
+        var candidates = new List<BicScore>();
+        for (var k = 1; k <= Math.Min(options.MaxComponents, points.Length - 1); k++)
+        {
+            var fit = GaussianMixture.Fit(points, k, options.Seed);
+            candidates.Add(new BicScore(fit.Components, fit.Bic, fit.LogLikelihood, fit.Iterations, fit.Converged));
+            if (best is null || fit.Bic < best.Bic) best = fit;
+        }
         var features = columns.Select(c => c.Name).ToList();
-        if (fits.Count == 0) return new DiscoveredSet(Name, customers.Count, new MixtureReport(customers.Count, features, [], 0, []), []);
-        var best = fits.Values.MinBy(f => f.Bic)!;
+        if (best is null) return new DiscoveredSet(Name, customers.Count, new MixtureReport(customers.Count, features, [], 0, []), []);
         var (segments, labels) = ClusterDescriptions.Segments(Name, "Mixture", customers, points, columns, best.Hard().Labels, best.Components);
         var soft = customers.Select((c, i) => new SoftMembership(c.UserKey, labels.Select(l => best.Memberships[i][l]).ToArray())).ToList();
-        var candidates = fits.Values.Select(f => new BicScore(f.Components, f.Bic, f.LogLikelihood, f.Iterations, f.Converged)).ToList();
         return new DiscoveredSet(Name, customers.Count, new MixtureReport(customers.Count, features, candidates, best.Components, labels.Select(l => best.Weights[l]).ToList()), segments)
         {
             Soft = soft,
