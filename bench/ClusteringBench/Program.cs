@@ -146,7 +146,7 @@ static List<CustomerFeatures> RetailRfm(string path)
         byCustomer[f[6]] = entry;
     }
     return byCustomer.Where(c => c.Value.Invoices.Count > 0).OrderBy(c => c.Key, StringComparer.Ordinal)
-        .Select(c => new CustomerFeatures(c.Key, new RfmValues((asOf - c.Value.Last).TotalDays, c.Value.Invoices.Count, c.Value.Spent), 0, 0, 0))
+        .Select(c => new CustomerFeatures(c.Key, new RfmValues((asOf - c.Value.Last).TotalDays, c.Value.Invoices.Count, c.Value.Spent), 0, 0, 0, CustomerFeatures.NoCategories))
         .ToList();
 }
 

@@ -56,6 +56,7 @@ public static class SegmentationRegistration
         builder.Services.AddSingleton<SegmentationSchema>();
         builder.AddEventLogReader();
         builder.Services.AddSingleton<EventLogReader>();
+        builder.Services.AddSingleton<CatalogueReader>();
         builder.Services.AddSingleton<CustomerFeatureReader>();
         builder.Services.AddSingleton<DiscoveryStore>();
         builder.Services.AddSingleton<DiscoveryJob>();

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using Personalization.ServiceDefaults;
 
 namespace Personalization.Recommendation.Serving;
 

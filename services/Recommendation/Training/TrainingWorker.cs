@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Personalization.Recommendation.Interactions;
 using Personalization.Recommendation.Models;
 using Personalization.Recommendation.Serving;
+using Personalization.ServiceDefaults;
 
 namespace Personalization.Recommendation.Training;
 

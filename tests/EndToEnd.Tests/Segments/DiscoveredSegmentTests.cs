@@ -34,13 +34,21 @@ public class DiscoveredSegmentTests
     public async Task Customers_are_put_in_rfm_and_cluster_segments_from_the_event_log_and_each_entry_is_announced_once()
     {
         var marker = Guid.NewGuid().ToString("N")[..8];
-        // 24 customers: the first 8 order often and much, the rest once and little.
+        // 24 customers: the first 8 order often and much, in the kitchen (the event names the category), the rest once and
+        // little, toys (found in the catalog).
+        var toy = $"toy-{marker}";
+        using (var put = await Ingestion.Client.SendAsync(Admin(HttpMethod.Put, $"/admin/tenants/{Tenant}/catalog/items/{toy}", new { title = "Jigsaw", category = "Toys > Puzzles" })))
+            Assert.That(put.IsSuccessStatusCode, put.StatusCode.ToString());
         var customers = Enumerable.Range(0, 24).Select(i => $"buyer-{marker}-{i:D2}").ToList();
         var orders = customers.SelectMany((user, i) => Enumerable.Range(0, i < 8 ? 6 : 1).Select(n => JsonSerializer.Serialize(new
         {
             type = "track", @event = "Order Completed", userId = user, messageId = $"{user}-order-{n}",
             timestamp = DateTimeOffset.UtcNow.AddDays(-(i < 8 ? 1 + n : 40 + i)).ToString("O"),
-            properties = new { order_id = $"{user}-{n}", revenue = i < 8 ? 250 + 10 * n : 12 },
+            properties = new
+            {
+                order_id = $"{user}-{n}", revenue = i < 8 ? 250 + 10 * n : 12,
+                products = new[] { i < 8 ? new { product_id = $"pan-{marker}", category = "Kitchen > Pans", quantity = 2 } : new { product_id = toy, category = (string)null!, quantity = 1 } },
+            },
         })));
         using (var response = await Ingestion.Client.SendAsync(Post("/v1/batch", $$"""{"batch":[{{string.Join(',', orders)}}]}""")))
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
@@ -51,7 +59,12 @@ public class DiscoveredSegmentTests
         var methods = status.GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("method").GetString()).ToList();
         Assert.That(methods, Is.EquivalentTo(new[] { "dbscan", "gmm", "kmeans", "predictive", "rfm" }));
         var kmeans = status.GetProperty("runs").EnumerateArray().Single(r => r.GetProperty("method").GetString() == "kmeans");
-        Assert.That(kmeans.GetProperty("report").GetProperty("candidates").GetArrayLength(), Is.GreaterThanOrEqualTo(2), "every k's silhouette is reported");
+        var report = kmeans.GetProperty("report");
+        Assert.That(report.GetProperty("candidates").GetArrayLength(), Is.GreaterThanOrEqualTo(2), "every k's silhouette is reported");
+        Assert.That(report.GetProperty("features").EnumerateArray().Select(f => f.GetString()), Is.SupersetOf(new[] { "recency", "share:Kitchen", "share:Toys" }),
+            "category shares, from the events and from the catalog");
+        Assert.That(report.GetProperty("pca").GetProperty("components").GetInt32(), Is.InRange(2, report.GetProperty("features").GetArrayLength() - 1),
+            "seven features or more are clustered as fewer principal components");
 
         var listed = (await ReadOkAsync("/api/segments")).EnumerateArray().ToList();
         Assert.That(listed.Where(s => s.GetProperty("kind").GetString() == "rfm").Select(s => s.GetProperty("id").GetString()), Does.Contain("rfm.champions"));

@@ -13,7 +13,7 @@ public class PredictiveTests
     private static CustomerHistory Person(string key, IReadOnlyList<DateTimeOffset> instants, DateTimeOffset[] orders) =>
         new(key, instants.Select(at => orders.Where(o => o <= at).ToArray() is { Length: > 0 } before
             ? new CustomerFeatures(key, new RfmValues((at - before.Max()).TotalDays, before.Length, 20.0 * before.Length), before.Length, before.Length,
-                (at - before.Min()).TotalDays)
+                (at - before.Min()).TotalDays, CustomerFeatures.NoCategories)
             : null).ToArray(), orders);
 
     /// <summary>Regulars order every 7 to 13 days all along; the lapsed ordered a few times a year ago and never again.</summary>

@@ -17,8 +17,9 @@ public static class ClusterDescriptions
     /// <param name="labels">Each customer's cluster, −1 for noise (which becomes <c>method.noise</c>).</param>
     /// <returns>The segments, and for each (but noise) the cluster label it stands for.</returns>
     public static (IReadOnlyList<DiscoveredSegment> Segments, int[] Labels) Segments(string method, string title, IReadOnlyList<CustomerFeatures> customers,
-        double[][] standardised, IReadOnlyList<FeatureColumn> columns, int[] labels, int clusters)
+        FeatureMatrix features, int[] labels, int clusters)
     {
+        var (columns, standardised) = (features.Columns, features.Standardised);
         var members = Enumerable.Range(0, clusters).Select(_ => new List<int>()).ToArray();
         var noise = new List<int>();
         for (var i = 0; i < labels.Length; i++) (labels[i] >= 0 ? members[labels[i]] : noise).Add(i);

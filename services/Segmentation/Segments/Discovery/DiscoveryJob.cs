@@ -9,7 +9,7 @@ public sealed record DiscoveryOutcome(DiscoveredSet Set, int Run, long Entered, 
 
 /// <summary>
 /// Discovers a tenant's segments as of an instant: reads the customers from the event log, runs each method on them
-/// (clusterings on the standardised RFM and engagement features), and saves each method's segments as its next run.
+/// (clusterings on standardised RFM, engagement and category shares), and saves each method's segments as its next run.
 /// </summary>
 public sealed class DiscoveryJob(CustomerFeatureReader reader, DiscoveryStore store)
 {
@@ -47,12 +47,12 @@ public sealed class DiscoveryJob(CustomerFeatureReader reader, DiscoveryStore st
         return outcomes;
     }
 
-    /// <summary>The customers at one instant, with their standardised features computed on first use.</summary>
+    /// <summary>The customers at one instant, with their features computed on first use.</summary>
     public sealed class CustomersAt(IReadOnlyList<CustomerFeatures> customers)
     {
-        private double[][]? _points;
+        private FeatureMatrix? _features;
         public IReadOnlyList<CustomerFeatures> Customers => customers;
-        public double[][] Points => _points ??= FeatureSpace.Standardise(customers, FeatureSpace.RfmWithEngagement);
+        public FeatureMatrix Features => _features ??= FeatureSpace.Build(customers);
     }
 
     private static CustomersAt Snapshot(IReadOnlyList<CustomerHistory> people, int index) =>
@@ -62,9 +62,9 @@ public sealed class DiscoveryJob(CustomerFeatureReader reader, DiscoveryStore st
     public static DiscoveredSet Discover(string method, CustomersAt at, DiscoveryOptions options) => method switch
     {
         RfmMethod.Name => RfmMethod.Run(at.Customers),
-        KMeansMethod.Name => KMeansMethod.Run(at.Customers, at.Points, FeatureSpace.RfmWithEngagement, options),
-        DbscanMethod.Name => DbscanMethod.Run(at.Customers, at.Points, FeatureSpace.RfmWithEngagement, options),
-        MixtureMethod.Name => MixtureMethod.Run(at.Customers, at.Points, FeatureSpace.RfmWithEngagement, options),
+        KMeansMethod.Name => KMeansMethod.Run(at.Customers, at.Features, options),
+        DbscanMethod.Name => DbscanMethod.Run(at.Customers, at.Features, options),
+        MixtureMethod.Name => MixtureMethod.Run(at.Customers, at.Features, options),
         _ => throw new ArgumentException($"Unknown discovery method '{method}': one of {string.Join(", ", Methods)}.", nameof(method)),
     };
 }

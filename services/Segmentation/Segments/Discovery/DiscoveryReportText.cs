@@ -1,4 +1,5 @@
 using System.Globalization;
+using Personalization.Segmentation.Segments.Discovery.Features;
 using Personalization.Segmentation.Segments.Discovery.Methods;
 
 namespace Personalization.Segmentation.Segments.Discovery;
@@ -18,7 +19,7 @@ public static class DiscoveryReportText
                 foreach (var g in rfm.Groups) output.WriteLine(Invariant($"| {g.Name} | {g.Customers} | {g.Share:P1} |"));
                 break;
             case KMeansReport kmeans:
-                output.WriteLine(Invariant($"Features: {string.Join(", ", kmeans.Features)}; k = {kmeans.ChosenK} has the best silhouette.\n"));
+                output.WriteLine(Invariant($"Features: {string.Join(", ", kmeans.Features)}{Projection(kmeans.Pca)}; k = {kmeans.ChosenK} has the best silhouette.\n"));
                 output.WriteLine("| k | silhouette | Davies–Bouldin | inertia |\n|---:|---:|---:|---:|");
                 foreach (var k in kmeans.Candidates) output.WriteLine(Invariant($"| {k.K} | {k.Silhouette:F3} | {k.DaviesBouldin:F3} | {k.Inertia:F0} |"));
                 break;
@@ -57,6 +58,9 @@ public static class DiscoveryReportText
         foreach (var s in set.Segments) output.WriteLine(Invariant($"| `{s.Id}` | {s.Members.Count} | {s.Name} | {s.Description} |"));
         output.WriteLine();
     }
+
+    private static string Projection(PcaSummary? pca) =>
+        pca is null ? "" : Invariant($" (as {pca.Components} principal components, keeping {pca.ExplainedVariance:P0} of the variance)");
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -3,6 +3,7 @@ using Personalization.Contracts;
 using Personalization.Contracts.Commerce;
 using Personalization.Contracts.Profiles;
 using Personalization.Segmentation.Profiles;
+using Personalization.ServiceDefaults;
 
 namespace Personalization.Segmentation.Segments.Discovery.Features;
 
@@ -21,7 +22,7 @@ public sealed record CustomerHistory(string UserKey, CustomerFeatures?[] At, Dat
 /// same projection as their live profile, in time order, and snapshotted at each instant, so a run can be repeated
 /// for any past date and gives what live profiles would have shown then. Anonymous streams are left out.
 /// </summary>
-public sealed class CustomerFeatureReader(EventLogReader eventLog)
+public sealed class CustomerFeatureReader(EventLogReader eventLog, CatalogueReader catalogue)
 {
     private const int PageSize = 500;
     private const int Parallelism = 8;
@@ -31,6 +32,7 @@ public sealed class CustomerFeatureReader(EventLogReader eventLog)
     public async Task<IReadOnlyList<CustomerHistory>> ReadAsync(string tenantId, IReadOnlyList<DateTimeOffset> instants,
         Func<long, CancellationToken, Task>? onPage, CancellationToken cancellationToken)
     {
+        var categories = CategoryUnits.TopLevels(await catalogue.ReadAsync(tenantId, since: null, cancellationToken));
         var people = new ConcurrentBag<CustomerHistory>();
         long read = 0;
         string? after = null;
@@ -40,13 +42,16 @@ public sealed class CustomerFeatureReader(EventLogReader eventLog)
             {
                 var events = (await eventLog.ReadAsync(stream, 1, toVersion: 0, ct)).OrderBy(e => e.Timestamp).ToList();
                 var profile = new CustomerProfile();
+                var bought = new CategoryUnits(categories);
                 var at = new CustomerFeatures?[instants.Count];
                 var next = 0;
                 for (var n = 0; n <= events.Count; n++)
                 {
                     for (; next < instants.Count && (n == events.Count || events[n].Timestamp > instants[next]); next++)
-                        at[next] = CustomerFeatures.Of(profile, instants[next]);
-                    if (n < events.Count) CustomerProfileProjection.Apply(profile, events[n]);
+                        at[next] = CustomerFeatures.Of(profile, instants[next], bought);
+                    if (n == events.Count) break;
+                    bought.Add(events[n], profile);
+                    CustomerProfileProjection.Apply(profile, events[n]);
                 }
                 var orders = events.Where(e => e.Flags == EventFlags.None && CommerceEvents.ActionOf(e.Name) == CommerceAction.OrderCompleted)
                     .Select(e => e.Timestamp).ToArray();

@@ -5,15 +5,16 @@ namespace Personalization.Segmentation.Segments.Discovery.Methods;
 
 public sealed record KScore(int K, double Silhouette, double DaviesBouldin, double Inertia);
 
-public sealed record KMeansReport(int Customers, IReadOnlyList<string> Features, IReadOnlyList<KScore> Candidates, int ChosenK);
+public sealed record KMeansReport(int Customers, IReadOnlyList<string> Features, PcaSummary? Pca, IReadOnlyList<KScore> Candidates, int ChosenK);
 
 /// <summary>K-Means segments, <c>kmeans.1</c> to <c>kmeans.k</c>, with k the best silhouette over the range tried.</summary>
 public static class KMeansMethod
 {
     public const string Name = "kmeans";
 
-    public static DiscoveredSet Run(IReadOnlyList<CustomerFeatures> customers, double[][] points, IReadOnlyList<FeatureColumn> columns, DiscoveryOptions options)
+    public static DiscoveredSet Run(IReadOnlyList<CustomerFeatures> customers, FeatureMatrix features, DiscoveryOptions options)
     {
+        var points = features.Points;
         // Only the best fit so far is kept: a million customers' labels for every k would be memory for nothing.
         ClusterFit? best = null;
         var bestSilhouette = double.NegativeInfinity;
@@ -25,9 +26,9 @@ public static class KMeansMethod
                 ClusterQuality.DaviesBouldin(points, fit.Labels, k), fit.Inertia(points)));
             if (candidates[^1].Silhouette > bestSilhouette) (best, bestSilhouette) = (fit, candidates[^1].Silhouette);
         }
-        if (best is null) return new DiscoveredSet(Name, customers.Count, new KMeansReport(customers.Count, columns.Select(c => c.Name).ToList(), [], 0), []);
+        if (best is null) return new DiscoveredSet(Name, customers.Count, new KMeansReport(customers.Count, features.Names, features.Pca, [], 0), []);
         var chosen = best.Clusters;
-        var (segments, _) = ClusterDescriptions.Segments(Name, "K-Means", customers, points, columns, best.Labels, chosen);
-        return new DiscoveredSet(Name, customers.Count, new KMeansReport(customers.Count, columns.Select(c => c.Name).ToList(), candidates, chosen), segments);
+        var (segments, _) = ClusterDescriptions.Segments(Name, "K-Means", customers, features, best.Labels, chosen);
+        return new DiscoveredSet(Name, customers.Count, new KMeansReport(customers.Count, features.Names, features.Pca, candidates, chosen), segments);
     }
 }

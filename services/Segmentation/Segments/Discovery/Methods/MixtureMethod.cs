@@ -5,7 +5,7 @@ namespace Personalization.Segmentation.Segments.Discovery.Methods;
 
 public sealed record BicScore(int Components, double Bic, double LogLikelihood, int Iterations, bool Converged);
 
-public sealed record MixtureReport(int Customers, IReadOnlyList<string> Features, IReadOnlyList<BicScore> Candidates, int ChosenComponents, IReadOnlyList<double> Weights);
+public sealed record MixtureReport(int Customers, IReadOnlyList<string> Features, PcaSummary? Pca, IReadOnlyList<BicScore> Candidates, int ChosenComponents, IReadOnlyList<double> Weights);
 
 /// <summary>
 /// Gaussian-mixture segments, <c>gmm.1</c>, ...: the number of components with the lowest BIC; each customer is a
@@ -15,8 +15,9 @@ public static class MixtureMethod
 {
     public const string Name = "gmm";
 
-    public static DiscoveredSet Run(IReadOnlyList<CustomerFeatures> customers, double[][] points, IReadOnlyList<FeatureColumn> columns, DiscoveryOptions options)
+    public static DiscoveredSet Run(IReadOnlyList<CustomerFeatures> customers, FeatureMatrix features, DiscoveryOptions options)
     {
+        var points = features.Points;
         // Only the best fit so far is kept, with its memberships (customers × components).
         MixtureFit? best = null;
         var candidates = new List<BicScore>();
@@ -26,11 +27,10 @@ public static class MixtureMethod
             candidates.Add(new BicScore(fit.Components, fit.Bic, fit.LogLikelihood, fit.Iterations, fit.Converged));
             if (best is null || fit.Bic < best.Bic) best = fit;
         }
-        var features = columns.Select(c => c.Name).ToList();
-        if (best is null) return new DiscoveredSet(Name, customers.Count, new MixtureReport(customers.Count, features, [], 0, []), []);
-        var (segments, labels) = ClusterDescriptions.Segments(Name, "Mixture", customers, points, columns, best.Hard().Labels, best.Components);
+        if (best is null) return new DiscoveredSet(Name, customers.Count, new MixtureReport(customers.Count, features.Names, features.Pca, [], 0, []), []);
+        var (segments, labels) = ClusterDescriptions.Segments(Name, "Mixture", customers, features, best.Hard().Labels, best.Components);
         var soft = customers.Select((c, i) => new SoftMembership(c.UserKey, labels.Select(l => best.Memberships[i][l]).ToArray())).ToList();
-        return new DiscoveredSet(Name, customers.Count, new MixtureReport(customers.Count, features, candidates, best.Components, labels.Select(l => best.Weights[l]).ToList()), segments)
+        return new DiscoveredSet(Name, customers.Count, new MixtureReport(customers.Count, features.Names, features.Pca, candidates, best.Components, labels.Select(l => best.Weights[l]).ToList()), segments)
         {
             Soft = soft,
         };

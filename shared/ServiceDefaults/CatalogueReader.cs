@@ -1,9 +1,8 @@
 using Marten;
 using Npgsql;
 using Personalization.Contracts.Catalog;
-using Personalization.ServiceDefaults;
 
-namespace Personalization.Recommendation.Serving;
+namespace Personalization.ServiceDefaults;
 
 /// <summary>A tenant's catalog items as ingestion stores them, read-only: all of them, or those changed since a time.</summary>
 public sealed class CatalogueReader(IEventLogStore store)
