@@ -9,7 +9,9 @@ namespace Personalization.Segmentation.Segments.Store;
 
 /// <summary>
 /// Publishes recorded segment transitions to RabbitMQ, oldest first, and marks them published: the outbox relay of
-/// <see cref="MembershipLedger"/>. Woken by its NOTIFY, and every second regardless. Replicas share the work
+/// <see cref="MembershipLedger"/>. Woken by its NOTIFY (a burst of them coalesced into one wake, and a moment allowed
+/// for the burst to land, so busy turns are published in batches rather than one query each), and every second
+/// regardless. Replicas share the work
 /// (<c>skip locked</c>); a crash between publishing and marking republishes with the same message id, which
 /// consumers drop.
 /// </summary>
@@ -18,7 +20,8 @@ public sealed class TransitionPublisher(NpgsqlDataSource dataSource, Segmentatio
 {
     private const int Batch = 500;
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
-    private readonly SemaphoreSlim _wake = new(0);
+    private static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(50);
+    private readonly SemaphoreSlim _wake = new(0, 1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -33,8 +36,16 @@ public sealed class TransitionPublisher(NpgsqlDataSource dataSource, Segmentatio
             {
                 logger.LogWarning(e, "Publishing segment transitions failed; trying again shortly");
             }
-            await _wake.WaitAsync(Poll, stoppingToken).ContinueWith(_ => { }, CancellationToken.None);
+            if (await _wake.WaitAsync(Poll, stoppingToken).ContinueWith(woken => woken is { IsCompletedSuccessfully: true, Result: true }, CancellationToken.None))
+                await Task.Delay(Gather, stoppingToken).ContinueWith(_ => { }, CancellationToken.None);
         }
+    }
+
+    private void Wake()
+    {
+        if (_wake.CurrentCount > 0) return;
+        try { _wake.Release(); }
+        catch (SemaphoreFullException) { } // woken by another notification meanwhile
     }
 
     /// <summary>Publishes up to one batch; returns how many.</summary>
@@ -86,7 +97,7 @@ public sealed class TransitionPublisher(NpgsqlDataSource dataSource, Segmentatio
             try
             {
                 await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
-                connection.Notification += (_, _) => _wake.Release();
+                connection.Notification += (_, _) => Wake();
                 await using (var listen = new NpgsqlCommand($"listen {MembershipLedger.NotifyChannel}", connection))
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 while (!stoppingToken.IsCancellationRequested) await connection.WaitAsync(stoppingToken);
