@@ -78,6 +78,9 @@ public class SegmentMembershipTests
         var (bad, problem) = await ReadAsync($"/api/segments/{segment}/members?limit=0");
         Assert.That(bad, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(problem.GetProperty("errors").TryGetProperty("limit", out _), Is.True);
+        var (unparsed, why) = await ReadAsync($"/api/segments/{segment}/members?limit=abc");
+        Assert.That(unparsed, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(why.GetProperty("detail").GetString(), Does.Contain("limit").And.Contain("abc"), "the answer names the parameter that did not parse");
     }
 
     [Test]
