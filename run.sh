@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The platform in one command: starts the local PostgreSQL and RabbitMQ, builds and starts
 # ingestion (API and relay), the Dapr sidecar emulator, segmentation (which hosts the profile
-# actors) and recommendation, posts generated demo events, trains a first model on them, and prints where to look.
+# actors), recommendation and triggers, posts generated demo events, trains a first model on them, and prints where to look.
 # Ctrl+C stops the services; `tools/infra.sh down` stops the infrastructure. The Dapr tokens (DAPR_API_TOKEN for the
 # sidecar's API, APP_API_TOKEN for its calls to Segmentation) come from tools/infra.env like the ports.
 set -euo pipefail
@@ -49,11 +49,13 @@ start ingestion-relay services/Ingestion "$INGESTION_RELAY_PORT" Ingestion__Role
 start dapr-sidecar tools/DaprSidecar "$DAPR_SIDECAR_PORT" "Sidecar__Apps__0=http://127.0.0.1:$SEGMENTATION_PORT"
 start segmentation services/Segmentation "$SEGMENTATION_PORT"
 start recommendation services/Recommendation "$RECOMMENDATION_PORT"
+start triggers services/Triggers "$TRIGGERS_PORT"
 wait_ready ingestion "$INGESTION_PORT" "${pids[0]}"
 wait_ready ingestion-relay "$INGESTION_RELAY_PORT" "${pids[1]}"
 wait_ready dapr-sidecar "$DAPR_SIDECAR_PORT" "${pids[2]}" /v1.0/healthz
 wait_ready segmentation "$SEGMENTATION_PORT" "${pids[3]}"
 wait_ready recommendation "$RECOMMENDATION_PORT" "${pids[4]}"
+wait_ready triggers "$TRIGGERS_PORT" "${pids[5]}"
 
 echo "Posting demo events..."
 dotnet tools/DemoData/bin/Release/net10.0/Personalization.DemoData.dll "http://127.0.0.1:$INGESTION_PORT" demo-write-key 50 42 demo demo-admin-token
@@ -116,6 +118,8 @@ admin token "demo-admin-token").
                     -d '{"name":"Viewers","condition":{"performed":"Product Viewed","atLeast":2}}' $segments/preview
   Discover:       curl -X POST -H 'Authorization: Bearer demo-admin-token' http://127.0.0.1:$SEGMENTATION_PORT/admin/tenants/demo/discovery
                   (RFM grid, clusters and predictions; then GET the same URL for the reports)
+  Journeys:       curl -H 'Authorization: Bearer demo-admin-token' http://127.0.0.1:$TRIGGERS_PORT/admin/tenants/demo/journeys
+                  (templates at .../templates; the grammar is in services/Triggers/README.md)
   Models:         curl -H 'Authorization: Bearer demo-admin-token' $models
   Train again:    curl -X POST -H 'Authorization: Bearer demo-admin-token' $models/train
   Health:         curl http://127.0.0.1:$INGESTION_PORT/health/ready

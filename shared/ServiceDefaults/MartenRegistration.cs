@@ -12,7 +12,7 @@ public static class MartenRegistration
     private sealed class PostgresReadinessAdded;
 
     /// <summary>PostgreSQL joins the readiness check once, however many stores a service registers.</summary>
-    internal static void AddPostgresReadiness(this IHostApplicationBuilder builder, string connectionString)
+    public static void AddPostgresReadiness(this IHostApplicationBuilder builder, string connectionString)
     {
         if (builder.Services.Any(service => service.ServiceType == typeof(PostgresReadinessAdded))) return;
         builder.Services.AddSingleton<PostgresReadinessAdded>();

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Personalization.Contracts;
 using Personalization.Segmentation.Segments;
 using Personalization.Segmentation.Segments.CatchUp;
 using Personalization.Segmentation.Segments.Definitions;
@@ -31,8 +32,8 @@ public static class SegmentsAdminApi
 
     private static async Task<IResult> PutAsync(string tenantId, string segmentId, HttpRequest request, SegmentStore store, TenantSegments live, CatchUpRuns runs, CancellationToken ct)
     {
-        if (!SegmentIds.IsValid(segmentId))
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["segmentId"] = [$"A segment id is {SegmentIds.Rule}; it was '{segmentId}'."] });
+        if (!DefinitionIds.IsValid(segmentId))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["segmentId"] = [$"A segment id is {DefinitionIds.Rule}; it was '{segmentId}'."] });
         if (await JsonBody.ReadAsync(request, ct) is not { } body) return JsonBody.NotJson();
         var (parsed, errors) = DefinitionParser.Parse(body);
         if (parsed is null) return Invalid(errors);

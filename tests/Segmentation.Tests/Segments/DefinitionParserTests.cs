@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Personalization.Contracts;
 using Personalization.Segmentation.Segments.Definitions;
 
 namespace Personalization.Segmentation.Tests.Segments;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Personalization.Contracts;
 using Personalization.Contracts.Commerce;
 
 namespace Personalization.Segmentation.Segments.Definitions;
@@ -86,8 +87,8 @@ public sealed class DefinitionParser
                 return ReadCondition(value, at, depth + 1) is { } inner ? new Not(inner) : null;
             case "segment":
                 RefuseUnknown(node, path, kind);
-                if (value.ValueKind != JsonValueKind.String || !SegmentIds.IsValid(value.GetString()!))
-                    return Fail<Condition>(at, $"\"segment\" takes a segment id: {SegmentIds.Rule}.");
+                if (value.ValueKind != JsonValueKind.String || !DefinitionIds.IsValid(value.GetString()!))
+                    return Fail<Condition>(at, $"\"segment\" takes a segment id: {DefinitionIds.Rule}.");
                 _references.Add(new SegmentReference(value.GetString()!, at));
                 return new MemberOf(value.GetString()!);
             case "trait":

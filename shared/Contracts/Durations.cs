@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Xml;
 
-namespace Personalization.Segmentation.Segments.Definitions;
+namespace Personalization.Contracts;
 
 /// <summary>Window lengths as people write them: <c>30m</c>, <c>24h</c>, <c>7d</c>, <c>2w</c>, or ISO 8601 (<c>PT24H</c>, <c>P7D</c>).</summary>
 public static class Durations

@@ -1,7 +1,7 @@
-namespace Personalization.Segmentation.Segments.Definitions;
+namespace Personalization.Contracts;
 
-/// <summary>A segment's id: chosen by the tenant, stable across versions, safe in URLs and message keys.</summary>
-public static class SegmentIds
+/// <summary>The id of a tenant's segment, journey or template: chosen by the tenant, stable across versions, safe in URLs and message keys.</summary>
+public static class DefinitionIds
 {
     public const string Rule = "1 to 64 lower-case letters, digits, '-' or '_', starting with a letter or digit";
 

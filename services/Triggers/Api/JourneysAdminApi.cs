@@ -1,0 +1,40 @@
+using Personalization.Triggers.Definitions;
+using Personalization.Triggers.Journeys;
+
+namespace Personalization.Triggers.Api;
+
+/// <summary>
+/// A tenant's journeys through the admin API: versioned definitions, and their life (publish a version, pause,
+/// archive). New entries run the published version; a running occurrence finishes on the version it started with.
+/// </summary>
+public static class JourneysAdminApi
+{
+    public static IEndpointRouteBuilder MapJourneysAdminApi(this IEndpointRouteBuilder app)
+    {
+        var journeys = app.MapDefinitions(DefinitionKind.Journey, "journeys", "the grammar is in the Triggers README.", async (tenantId, definition, services, ct) =>
+        {
+            var (journey, faults) = JourneyParser.Parse(definition);
+            if (journey is null) return (null, faults);
+            await services.GetRequiredService<JourneyValidation>().CheckAsync(tenantId, journey, faults, ct);
+            return (faults.Any ? null : journey.Name, faults);
+        });
+        journeys.MapPost("/{id}/publish", (string tenantId, string id, int? version, DefinitionStore store, CancellationToken ct) =>
+            ChangeAsync(tenantId, id, DefinitionStatus.Live, version, store, ct));
+        journeys.MapPost("/{id}/pause", (string tenantId, string id, DefinitionStore store, CancellationToken ct) =>
+            ChangeAsync(tenantId, id, DefinitionStatus.Paused, null, store, ct));
+        journeys.MapPost("/{id}/archive", (string tenantId, string id, DefinitionStore store, CancellationToken ct) =>
+            ChangeAsync(tenantId, id, DefinitionStatus.Archived, null, store, ct));
+        return app;
+    }
+
+    private static async Task<IResult> ChangeAsync(string tenantId, string id, DefinitionStatus to, int? version, DefinitionStore store, CancellationToken ct)
+    {
+        var result = await store.SetStatusAsync(tenantId, DefinitionKind.Journey, id, to, version, ct);
+        return result.Outcome switch
+        {
+            StatusOutcome.NotFound => DefinitionsApi.NotFound("journey", tenantId, id),
+            StatusOutcome.Refused => TypedResults.Problem(title: "Not allowed in the journey's state", detail: result.Reason, statusCode: StatusCodes.Status409Conflict),
+            _ => TypedResults.Ok(await store.GetAsync(tenantId, DefinitionKind.Journey, id, ct)),
+        };
+    }
+}

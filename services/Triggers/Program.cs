@@ -1,0 +1,13 @@
+using Personalization.ServiceDefaults;
+using Personalization.Triggers;
+using Personalization.Triggers.Api;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddTriggers();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.MapTemplatesAdminApi();
+app.MapJourneysAdminApi();
+await app.RunAsync();

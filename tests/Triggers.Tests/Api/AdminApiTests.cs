@@ -1,0 +1,147 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Personalization.TestSupport;
+
+namespace Personalization.Triggers.Tests.Api;
+
+/// <summary>Templates and journeys through the admin API of a real Triggers process, over a PostgreSQL database of the fixture's own.</summary>
+public class AdminApiTests
+{
+    private const string AdminToken = "triggers-admin-token";
+    private TestDatabase _database = null!;
+    private ServiceProcess _triggers = null!;
+
+    private const string Template = """
+        {"name": "Cart reminder", "channel": "email", "subject": "Your cart", "html": "<p>{{ cart.size }} items</p>", "text": "{{ cart.size }} items",
+         "note": "first draft"}
+        """;
+
+    private static string Journey(string wait, string template = "cart-reminder", string note = "first version") => $$$"""
+        {"name": "Cart abandonment", "note": "{{{note}}}", "entry": {"event": "Product Added"}, "key": "cart_id",
+         "exitWhen": [{"event": "Order Completed", "matchKey": "cart_id"}],
+         "steps": [{"id": "wait", "wait": "{{{wait}}}"}, {"id": "email", "send": {"channel": "email", "template": "{{{template}}}"}}]}
+        """;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        _database = await TestDatabase.CreateAsync("triggers");
+        _triggers = await ServiceProcess.StartAsync("services/Triggers", new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Postgres"] = _database.ConnectionString,
+            ["Admin__Token"] = AdminToken,
+        });
+    }
+
+    /// <summary>Each test's own tenant, so no test sees another's templates.</summary>
+    private string Tenant { get; set; } = "";
+
+    [SetUp]
+    public void NewTenant() => Tenant = "t-" + Guid.NewGuid().ToString("N")[..8];
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        if (_triggers is not null) await _triggers.DisposeAsync();
+        if (_database is not null) await _database.DisposeAsync();
+    }
+
+    private async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, string? json = null, string token = AdminToken)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (json is not null) request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        using var response = await _triggers.Client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    [Test]
+    public async Task A_journey_needs_its_template_and_each_change_is_a_version_with_its_note_and_changes()
+    {
+        var journeys = $"/admin/tenants/{Tenant}/journeys";
+        var (missing, problem) = await SendAsync(HttpMethod.Put, $"{journeys}/cart-abandonment", Journey("24h"));
+        Assert.That(missing, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(problem.GetProperty("errors").GetProperty("$.steps[1].send.template")[0].GetString(), Does.Contain("no template 'cart-reminder'"));
+
+        var (created, template) = await SendAsync(HttpMethod.Put, $"/admin/tenants/{Tenant}/templates/cart-reminder", Template);
+        Assert.That(created, Is.EqualTo(HttpStatusCode.Created), template.ToString());
+        Assert.That(template.GetProperty("definition").TryGetProperty("note", out _), Is.False, "the note is kept beside the definition");
+        Assert.That(template.GetProperty("versions")[0].GetProperty("note").GetString(), Is.EqualTo("first draft"));
+
+        var (first, v1) = await SendAsync(HttpMethod.Put, $"{journeys}/cart-abandonment", Journey("24h"));
+        Assert.That(first, Is.EqualTo(HttpStatusCode.Created), v1.ToString());
+        Assert.That((v1.GetProperty("version").GetInt32(), v1.GetProperty("status").GetString()), Is.EqualTo((1, "draft")));
+
+        var (same, unchanged) = await SendAsync(HttpMethod.Put, $"{journeys}/cart-abandonment", Journey("24h"));
+        Assert.That((same, unchanged.GetProperty("version").GetInt32()), Is.EqualTo((HttpStatusCode.OK, 1)), "the same definition again makes no version");
+
+        var (changed, v2) = await SendAsync(HttpMethod.Put, $"{journeys}/cart-abandonment", Journey("2h", note: "shorter wait"));
+        Assert.That((changed, v2.GetProperty("version").GetInt32()), Is.EqualTo((HttpStatusCode.OK, 2)));
+        var second = v2.GetProperty("versions")[1];
+        Assert.That(second.GetProperty("note").GetString(), Is.EqualTo("shorter wait"));
+        var change = second.GetProperty("changes").EnumerateArray().Single();
+        Assert.That((change.GetProperty("path").GetString(), change.GetProperty("before").GetString(), change.GetProperty("after").GetString()),
+            Is.EqualTo(("$.steps[id=wait].wait", "24h", "2h")));
+
+        var (_, old) = await SendAsync(HttpMethod.Get, $"{journeys}/cart-abandonment/versions/1");
+        Assert.That(old.GetProperty("definition").GetProperty("steps")[0].GetProperty("wait").GetString(), Is.EqualTo("24h"), "every version is kept");
+        var (_, list) = await SendAsync(HttpMethod.Get, journeys);
+        Assert.That(list.EnumerateArray().Select(j => j.GetProperty("id").GetString()), Is.EqualTo(new[] { "cart-abandonment" }));
+    }
+
+    [Test]
+    public async Task A_journey_is_published_paused_and_archived_and_an_archived_one_no_longer_changes()
+    {
+        await SendAsync(HttpMethod.Put, $"/admin/tenants/{Tenant}/templates/cart-reminder", Template);
+        var journey = $"/admin/tenants/{Tenant}/journeys/lifecycle";
+        Assert.That((await SendAsync(HttpMethod.Put, journey, Journey("1h"))).Status, Is.EqualTo(HttpStatusCode.Created));
+        await SendAsync(HttpMethod.Put, journey, Journey("3h"));
+
+        var (notYet, refused) = await SendAsync(HttpMethod.Post, $"{journey}/pause");
+        Assert.That(notYet, Is.EqualTo(HttpStatusCode.Conflict), "a draft has nothing to pause");
+        Assert.That(refused.GetProperty("detail").GetString(), Does.Contain("never been published"));
+        Assert.That((await SendAsync(HttpMethod.Post, $"{journey}/publish?version=3")).Status, Is.EqualTo(HttpStatusCode.Conflict), "there is no version 3");
+
+        var (published, live) = await SendAsync(HttpMethod.Post, $"{journey}/publish?version=1");
+        Assert.That(published, Is.EqualTo(HttpStatusCode.OK), live.ToString());
+        Assert.That((live.GetProperty("status").GetString(), live.GetProperty("publishedVersion").GetInt32(), live.GetProperty("version").GetInt32()), Is.EqualTo(("live", 1, 2)));
+        var (_, paused) = await SendAsync(HttpMethod.Post, $"{journey}/pause");
+        Assert.That((paused.GetProperty("status").GetString(), paused.GetProperty("publishedVersion").GetInt32()), Is.EqualTo(("paused", 1)));
+        var (_, republished) = await SendAsync(HttpMethod.Post, $"{journey}/publish");
+        Assert.That(republished.GetProperty("publishedVersion").GetInt32(), Is.EqualTo(2), "the latest version when none is named");
+
+        Assert.That((await SendAsync(HttpMethod.Post, $"{journey}/archive")).Body.GetProperty("status").GetString(), Is.EqualTo("archived"));
+        var (archived, _) = await SendAsync(HttpMethod.Put, journey, Journey("5h"));
+        Assert.That(archived, Is.EqualTo(HttpStatusCode.Conflict));
+        Assert.That((await SendAsync(HttpMethod.Post, $"{journey}/publish")).Status, Is.EqualTo(HttpStatusCode.Conflict));
+    }
+
+    [Test]
+    public async Task Bad_definitions_get_problem_details_naming_the_path_and_other_tenants_see_nothing()
+    {
+        var (badTemplate, problem) = await SendAsync(HttpMethod.Put, $"/admin/tenants/{Tenant}/templates/broken",
+            """{"name": "Broken", "channel": "email", "subject": "{{ name", "text": "t"}""");
+        Assert.That(badTemplate, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(problem.GetProperty("errors").TryGetProperty("$.subject", out _), Is.True, problem.ToString());
+
+        var (cycle, why) = await SendAsync(HttpMethod.Put, $"/admin/tenants/{Tenant}/journeys/loop",
+            """{"name": "Loop", "entry": {"segmentEntered": "vip"}, "steps": [{"id": "a", "wait": "1h"}, {"id": "b", "wait": "1h", "next": "a"}]}""");
+        Assert.That(cycle, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(why.GetProperty("errors").GetProperty("$.steps[1].next")[0].GetString(), Does.Contain("cycle"));
+
+        Assert.That((await SendAsync(HttpMethod.Put, $"/admin/tenants/{Tenant}/journeys/Bad%20Id", Journey("1h"))).Status, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That((await SendAsync(HttpMethod.Put, $"/admin/tenants/{Tenant}/journeys/not-json", "{oops")).Status, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That((await SendAsync(HttpMethod.Get, $"/admin/tenants/{Tenant}/journeys", token: "wrong")).Status, Is.EqualTo(HttpStatusCode.Unauthorized));
+
+        await SendAsync(HttpMethod.Put, $"/admin/tenants/{Tenant}/templates/cart-reminder", Template);
+        Assert.That((await SendAsync(HttpMethod.Put, $"/admin/tenants/{Tenant}/journeys/mine", Journey("1h"))).Status, Is.EqualTo(HttpStatusCode.Created));
+        var other = "other-" + Guid.NewGuid().ToString("N")[..8];
+        Assert.That((await SendAsync(HttpMethod.Get, $"/admin/tenants/{other}/journeys/mine")).Status, Is.EqualTo(HttpStatusCode.NotFound));
+        var (refused, _) = await SendAsync(HttpMethod.Put, $"/admin/tenants/{other}/journeys/mine", Journey("1h"));
+        Assert.That(refused, Is.EqualTo(HttpStatusCode.BadRequest), "another tenant's templates are not theirs to send");
+    }
+}
