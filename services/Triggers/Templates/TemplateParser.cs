@@ -48,7 +48,9 @@ public static class TemplateParser
                 fallback = Parts("$.fallback", alternative, shape.Parts, shape.Missing, faults);
             }
         }
-        return faults.Any ? (null, faults) : (new MessageTemplate(name!, known, parts, fallback), faults);
+        var usesRecommendations = shape.Parts.Any(part => definition.TryGetProperty(part, out var source) && source.ValueKind == JsonValueKind.String
+            && source.GetString()!.Contains(TemplateRenderer.Recommendations, StringComparison.Ordinal));
+        return faults.Any ? (null, faults) : (new MessageTemplate(name!, known, parts, fallback, usesRecommendations), faults);
     }
 
     private static Dictionary<string, IFluidTemplate> Parts(string path, JsonElement owner, string[] names,
