@@ -49,7 +49,7 @@ start ingestion-relay services/Ingestion "$INGESTION_RELAY_PORT" Ingestion__Role
 start dapr-sidecar tools/DaprSidecar "$DAPR_SIDECAR_PORT" "Sidecar__Apps__0=http://127.0.0.1:$SEGMENTATION_PORT"
 start segmentation services/Segmentation "$SEGMENTATION_PORT"
 start recommendation services/Recommendation "$RECOMMENDATION_PORT"
-start triggers services/Triggers "$TRIGGERS_PORT"
+start triggers services/Triggers "$TRIGGERS_PORT" Recommendation__Url="http://127.0.0.1:$RECOMMENDATION_PORT" Recommendation__Tokens__demo=demo-read-token
 wait_ready ingestion "$INGESTION_PORT" "${pids[0]}"
 wait_ready ingestion-relay "$INGESTION_RELAY_PORT" "${pids[1]}"
 wait_ready dapr-sidecar "$DAPR_SIDECAR_PORT" "${pids[2]}" /v1.0/healthz

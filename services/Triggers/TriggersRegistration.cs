@@ -4,13 +4,14 @@ using Npgsql;
 using Personalization.ServiceDefaults;
 using Personalization.Triggers.Definitions;
 using Personalization.Triggers.Journeys;
+using Personalization.Triggers.Recommendations;
 using Personalization.Triggers.Templates;
 
 namespace Personalization.Triggers;
 
 public static class TriggersRegistration
 {
-    /// <summary>The tenants' message templates and journeys, versioned in PostgreSQL, behind the admin credential.</summary>
+    /// <summary>The tenants' message templates and journeys, versioned in PostgreSQL, behind the admin credential; profiles read through the Dapr sidecar and recommendations from the Recommendation service for rendering.</summary>
     public static IHostApplicationBuilder AddTriggers(this IHostApplicationBuilder builder)
     {
         var connectionString = ConnectionStrings.GetRequired(builder.Configuration, ConnectionStrings.Postgres);
@@ -21,6 +22,10 @@ public static class TriggersRegistration
         builder.Services.AddSingleton<TriggersSchema>();
         builder.Services.AddSingleton<DefinitionStore>();
         builder.Services.AddSingleton<TemplateStore>();
+        builder.Services.AddSingleton<ProfileReader>();
+        builder.Services.AddOptions<RecommendationSettings>().BindConfiguration(RecommendationSettings.Section);
+        builder.Services.AddHttpClient<RecommendationClient>();
+        builder.Services.AddTransient<TemplatePreview>();
         builder.Services.AddSingleton<JourneyValidation>();
         builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section);
         builder.Services.AddAuthentication().AddAdminToken();

@@ -1,5 +1,7 @@
+using Microsoft.Extensions.Options;
 using Personalization.Recommendation.Models;
 using Personalization.Recommendation.Serving.Rules;
+using Personalization.ServiceDefaults;
 
 namespace Personalization.Recommendation.Serving;
 
@@ -13,15 +15,15 @@ public sealed record RecommendationAnswer(
     IReadOnlyList<RecommendedItem> Items);
 
 /// <summary>Recommendations for a person, a product page or a cart, from the model this replica serves the tenant.</summary>
-public sealed class Recommendations(ActiveModels models, CatalogueCache catalogues, ProfileReader profiles, Impressions impressions,
-    CandidateCache candidates, TimeProvider clock)
+public sealed class Recommendations(ActiveModels models, CatalogueCache catalogues, ProfileReader profiles, IOptions<ServingSettings> settings,
+    Impressions impressions, CandidateCache candidates, TimeProvider clock)
 {
     /// <summary>For a person: their trained history, what the profile shows they did since, their traits and context; what they were shown lately rotates. Null when the tenant has no model yet (or not the version asked for).</summary>
     public async Task<RecommendationAnswer?> ForUserAsync(string tenantId, string userId, RecommendationOptions options, ItemRules rules, CancellationToken cancellationToken)
     {
         if (await models.ForAsync(tenantId, options.ModelVersion, cancellationToken) is not { } model) return null;
         var catalogue = await catalogues.ForAsync(tenantId, cancellationToken);
-        var profile = await profiles.ReadAsync(tenantId, userId, cancellationToken);
+        var profile = await profiles.ReadAsync(tenantId, userId, settings.Value.ProfileTimeout, cancellationToken);
         var subject = Subject.ForUser(model, catalogue, userId, profile.Profile, options.Context);
         var answer = Answer(model, catalogue, subject, options, rules, impressions.DampingFor(tenantId, userId), profile.Reached);
         impressions.Record(tenantId, userId, answer.Items.Select(i => i.ItemId));

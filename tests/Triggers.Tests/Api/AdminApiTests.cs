@@ -33,6 +33,9 @@ public class AdminApiTests
         {
             ["ConnectionStrings__Postgres"] = _database.ConnectionString,
             ["Admin__Token"] = AdminToken,
+            // Nothing listens there: no profile and no recommendations can be had, so a preview shows the fallback.
+            ["DAPR_HTTP_PORT"] = ServiceProcess.FreePort().ToString(),
+            ["Recommendation__Url"] = $"http://127.0.0.1:{ServiceProcess.FreePort()}",
         });
     }
 
@@ -143,5 +146,28 @@ public class AdminApiTests
         Assert.That((await SendAsync(HttpMethod.Get, $"/admin/tenants/{other}/journeys/mine")).Status, Is.EqualTo(HttpStatusCode.NotFound));
         var (refused, _) = await SendAsync(HttpMethod.Put, $"/admin/tenants/{other}/journeys/mine", Journey("1h"));
         Assert.That(refused, Is.EqualTo(HttpStatusCode.BadRequest), "another tenant's templates are not theirs to send");
+    }
+
+    [Test]
+    public async Task A_preview_without_recommendations_or_a_profile_renders_the_fallback_and_says_why()
+    {
+        var templates = $"/admin/tenants/{Tenant}/templates";
+        await SendAsync(HttpMethod.Put, $"{templates}/picks", $$$"""
+            {"name": "Picks", "channel": "email", "subject": "For {{ profile.traits.firstName }}", "text": "{% for item in recommendations %}{{ item.title }} {% endfor %}",
+             "fallback": {"subject": "Ideas for you", "text": "See what's new: {{ event.properties.cart_id }}"}}
+            """);
+
+        var (status, preview) = await SendAsync(HttpMethod.Post, $"{templates}/picks/preview", """{"userId": "ada", "event": {"properties": {"cart_id": "c-9"}}}""");
+        Assert.That(status, Is.EqualTo(HttpStatusCode.OK), preview.ToString());
+        var message = preview.GetProperty("message");
+        Assert.That(message.GetProperty("usedFallback").GetBoolean(), Is.True);
+        Assert.That(message.GetProperty("problem").GetString(), Does.Contain("no recommendations"));
+        Assert.That(message.GetProperty("parts").GetProperty("text").GetString(), Is.EqualTo("See what's new: c-9"));
+        Assert.That((preview.GetProperty("profileRead").GetBoolean(), preview.GetProperty("recommendationsAsked").GetBoolean()), Is.EqualTo((false, true)));
+
+        Assert.That((await SendAsync(HttpMethod.Post, $"{templates}/missing/preview", """{"userId": "ada"}""")).Status, Is.EqualTo(HttpStatusCode.NotFound));
+        var (bad, problem) = await SendAsync(HttpMethod.Post, $"{templates}/picks/preview", """{"user": "ada"}""");
+        Assert.That(bad, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(problem.GetProperty("errors").TryGetProperty("$.userId", out _), Is.True, problem.ToString());
     }
 }
