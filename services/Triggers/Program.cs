@@ -10,4 +10,6 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapTemplatesAdminApi();
 app.MapJourneysAdminApi();
+app.MapContactPolicyApi();
+app.MapUnsubscribeApi();
 await app.RunAsync();

@@ -5,6 +5,7 @@ using Personalization.ServiceDefaults;
 using Personalization.Triggers.Definitions;
 using Personalization.Triggers.Journeys;
 using Personalization.Triggers.Recommendations;
+using Personalization.Triggers.Subscriptions;
 using Personalization.Triggers.Templates;
 
 namespace Personalization.Triggers;
@@ -26,6 +27,11 @@ public static class TriggersRegistration
         builder.Services.AddOptions<RecommendationSettings>().BindConfiguration(RecommendationSettings.Section);
         builder.Services.AddHttpClient<RecommendationClient>();
         builder.Services.AddTransient<TemplatePreview>();
+        builder.Services.AddOptions<LinkSettings>().BindConfiguration(LinkSettings.Section)
+            .Validate(s => s.IsValid, $"Links:Secret must be at least {LinkSettings.MinSecretLength} characters: it signs the links in messages.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<LinkSigner>();
+        builder.Services.AddSingleton<SubscriptionStore>();
         builder.Services.AddSingleton<JourneyValidation>();
         builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section);
         builder.Services.AddAuthentication().AddAdminToken();

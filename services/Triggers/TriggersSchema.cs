@@ -5,7 +5,8 @@ namespace Personalization.Triggers;
 
 /// <summary>
 /// The service's own tables in PostgreSQL schema <c>triggers</c>: every version of every template and journey
-/// (with its author's note and what changed from the version before), and each one's current state.
+/// (with its author's note and what changed from the version before), each one's current state, and the
+/// subscription groups people have left.
 /// </summary>
 public sealed class TriggersSchema(NpgsqlDataSource dataSource) : OwnedSchema(dataSource, Name, Ddl)
 {
@@ -32,5 +33,11 @@ public sealed class TriggersSchema(NpgsqlDataSource dataSource) : OwnedSchema(da
             published_version int,
             updated_at timestamptz not null,
             primary key (tenant_id, kind, id));
+        create table if not exists {Name}.unsubscribes (
+            tenant_id text not null,
+            user_id text not null,
+            group_id text not null,
+            at timestamptz not null,
+            primary key (tenant_id, user_id, group_id));
         """;
 }

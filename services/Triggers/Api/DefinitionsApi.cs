@@ -17,25 +17,12 @@ public static class DefinitionsApi
 
     public static RouteGroupBuilder MapDefinitions(this IEndpointRouteBuilder app, DefinitionKind kind, string plural, string guide, Validator validate)
     {
-        var noun = kind.ToString().ToLowerInvariant();
+        var noun = Noun(kind);
         var group = app.MapGroup($"/admin/tenants/{{tenantId}}/{plural}").RequireAdmin().WithTags(kind.ToString() + "s");
         group.MapGet("/", async (string tenantId, DefinitionStore store, CancellationToken ct) => TypedResults.Ok(await store.ListAsync(tenantId, kind, ct)));
-        group.MapPut("/{id}", async Task<IResult> (string tenantId, string id, HttpRequest request, DefinitionStore store, CancellationToken ct) =>
-        {
-            if (!DefinitionIds.IsValid(id))
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = [$"A {noun} id is {DefinitionIds.Rule}; it was '{id}'."] });
-            if (await JsonBody.ReadAsync(request, ct) is not { } body) return JsonBody.NotJson();
-            var faults = new Faults();
-            var (definition, note) = DefinitionRequest.Split(body, faults);
-            if (faults.Any) return Invalid(noun, guide, faults);
-            var (name, problems) = await validate(tenantId, definition, request.HttpContext.RequestServices, ct);
-            if (name is null) return Invalid(noun, guide, problems);
-            var saved = await store.SaveAsync(tenantId, kind, id, name, definition, note, ct);
-            if (saved.Outcome == SaveOutcome.Archived)
-                return TypedResults.Problem(title: $"The {noun} is archived", detail: $"'{id}' is archived: it can no longer change.", statusCode: StatusCodes.Status409Conflict);
-            var details = await store.GetAsync(tenantId, kind, id, ct);
-            return saved.Outcome == SaveOutcome.Created ? TypedResults.Created($"/admin/tenants/{tenantId}/{plural}/{id}", details) : TypedResults.Ok(details);
-        });
+        group.MapPut("/{id}", (string tenantId, string id, HttpRequest request, DefinitionStore store, CancellationToken ct) => DefinitionIds.IsValid(id)
+            ? SaveAsync(request, store, tenantId, kind, id, $"/admin/tenants/{tenantId}/{plural}/{id}", guide, validate, ct)
+            : Task.FromResult<IResult>(TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = [$"A {noun} id is {DefinitionIds.Rule}; it was '{id}'."] })));
         group.MapGet("/{id}", async Task<Results<Ok<DefinitionDetails>, ProblemHttpResult>> (string tenantId, string id, DefinitionStore store, CancellationToken ct) =>
             await store.GetAsync(tenantId, kind, id, ct) is { } details ? TypedResults.Ok(details) : NotFound(noun, tenantId, id));
         group.MapGet("/{id}/versions/{version:int}", async Task<Results<Ok<DefinitionVersion>, ProblemHttpResult>> (string tenantId, string id, int version, DefinitionStore store, CancellationToken ct) =>
@@ -44,6 +31,27 @@ public static class DefinitionsApi
                 : TypedResults.Problem(title: "Version not found", detail: $"The {noun} '{id}' of tenant '{tenantId}' has no version {version}.", statusCode: StatusCodes.Status404NotFound));
         return group;
     }
+
+    /// <summary>Saves the request's definition as the next version (201 for the first, 200 after), or answers why not.</summary>
+    public static async Task<IResult> SaveAsync(HttpRequest request, DefinitionStore store, string tenantId, DefinitionKind kind, string id, string location,
+        string guide, Validator validate, CancellationToken ct)
+    {
+        var noun = Noun(kind);
+        if (await JsonBody.ReadAsync(request, ct) is not { } body) return JsonBody.NotJson();
+        var faults = new Faults();
+        var (definition, note) = DefinitionRequest.Split(body, faults);
+        if (faults.Any) return Invalid(noun, guide, faults);
+        var (name, problems) = await validate(tenantId, definition, request.HttpContext.RequestServices, ct);
+        if (name is null) return Invalid(noun, guide, problems);
+        var saved = await store.SaveAsync(tenantId, kind, id, name, definition, note, ct);
+        if (saved.Outcome == SaveOutcome.Archived)
+            return TypedResults.Problem(title: $"The {noun} is archived", detail: $"'{id}' is archived: it can no longer change.", statusCode: StatusCodes.Status409Conflict);
+        var details = await store.GetAsync(tenantId, kind, id, ct);
+        return saved.Outcome == SaveOutcome.Created ? TypedResults.Created(location, details) : TypedResults.Ok(details);
+    }
+
+    /// <summary>How errors name a kind: "template", "journey", "contact policy".</summary>
+    public static string Noun(DefinitionKind kind) => kind == DefinitionKind.ContactPolicy ? "contact policy" : kind.ToString().ToLowerInvariant();
 
     public static ProblemHttpResult NotFound(string noun, string tenantId, string id) =>
         TypedResults.Problem(title: $"{char.ToUpperInvariant(noun[0])}{noun[1..]} not found", detail: $"Tenant '{tenantId}' has no {noun} '{id}'.", statusCode: StatusCodes.Status404NotFound);

@@ -3,12 +3,12 @@ using System.Text.Json;
 namespace Personalization.Triggers.Definitions;
 
 /// <summary>What a tenant defines here: the stored kind is the lower-case name.</summary>
-public enum DefinitionKind { Template, Journey }
+public enum DefinitionKind { Template, Journey, ContactPolicy }
 
 /// <summary>
 /// A definition's life: a journey is a draft until published, then live (new entries run its published version)
 /// or paused (no new entries; running occurrences carry on), and finally archived (kept, but no longer changed or
-/// run). A template is live from its first save.
+/// run). A template and a contact policy are live from their first save.
 /// </summary>
 public enum DefinitionStatus { Draft, Live, Paused, Archived }
 

@@ -15,6 +15,13 @@ public sealed class Faults
         messages.Add(message);
     }
 
+    /// <summary>Adds the fault and returns nothing: what a parser returns for a part it could not read.</summary>
+    public T? At<T>(string path, string message)
+    {
+        Add(path, message);
+        return default;
+    }
+
     /// <summary>Each property of <paramref name="element"/> that is not one of <paramref name="known"/>, as a fault: a typo must not pass silently.</summary>
     public void Unknown(string path, JsonElement element, params string[] known)
     {

@@ -28,7 +28,7 @@ public static class JourneyParser
         }
         faults.Unknown("$", definition, "name", "entry", "key", "reentry", "holdout", "exitWhen", "steps");
         var name = faults.RequiredText("$", definition, "name");
-        var entry = definition.TryGetProperty("entry", out var e) ? Entry("$.entry", e, faults) : Missing<JourneyEntry>(faults, "$.entry");
+        var entry = definition.TryGetProperty("entry", out var e) ? Entry("$.entry", e, faults) : faults.At<JourneyEntry>("$.entry", "Required.");
         var key = faults.OptionalText("$", definition, "key");
         var reentry = definition.TryGetProperty("reentry", out var r) ? Reentry("$.reentry", r, faults) : new Reentry(ReentryMode.Once, null);
         var holdout = 0.0;
@@ -42,7 +42,7 @@ public static class JourneyParser
                 foreach (var (item, i) in x.EnumerateArray().Select((item, i) => (item, i)))
                     if (ExitCriterion($"$.exitWhen[{i}]", item, faults) is { } criterion) exits.Add(criterion);
         }
-        var steps = definition.TryGetProperty("steps", out var s) ? Steps(s, faults) : Missing<List<JourneyStep>>(faults, "$.steps");
+        var steps = definition.TryGetProperty("steps", out var s) ? Steps(s, faults) : faults.At<List<JourneyStep>>("$.steps", "Required.");
         if (steps is not null) JourneyGraph.Check(steps, faults);
         return faults.Any || entry is null || steps is null
             ? (null, faults)
@@ -51,7 +51,7 @@ public static class JourneyParser
 
     private static JourneyEntry? Entry(string path, JsonElement entry, Faults faults)
     {
-        if (entry.ValueKind != JsonValueKind.Object) return Fault<JourneyEntry>(faults, path, "Takes an object: {\"event\": ...}, {\"segmentEntered\": ...} or {\"broadcast\": ...}.");
+        if (entry.ValueKind != JsonValueKind.Object) return faults.At<JourneyEntry>(path, "Takes an object: {\"event\": ...}, {\"segmentEntered\": ...} or {\"broadcast\": ...}.");
         if (entry.TryGetProperty("event", out _))
         {
             faults.Unknown(path, entry, "event", "where");
@@ -66,18 +66,18 @@ public static class JourneyParser
         {
             faults.Unknown(path, entry, "broadcast");
             path += ".broadcast";
-            if (broadcast.ValueKind != JsonValueKind.Object) return Fault<JourneyEntry>(faults, path, "Takes {\"segment\": ..., \"at\": ..., \"every\": ...}.");
+            if (broadcast.ValueKind != JsonValueKind.Object) return faults.At<JourneyEntry>(path, "Takes {\"segment\": ..., \"at\": ..., \"every\": ...}.");
             faults.Unknown(path, broadcast, "segment", "at", "every");
-            var id = broadcast.TryGetProperty("segment", out var s) ? SegmentId($"{path}.segment", s, faults) : Missing<string>(faults, $"{path}.segment");
+            var id = broadcast.TryGetProperty("segment", out var s) ? SegmentId($"{path}.segment", s, faults) : faults.At<string>($"{path}.segment", "Required.");
             DateTimeOffset? at = faults.RequiredText(path, broadcast, "at") is { } text
                 ? DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var when) && text.Contains('T')
                     ? when
-                    : Fault<DateTimeOffset?>(faults, $"{path}.at", "Takes an ISO 8601 date and time with an offset, such as \"2026-12-24T09:00:00Z\".")
+                    : faults.At<DateTimeOffset?>($"{path}.at", "Takes an ISO 8601 date and time with an offset, such as \"2026-12-24T09:00:00Z\".")
                 : null;
             var every = broadcast.TryGetProperty("every", out var period) ? Duration($"{path}.every", period, faults) : null;
             return id is not null && at is { } start ? new BroadcastEntry(id, start, every) : null;
         }
-        return Fault<JourneyEntry>(faults, path, "Takes one of \"event\" (with \"where\"), \"segmentEntered\" or \"broadcast\".");
+        return faults.At<JourneyEntry>(path, "Takes one of \"event\" (with \"where\"), \"segmentEntered\" or \"broadcast\".");
     }
 
     private static Reentry Reentry(string path, JsonElement reentry, Faults faults)
@@ -97,7 +97,7 @@ public static class JourneyParser
 
     private static ExitCriterion? ExitCriterion(string path, JsonElement item, Faults faults)
     {
-        if (item.ValueKind != JsonValueKind.Object) return Fault<ExitCriterion>(faults, path, "Takes {\"event\": ..., \"where\": ..., \"matchKey\": ...}.");
+        if (item.ValueKind != JsonValueKind.Object) return faults.At<ExitCriterion>(path, "Takes {\"event\": ..., \"where\": ..., \"matchKey\": ...}.");
         faults.Unknown(path, item, "event", "where", "matchKey");
         var filter = Filter(path, item, "event", faults);
         var matchKey = faults.OptionalText(path, item, "matchKey");
@@ -107,7 +107,7 @@ public static class JourneyParser
     private static List<JourneyStep>? Steps(JsonElement steps, Faults faults)
     {
         if (steps.ValueKind != JsonValueKind.Array || steps.GetArrayLength() is 0 or > MaxSteps)
-            return Fault<List<JourneyStep>>(faults, "$.steps", $"Takes a list of 1 to {MaxSteps} steps.");
+            return faults.At<List<JourneyStep>>("$.steps", $"Takes a list of 1 to {MaxSteps} steps.");
         var items = steps.EnumerateArray().ToList();
         // A step that names no next goes on to the one after it in the list.
         var ids = items.Select(item => item.ValueKind == JsonValueKind.Object && item.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null).ToList();
@@ -119,7 +119,7 @@ public static class JourneyParser
 
     private static JourneyStep? Step(string path, JsonElement step, string? following, Faults faults)
     {
-        if (step.ValueKind != JsonValueKind.Object) return Fault<JourneyStep>(faults, path, "Takes an object with an \"id\" and one of \"wait\", \"waitUntil\", \"waitFor\", \"branch\", \"send\", \"exit\".");
+        if (step.ValueKind != JsonValueKind.Object) return faults.At<JourneyStep>(path, "Takes an object with an \"id\" and one of \"wait\", \"waitUntil\", \"waitFor\", \"branch\", \"send\", \"exit\".");
         var id = faults.RequiredText(path, step, "id");
         if (id is not null && (!DefinitionIds.IsValid(id) || id == Exit))
             faults.Add($"{path}.id", id == Exit ? "\"exit\" is the name of the journey's end; choose another id." : $"A step id is {DefinitionIds.Rule}.");
@@ -144,28 +144,28 @@ public static class JourneyParser
                 faults.Unknown(path, step, "id", "waitUntil", "next");
                 return body.ValueKind == JsonValueKind.String && TimeOnly.TryParseExact(body.GetString(), "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time)
                     ? id is null ? null : new WaitUntilStep(id, time, Target("next"))
-                    : Fault<JourneyStep>(faults, at, "Takes a time of day in the person's time zone, \"HH:mm\" (24-hour), such as \"09:00\".");
+                    : faults.At<JourneyStep>(at, "Takes a time of day in the person's time zone, \"HH:mm\" (24-hour), such as \"09:00\".");
             case "waitFor":
                 faults.Unknown(path, step, "id", "waitFor", "onEvent", "onTimeout");
-                if (body.ValueKind != JsonValueKind.Object) return Fault<JourneyStep>(faults, at, "Takes {\"event\": ..., \"where\": ..., \"matchKey\": ..., \"timeout\": \"24h\"}.");
+                if (body.ValueKind != JsonValueKind.Object) return faults.At<JourneyStep>(at, "Takes {\"event\": ..., \"where\": ..., \"matchKey\": ..., \"timeout\": \"24h\"}.");
                 faults.Unknown(at, body, "event", "where", "matchKey", "timeout");
                 var filter = Filter(at, body, "event", faults);
                 var matchKey = faults.OptionalText(at, body, "matchKey");
-                var timeout = body.TryGetProperty("timeout", out var t) ? Duration($"{at}.timeout", t, faults) : Missing<TimeSpan?>(faults, $"{at}.timeout");
+                var timeout = body.TryGetProperty("timeout", out var t) ? Duration($"{at}.timeout", t, faults) : faults.At<TimeSpan?>($"{at}.timeout", "Required.");
                 return filter is not null && timeout is { } limit && id is not null
                     ? new WaitForStep(id, filter, matchKey, limit, Target("onEvent"), Target("onTimeout"))
                     : null;
             case "branch":
                 faults.Unknown(path, step, "id", "branch", "else");
                 if (body.ValueKind != JsonValueKind.Array || body.GetArrayLength() == 0)
-                    return Fault<JourneyStep>(faults, at, "Takes a list of {\"if\": condition, \"next\": step}; the first that holds decides.");
+                    return faults.At<JourneyStep>(at, "Takes a list of {\"if\": condition, \"next\": step}; the first that holds decides.");
                 var cases = new List<BranchCase>();
                 foreach (var (item, i) in body.EnumerateArray().Select((item, i) => (item, i)))
                 {
                     var casePath = $"{at}[{i}]";
                     if (item.ValueKind != JsonValueKind.Object) { faults.Add(casePath, "Takes {\"if\": condition, \"next\": step}."); continue; }
                     faults.Unknown(casePath, item, "if", "next");
-                    var condition = item.TryGetProperty("if", out var c) ? Condition($"{casePath}.if", c, faults) : Missing<BranchCondition>(faults, $"{casePath}.if");
+                    var condition = item.TryGetProperty("if", out var c) ? Condition($"{casePath}.if", c, faults) : faults.At<BranchCondition>($"{casePath}.if", "Required.");
                     if (faults.RequiredText(casePath, item, "next") is { } next && condition is not null) cases.Add(new BranchCase(condition, Resolved(next)));
                 }
                 return id is not null && cases.Count == body.GetArrayLength() ? new BranchStep(id, cases, Target("else")) : null;
@@ -187,10 +187,10 @@ public static class JourneyParser
 
     private static (Channel, string, string?, Uri?)? Send(string path, JsonElement send, Faults faults)
     {
-        if (send.ValueKind != JsonValueKind.Object) return Fault<(Channel, string, string?, Uri?)?>(faults, path, "Takes {\"channel\": ..., \"template\": ...}.");
+        if (send.ValueKind != JsonValueKind.Object) return faults.At<(Channel, string, string?, Uri?)?>(path, "Takes {\"channel\": ..., \"template\": ...}.");
         faults.Unknown(path, send, "channel", "template", "scenario", "url");
         Channel? channel = faults.RequiredText(path, send, "channel") is { } text
-            ? Enum.TryParse<Channel>(text, ignoreCase: true, out var c) && !char.IsDigit(text[0]) ? c : Fault<Channel?>(faults, $"{path}.channel", "One of \"email\", \"push\", \"webhook\".")
+            ? Enum.TryParse<Channel>(text, ignoreCase: true, out var c) && !char.IsDigit(text[0]) ? c : faults.At<Channel?>($"{path}.channel", "One of \"email\", \"push\", \"webhook\".")
             : null;
         var template = faults.RequiredText(path, send, "template");
         if (template is not null && !DefinitionIds.IsValid(template)) faults.Add($"{path}.template", $"A template id is {DefinitionIds.Rule}.");
@@ -210,7 +210,7 @@ public static class JourneyParser
     private static BranchCondition? Condition(string path, JsonElement condition, Faults faults)
     {
         if (condition.ValueKind != JsonValueKind.Object || condition.EnumerateObject().Count() != 1)
-            return Fault<BranchCondition>(faults, path, "Takes one of {\"segment\": id}, {\"and\": [...]}, {\"or\": [...]}, {\"not\": condition}.");
+            return faults.At<BranchCondition>(path, "Takes one of {\"segment\": id}, {\"and\": [...]}, {\"or\": [...]}, {\"not\": condition}.");
         var property = condition.EnumerateObject().Single();
         var at = $"{path}.{property.Name}";
         switch (property.Name)
@@ -224,9 +224,9 @@ public static class JourneyParser
                 if (parts.Any(p => p is null)) return null;
                 return property.Name == "and" ? new AllOf(parts!) : new AnyOf(parts!);
             case "and" or "or":
-                return Fault<BranchCondition>(faults, at, "Takes a non-empty list of conditions.");
+                return faults.At<BranchCondition>(at, "Takes a non-empty list of conditions.");
             default:
-                return Fault<BranchCondition>(faults, at, "Unknown condition; one of \"segment\", \"and\", \"or\", \"not\".");
+                return faults.At<BranchCondition>(at, "Unknown condition; one of \"segment\", \"and\", \"or\", \"not\".");
         }
     }
 
@@ -249,18 +249,10 @@ public static class JourneyParser
     private static string? SegmentId(string path, JsonElement value, Faults faults) =>
         value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 and <= 128 } id && !id.Any(char.IsWhiteSpace)
             ? id
-            : Fault<string>(faults, path, "Takes a segment id (a rule segment's, or a discovered one such as \"rfm.champions\").");
+            : faults.At<string>(path, "Takes a segment id (a rule segment's, or a discovered one such as \"rfm.champions\").");
 
     private static TimeSpan? Duration(string path, JsonElement value, Faults faults) =>
         value.ValueKind == JsonValueKind.String && Durations.Parse(value.GetString()) is { } span
             ? span
-            : Fault<TimeSpan?>(faults, path, $"Takes {Durations.Rule}.");
-
-    private static T? Missing<T>(Faults faults, string path) => Fault<T>(faults, path, "Required.");
-
-    private static T? Fault<T>(Faults faults, string path, string message)
-    {
-        faults.Add(path, message);
-        return default;
-    }
+            : faults.At<TimeSpan?>(path, $"Takes {Durations.Rule}.");
 }

@@ -32,7 +32,7 @@ public static class TemplateParser
         }
         var name = faults.RequiredText("$", definition, "name");
         Channel? channel = faults.RequiredText("$", definition, "channel") is { } text
-            ? Enum.TryParse<Channel>(text, ignoreCase: true, out var c) && !char.IsDigit(text[0]) ? c : Fault(faults, "$.channel", "One of \"email\", \"push\", \"webhook\".")
+            ? Enum.TryParse<Channel>(text, ignoreCase: true, out var c) && !char.IsDigit(text[0]) ? c : faults.At<Channel?>("$.channel", "One of \"email\", \"push\", \"webhook\".")
             : null;
         if (channel is not { } known) return (null, faults);
         var shape = Shapes[known];
@@ -70,11 +70,5 @@ public static class TemplateParser
         }
         if (!unparsed && missing(parts) is { } why) faults.Add(path, why);
         return parts;
-    }
-
-    private static Channel? Fault(Faults faults, string path, string message)
-    {
-        faults.Add(path, message);
-        return null;
     }
 }

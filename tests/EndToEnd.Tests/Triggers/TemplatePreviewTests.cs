@@ -49,6 +49,7 @@ public class TemplatePreviewTests
         {
             ["Recommendation__Url"] = recommendation.BaseAddress.ToString(),
             [$"Recommendation__Tokens__{_tenant}"] = ReadToken,
+            ["Links__Secret"] = "the-end-to-end-tests-link-secret-0123456789",
         });
         var running = true;
         try

@@ -3,7 +3,10 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Npgsql;
 using Personalization.TestSupport;
+using Personalization.Triggers.Subscriptions;
 
 namespace Personalization.Triggers.Tests.Api;
 
@@ -11,6 +14,7 @@ namespace Personalization.Triggers.Tests.Api;
 public class AdminApiTests
 {
     private const string AdminToken = "triggers-admin-token";
+    private const string LinkSecret = "a-link-secret-of-the-tests-own-0123456789";
     private TestDatabase _database = null!;
     private ServiceProcess _triggers = null!;
 
@@ -33,6 +37,7 @@ public class AdminApiTests
         {
             ["ConnectionStrings__Postgres"] = _database.ConnectionString,
             ["Admin__Token"] = AdminToken,
+            ["Links__Secret"] = LinkSecret,
             // Nothing listens there: no profile and no recommendations can be had, so a preview shows the fallback.
             ["DAPR_HTTP_PORT"] = ServiceProcess.FreePort().ToString(),
             ["Recommendation__Url"] = $"http://127.0.0.1:{ServiceProcess.FreePort()}",
@@ -169,5 +174,53 @@ public class AdminApiTests
         var (bad, problem) = await SendAsync(HttpMethod.Post, $"{templates}/picks/preview", """{"user": "ada"}""");
         Assert.That(bad, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(problem.GetProperty("errors").TryGetProperty("$.userId", out _), Is.True, problem.ToString());
+    }
+
+    [Test]
+    public async Task A_contact_policy_is_saved_per_tenant_versioned_and_refused_with_the_path_of_a_fault()
+    {
+        var policy = $"/admin/tenants/{Tenant}/contact-policy";
+        Assert.That((await SendAsync(HttpMethod.Get, policy)).Status, Is.EqualTo(HttpStatusCode.NotFound));
+        var (bad, problem) = await SendAsync(HttpMethod.Put, policy, """{"timeZone": "Europe/Lundun"}""");
+        Assert.That(bad, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(problem.GetProperty("errors").TryGetProperty("$.timeZone", out _), Is.True, problem.ToString());
+
+        var (created, first) = await SendAsync(HttpMethod.Put, policy, """{"timeZone": "Europe/London", "channels": {"email": {"caps": [{"max": 3, "per": "7d"}]}}, "note": "three a week"}""");
+        Assert.That(created, Is.EqualTo(HttpStatusCode.Created), first.ToString());
+        var (_, second) = await SendAsync(HttpMethod.Put, policy, """{"timeZone": "Europe/London", "channels": {"email": {"caps": [{"max": 2, "per": "7d"}]}}}""");
+        Assert.That(second.GetProperty("version").GetInt32(), Is.EqualTo(2));
+        Assert.That(second.GetProperty("versions")[1].GetProperty("changes")[0].GetProperty("path").GetString(), Is.EqualTo("$.channels.email.caps[0].max"));
+        var (_, read) = await SendAsync(HttpMethod.Get, policy);
+        Assert.That(read.GetProperty("definition").GetProperty("channels").GetProperty("email").GetProperty("caps")[0].GetProperty("max").GetInt32(), Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task An_unsubscribe_link_asks_first_and_leaves_the_group_on_one_click_and_a_changed_link_does_nothing()
+    {
+        var signer = new LinkSigner(Options.Create(new LinkSettings { Secret = LinkSecret }));
+        var link = new UnsubscribeLink(Tenant, "ada", "marketing");
+        var token = signer.Sign(link);
+        await using var data = NpgsqlDataSource.Create(_database.ConnectionString);
+        var store = new SubscriptionStore(data, new TriggersSchema(data), TimeProvider.System);
+
+        using (var page = await _triggers.Client.GetAsync($"/unsubscribe/{token}"))
+        {
+            Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(await page.Content.ReadAsStringAsync(), Does.Contain("<form method=\"post\"").And.Contain("marketing"));
+        }
+        Assert.That(await store.LeftAsync(Tenant, "ada", CancellationToken.None), Is.Empty, "following the link alone unsubscribes nobody");
+
+        // What a mail client sends for List-Unsubscribe-Post (RFC 8058).
+        using (var oneClick = await _triggers.Client.PostAsync($"/unsubscribe/{token}",
+                   new FormUrlEncodedContent(new Dictionary<string, string> { ["List-Unsubscribe"] = "One-Click" })))
+            Assert.That(oneClick.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await store.LeftAsync(Tenant, "ada", CancellationToken.None), Is.EqualTo(new[] { "marketing" }));
+
+        var forged = signer.Sign(link with { UserId = "bob" }).Split('.')[0] + "." + token.Split('.')[1];
+        using (var refused = await _triggers.Client.PostAsync($"/unsubscribe/{forged}", null))
+            Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(await store.LeftAsync(Tenant, "bob", CancellationToken.None), Is.Empty);
+        using (var garbage = await _triggers.Client.GetAsync("/unsubscribe/not-a-token"))
+            Assert.That(garbage.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
     }
 }

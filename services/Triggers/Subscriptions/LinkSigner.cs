@@ -1,0 +1,53 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+
+namespace Personalization.Triggers.Subscriptions;
+
+/// <summary>The secret that signs the links in messages (unsubscribe now; clicks and opens later), at least 32 characters.</summary>
+public sealed class LinkSettings
+{
+    public const string Section = "Links";
+    public const int MinSecretLength = 32;
+
+    public string Secret { get; set; } = "";
+
+    public bool IsValid => Secret.Length >= MinSecretLength;
+}
+
+/// <summary>Who an unsubscribe link is for: a person of a tenant, leaving a subscription group.</summary>
+public sealed record UnsubscribeLink(string TenantId, string UserId, string Group);
+
+/// <summary>
+/// Signs and reads the tokens in message links: the payload (base64url JSON) and an HMAC-SHA256 of it, so a link
+/// cannot be altered to unsubscribe someone else, and needs no lookup to be read.
+/// </summary>
+public sealed class LinkSigner(IOptions<LinkSettings> settings)
+{
+    public string Sign(UnsubscribeLink link)
+    {
+        var payload = JsonSerializer.SerializeToUtf8Bytes(link, JsonSerializerOptions.Web);
+        return $"{WebEncoders.Base64UrlEncode(payload)}.{WebEncoders.Base64UrlEncode(Mac(payload))}";
+    }
+
+    /// <returns>Null for a token that is malformed or not signed with our secret.</returns>
+    public UnsubscribeLink? Read(string token)
+    {
+        var dot = token.IndexOf('.');
+        if (dot <= 0) return null;
+        try
+        {
+            var payload = WebEncoders.Base64UrlDecode(token[..dot]);
+            if (!CryptographicOperations.FixedTimeEquals(Mac(payload), WebEncoders.Base64UrlDecode(token[(dot + 1)..]))) return null;
+            return JsonSerializer.Deserialize<UnsubscribeLink>(payload, JsonSerializerOptions.Web) is { TenantId.Length: > 0, UserId.Length: > 0, Group.Length: > 0 } link ? link : null;
+        }
+        catch (Exception e) when (e is FormatException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    private byte[] Mac(byte[] payload) => HMACSHA256.HashData(Encoding.UTF8.GetBytes(settings.Value.Secret), payload);
+}
