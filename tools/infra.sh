@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Local PostgreSQL and RabbitMQ for development and CI, without Docker or systemd.
+# Local PostgreSQL, RabbitMQ and an SMTP server (smtp4dev, which lists what it received over HTTP) for development
+# and CI, without Docker or systemd.
 #
-#   tools/infra.sh up      install what is missing, start both, create db/user
+#   tools/infra.sh up      install what is missing, start them, create db/user
 #   tools/infra.sh down    stop only what `up` started (data stays in .infra/)
 #   tools/infra.sh status  exit 0 if both are running and reachable, else 1
 #   tools/infra.sh env     print connection strings: export $(tools/infra.sh env)
@@ -16,7 +17,8 @@
 # Data, logs and sockets: <repo>/.infra/. Run as root (installs packages and
 # runs each server as its own OS user).
 # INFRA_INSTANCE=NAME runs a second, separate pair (data in .infra/instances/NAME), e.g. for tests that crash
-# their servers; give it its own PG_PORT, RABBITMQ_PORT, RABBITMQ_DIST_PORT and RABBITMQ_NODENAME.
+# their servers; give it its own PG_PORT, RABBITMQ_PORT, RABBITMQ_DIST_PORT and RABBITMQ_NODENAME. Such an
+# instance shares the one SMTP server.
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -57,9 +59,14 @@ RMQ_BIN=/usr/lib/rabbitmq/bin     # the real scripts; /usr/sbin ones `su` and re
 RMQ_PID_FILE=$RMQ_DIR/rabbitmq.pid
 RMQ_START_TIMEOUT=120
 
+SMTP4DEV_VERSION=3.15.0
+SMTP_TOOLS=$BASE_INFRA_DIR/tools
+SMTP_DIR=$BASE_INFRA_DIR/smtp4dev
+SMTP_START_TIMEOUT=90
+
 SETTING_KEYS=(PG_HOST PG_PORT PG_USER PG_PASSWORD PG_DATABASE
   RABBITMQ_HOST RABBITMQ_PORT RABBITMQ_DIST_PORT RABBITMQ_USER
-  RABBITMQ_PASSWORD RABBITMQ_NODENAME)
+  RABBITMQ_PASSWORD RABBITMQ_NODENAME SMTP_HOST SMTP_PORT SMTP_WEB_PORT SMTP_USER SMTP_PASSWORD)
 
 log() { printf 'infra: %s\n' "$*" >&2; }
 die() { printf 'infra: ERROR: %s\n' "$*" >&2; exit 1; }
@@ -102,6 +109,11 @@ urlencode() {
 print_env() {
   echo "ConnectionStrings__Postgres=Host=$PG_HOST;Port=$PG_PORT;Username=$PG_USER;Password=$PG_PASSWORD;Database=$PG_DATABASE"
   echo "ConnectionStrings__RabbitMQ=amqp://$(urlencode "$RABBITMQ_USER"):$(urlencode "$RABBITMQ_PASSWORD")@$RABBITMQ_HOST:$RABBITMQ_PORT/"
+  echo "Email__Smtp__Host=$SMTP_HOST"
+  echo "Email__Smtp__Port=$SMTP_PORT"
+  echo "Email__Smtp__Username=$SMTP_USER"
+  echo "Email__Smtp__Password=$SMTP_PASSWORD"
+  echo "SMTP_WEB_URL=http://$SMTP_HOST:$SMTP_WEB_PORT"
 }
 
 # ---------------------------------------------------------------- helpers
@@ -537,11 +549,62 @@ rmq_status() {
 
 # ---------------------------------------------------------------- commands
 
+# ---------------------------------------------------------------- smtp4dev
+
+smtp_answers() { curl -sf "http://$SMTP_HOST:$SMTP_WEB_PORT/api/messages" >/dev/null 2>&1; }
+
+# A dotnet tool, installed once under the shared infra folder; it keeps messages in memory (--db=).
+smtp_up() {
+  if [[ ! -x $SMTP_TOOLS/smtp4dev ]]; then
+    command -v dotnet >/dev/null || die "dotnet is needed to install smtp4dev"
+    log "installing smtp4dev $SMTP4DEV_VERSION"
+    dotnet tool install Rnwood.Smtp4dev --version "$SMTP4DEV_VERSION" --tool-path "$SMTP_TOOLS" >"$BASE_INFRA_DIR/smtp4dev-install.log" 2>&1 ||
+      die "could not install smtp4dev; see $BASE_INFRA_DIR/smtp4dev-install.log"
+  fi
+  if smtp_answers; then
+    log "smtp4dev already running (web on $SMTP_HOST:$SMTP_WEB_PORT)"
+    return
+  fi
+  port_listening "$SMTP_PORT" && die "port $SMTP_PORT is taken by something that is not smtp4dev"
+  mkdir -p "$SMTP_DIR"
+  # STARTTLS with a certificate it makes for localhost, and SMTP AUTH required for the one user.
+  # Detached from every descriptor of ours (the lock on 9, the caller's pipes), so nothing waits on it.
+  setsid nohup "$SMTP_TOOLS/smtp4dev" --urls="http://$SMTP_HOST:$SMTP_WEB_PORT" --smtpport="$SMTP_PORT" \
+    --imapport= --pop3port= --db= --tlsmode=StartTls --hostname=localhost --nousersettings --baseappdatapath="$SMTP_DIR" \
+    --user="$SMTP_USER=$SMTP_PASSWORD" --authenticationrequired </dev/null >"$SMTP_DIR/smtp4dev.log" 2>&1 9>&- &
+  echo $! >"$SMTP_DIR/smtp4dev.pid"
+  record_started smtp4dev
+  local waited=0
+  until smtp_answers; do
+    ((waited++ < SMTP_START_TIMEOUT)) || die "smtp4dev did not answer within ${SMTP_START_TIMEOUT}s; see $SMTP_DIR/smtp4dev.log"
+    sleep 1
+  done
+  log "smtp4dev started (SMTP on $SMTP_HOST:$SMTP_PORT, web on $SMTP_HOST:$SMTP_WEB_PORT)"
+}
+smtp_down() {
+  was_started smtp4dev || return 0
+  if [[ -s $SMTP_DIR/smtp4dev.pid ]] && kill -0 "$(cat "$SMTP_DIR/smtp4dev.pid")" 2>/dev/null; then
+    log "stopping smtp4dev"
+    kill "$(cat "$SMTP_DIR/smtp4dev.pid")"
+  fi
+  forget_started smtp4dev
+}
+smtp_status() {
+  if smtp_answers; then
+    echo "smtp4dev: UP, SMTP on $SMTP_HOST:$SMTP_PORT, messages at http://$SMTP_HOST:$SMTP_WEB_PORT/api/messages$(was_started smtp4dev && echo ' (started by tools/infra.sh)')"
+  else
+    echo "smtp4dev: DOWN (log: $SMTP_DIR/smtp4dev.log)"
+    return 1
+  fi
+}
+
 cmd_up() {
   require_root up
   lock_infra
   pg_up
   rmq_up
+  # The shared instance's folder holds the one SMTP server; an instance of a test's own uses it as it is.
+  if [[ -z ${INFRA_INSTANCE:-} ]]; then smtp_up; fi
   log "ready"
   print_env
 }
@@ -550,6 +613,7 @@ cmd_down() {
   require_root down
   [[ -d $INFRA_DIR ]] || { log "nothing to stop: $INFRA_DIR does not exist"; return 0; }
   lock_infra
+  if [[ -z ${INFRA_INSTANCE:-} ]]; then smtp_down; fi
   rmq_down
   pg_down
   log "stopped what tools/infra.sh had started (data kept in $INFRA_DIR)"
@@ -604,6 +668,7 @@ cmd_status() {
   local rc=0
   pg_status || rc=1
   rmq_status || rc=1
+  smtp_status || rc=1
   return $rc
 }
 

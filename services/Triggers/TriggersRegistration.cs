@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Npgsql;
 using Personalization.ServiceDefaults;
 using Personalization.Triggers.Definitions;
+using Personalization.Triggers.Delivery;
 using Personalization.Triggers.Journeys;
 using Personalization.Triggers.Recommendations;
 using Personalization.Triggers.Subscriptions;
@@ -32,6 +33,8 @@ public static class TriggersRegistration
             .ValidateOnStart();
         builder.Services.AddSingleton<LinkSigner>();
         builder.Services.AddSingleton<SubscriptionStore>();
+        builder.Services.AddOptions<EmailSettings>().BindConfiguration(EmailSettings.Section);
+        builder.Services.AddSingleton<EmailSender>();
         builder.Services.AddSingleton<JourneyValidation>();
         builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section);
         builder.Services.AddAuthentication().AddAdminToken();

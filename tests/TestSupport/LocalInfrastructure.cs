@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Personalization.TestSupport;
 
 /// <summary>
-/// Starts the project's PostgreSQL and RabbitMQ through tools/infra.sh (idempotent) and hands out their settings,
+/// Starts the project's PostgreSQL, RabbitMQ and SMTP server through tools/infra.sh (idempotent) and hands out their settings,
 /// the same ones the run script gives the services.
 /// </summary>
 public static class LocalInfrastructure
@@ -82,7 +82,7 @@ public sealed class InfraInstance(IReadOnlyDictionary<string, string> environmen
             .Select(line => line.Split('=', 2))
             .Where(parts => parts.Length == 2)
             .ToDictionary(parts => parts[0], parts => parts[1]);
-        return new InfraSettings(values["ConnectionStrings__Postgres"], values["ConnectionStrings__RabbitMQ"]);
+        return new InfraSettings(values["ConnectionStrings__Postgres"], values["ConnectionStrings__RabbitMQ"], values);
     }
 
     /// <summary><c>rabbitmq</c>: kill -9 of the node; <c>postgres</c>: an immediate-mode stop. <see cref="UpAsync"/> starts it again.</summary>
@@ -96,4 +96,5 @@ public sealed class InfraInstance(IReadOnlyDictionary<string, string> environmen
     public Task DownAsync() => LocalInfrastructure.RunAsync(environment, "down");
 }
 
-public sealed record InfraSettings(string PostgresConnectionString, string RabbitMqConnectionString);
+/// <param name="Environment">Everything <c>tools/infra.sh env</c> prints: the connection strings, the SMTP server's settings (<c>Email__Smtp__*</c>) and the address of its message list (<c>SMTP_WEB_URL</c>).</param>
+public sealed record InfraSettings(string PostgresConnectionString, string RabbitMqConnectionString, IReadOnlyDictionary<string, string> Environment);

@@ -10,11 +10,9 @@ namespace Personalization.Triggers.Api;
 /// </summary>
 public static class UnsubscribeApi
 {
-    public const string Path = "/unsubscribe";
-
     public static IEndpointRouteBuilder MapUnsubscribeApi(this IEndpointRouteBuilder app)
     {
-        var unsubscribe = app.MapGroup(Path).WithTags("Unsubscribe");
+        var unsubscribe = app.MapGroup(UnsubscribeLink.Path).WithTags("Unsubscribe");
         unsubscribe.MapGet("/{token}", (string token, LinkSigner links) => links.Read(token) is { } link
             ? Page("Unsubscribe?", $"<p>Stop receiving <strong>{Html(link.Group)}</strong> messages?</p><form method=\"post\"><input type=\"hidden\" name=\"List-Unsubscribe\" value=\"One-Click\"><button type=\"submit\">Unsubscribe</button></form>")
             : BadLink());

@@ -18,7 +18,11 @@ public sealed class LinkSettings
 }
 
 /// <summary>Who an unsubscribe link is for: a person of a tenant, leaving a subscription group.</summary>
-public sealed record UnsubscribeLink(string TenantId, string UserId, string Group);
+public sealed record UnsubscribeLink(string TenantId, string UserId, string Group)
+{
+    /// <summary>Where the links point, under the service's public URL: <c>/unsubscribe/{token}</c>.</summary>
+    public const string Path = "/unsubscribe";
+}
 
 /// <summary>
 /// Signs and reads the tokens in message links: the payload (base64url JSON) and an HMAC-SHA256 of it, so a link

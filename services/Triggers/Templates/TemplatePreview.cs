@@ -6,7 +6,7 @@ using Personalization.Triggers.Recommendations;
 namespace Personalization.Triggers.Templates;
 
 /// <summary>A template rendered for a person, as a send would render it, and what it was rendered from.</summary>
-public sealed record PreviewResult(RenderedMessage Message, bool ProfileRead, bool RecommendationsAsked);
+public sealed record PreviewResult(Channel Channel, RenderedMessage Message, bool ProfileRead, bool RecommendationsAsked);
 
 /// <summary>Renders a saved template for a person: their profile from the profile actor, the given entry event, and recommendations when the template names them.</summary>
 public sealed class TemplatePreview(DefinitionStore definitions, ProfileReader profiles, RecommendationClient recommendations)
@@ -23,6 +23,6 @@ public sealed class TemplatePreview(DefinitionStore definitions, ProfileReader p
         var profile = await profiles.ReadAsync(tenantId, userId, ProfileTimeout, cancellationToken);
         var picks = template.UsesRecommendations ? await recommendations.ForAsync(tenantId, userId, scenario, cancellationToken) : null;
         var message = await TemplateRenderer.RenderAsync(template, new RenderInput(profile.Profile, entryEvent, picks));
-        return new PreviewResult(message, profile.Reached && profile.Profile is not null, template.UsesRecommendations);
+        return new PreviewResult(template.Channel, message, profile.Reached && profile.Profile is not null, template.UsesRecommendations);
     }
 }

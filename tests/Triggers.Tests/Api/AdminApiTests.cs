@@ -17,6 +17,7 @@ public class AdminApiTests
     private const string LinkSecret = "a-link-secret-of-the-tests-own-0123456789";
     private TestDatabase _database = null!;
     private ServiceProcess _triggers = null!;
+    private InfraSettings _infra = null!;
 
     private const string Template = """
         {"name": "Cart reminder", "channel": "email", "subject": "Your cart", "html": "<p>{{ cart.size }} items</p>", "text": "{{ cart.size }} items",
@@ -32,16 +33,26 @@ public class AdminApiTests
     [OneTimeSetUp]
     public async Task StartAsync()
     {
+        _infra = await LocalInfrastructure.EnsureStartedAsync();
         _database = await TestDatabase.CreateAsync("triggers");
+        var port = ServiceProcess.FreePort();
         _triggers = await ServiceProcess.StartAsync("services/Triggers", new Dictionary<string, string>
         {
+            // The SMTP server tools/infra.sh runs: STARTTLS with a certificate of its own, and AUTH.
+            ["Email__Smtp__Host"] = _infra.Environment["Email__Smtp__Host"],
+            ["Email__Smtp__Port"] = _infra.Environment["Email__Smtp__Port"],
+            ["Email__Smtp__Username"] = _infra.Environment["Email__Smtp__Username"],
+            ["Email__Smtp__Password"] = _infra.Environment["Email__Smtp__Password"],
+            ["Email__Smtp__AcceptAnyCertificate"] = "true",
+            ["Email__From"] = "Shop <shop@example.com>",
+            ["Email__PublicUrl"] = $"http://127.0.0.1:{port}",
             ["ConnectionStrings__Postgres"] = _database.ConnectionString,
             ["Admin__Token"] = AdminToken,
             ["Links__Secret"] = LinkSecret,
             // Nothing listens there: no profile and no recommendations can be had, so a preview shows the fallback.
             ["DAPR_HTTP_PORT"] = ServiceProcess.FreePort().ToString(),
             ["Recommendation__Url"] = $"http://127.0.0.1:{ServiceProcess.FreePort()}",
-        });
+        }, port);
     }
 
     /// <summary>Each test's own tenant, so no test sees another's templates.</summary>
@@ -222,5 +233,37 @@ public class AdminApiTests
         Assert.That(await store.LeftAsync(Tenant, "bob", CancellationToken.None), Is.Empty);
         using (var garbage = await _triggers.Client.GetAsync("/unsubscribe/not-a-token"))
             Assert.That(garbage.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+    }
+
+    [Test]
+    public async Task A_test_send_goes_over_smtp_and_its_one_click_unsubscribe_header_works()
+    {
+        var address = $"ada-{Tenant}@example.com";
+        await SendAsync(HttpMethod.Put, $"/admin/tenants/{Tenant}/templates/welcome",
+            """{"name": "Welcome", "channel": "email", "subject": "Welcome {{ event.properties.plan }}", "html": "<p>Hello &amp; welcome</p>", "text": "Hello and welcome"}""");
+        var (status, sent) = await SendAsync(HttpMethod.Post, $"/admin/tenants/{Tenant}/templates/welcome/test-send",
+            JsonSerializer.Serialize(new { userId = "ada", to = address, group = "marketing", @event = new { properties = new { plan = "pro" } } }));
+        Assert.That(status, Is.EqualTo(HttpStatusCode.OK), sent.ToString());
+
+        using var smtp = new HttpClient { BaseAddress = new Uri(_infra.Environment["SMTP_WEB_URL"]) };
+        var received = await Eventually.ReturnsAsync(async () => JsonDocument.Parse(await smtp.GetStringAsync("/api/messages?pageSize=500")).RootElement
+                .GetProperty("results").EnumerateArray().Where(m => m.GetProperty("to").EnumerateArray().Any(to => to.GetString() == address)).ToList(),
+            found => found.Count > 0, TimeSpan.FromSeconds(30), "the SMTP server to list the message");
+        Assert.That(received, Has.Count.EqualTo(1));
+        Assert.That(received[0].GetProperty("subject").GetString(), Is.EqualTo("Welcome pro"));
+        var source = await smtp.GetStringAsync($"/api/messages/{received[0].GetProperty("id").GetString()}/raw");
+        Assert.That(source, Does.Contain("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
+        Assert.That(source, Does.Contain("From: Shop <shop@example.com>"));
+        var link = System.Text.RegularExpressions.Regex.Match(source, @"List-Unsubscribe:\s*<([^>]+)>").Groups[1].Value;
+        Assert.That(link, Does.StartWith(_triggers.BaseAddress + "unsubscribe/"));
+
+        // What a mail client does with those headers (RFC 8058): a POST to the link.
+        using (var oneClick = await new HttpClient().PostAsync(link, new FormUrlEncodedContent(new Dictionary<string, string> { ["List-Unsubscribe"] = "One-Click" })))
+            Assert.That(oneClick.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await using var data = NpgsqlDataSource.Create(_database.ConnectionString);
+        Assert.That(await new SubscriptionStore(data, new TriggersSchema(data), TimeProvider.System).LeftAsync(Tenant, "ada", CancellationToken.None), Is.EqualTo(new[] { "marketing" }));
+
+        var (push, _) = await SendAsync(HttpMethod.Post, $"/admin/tenants/{Tenant}/templates/welcome/test-send", """{"userId": "ada", "to": "not an address"}""");
+        Assert.That(push, Is.EqualTo(HttpStatusCode.BadRequest));
     }
 }

@@ -1,0 +1,56 @@
+using System.Security.Cryptography;
+using System.Text;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using Personalization.Triggers.Subscriptions;
+
+namespace Personalization.Triggers.Delivery;
+
+/// <summary>An email to send: the rendered parts, who to, the key that names this send, and the group it is sent in (for its unsubscribe link).</summary>
+public sealed record OutgoingEmail(string To, IReadOnlyDictionary<string, string> Parts, string SendKey, UnsubscribeLink? Unsubscribe);
+
+/// <summary>
+/// Sends email over SMTP with MailKit: STARTTLS (or TLS, or neither, as configured) and SMTP AUTH when credentials are
+/// set. The Message-Id is derived from the send key, so a message sent again after a crash inside the SMTP exchange
+/// carries the same id and receivers can tell it is the same. A message in a subscription group carries the RFC 8058
+/// one-click unsubscribe headers.
+/// </summary>
+public sealed class EmailSender(IOptions<EmailSettings> options, LinkSigner links)
+{
+    public async Task SendAsync(OutgoingEmail email, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var message = Build(email, settings);
+        using var client = new SmtpClient { Timeout = (int)settings.Smtp.Timeout.TotalMilliseconds };
+        if (settings.Smtp.AcceptAnyCertificate) client.ServerCertificateValidationCallback = (_, _, _, _) => true;
+        var security = settings.Smtp.Security.ToLowerInvariant() switch
+        {
+            "none" => SecureSocketOptions.None,
+            "tls" => SecureSocketOptions.SslOnConnect,
+            _ => SecureSocketOptions.StartTls,
+        };
+        await client.ConnectAsync(settings.Smtp.Host, settings.Smtp.Port, security, cancellationToken);
+        if (settings.Smtp.Username is { Length: > 0 } user)
+            await client.AuthenticateAsync(user, settings.Smtp.Password ?? "", cancellationToken);
+        await client.SendAsync(message, cancellationToken);
+        await client.DisconnectAsync(quit: true, cancellationToken);
+    }
+
+    private MimeMessage Build(OutgoingEmail email, EmailSettings settings)
+    {
+        var message = new MimeMessage { Subject = email.Parts.GetValueOrDefault("subject", "") };
+        message.From.Add(MailboxAddress.Parse(settings.From));
+        message.To.Add(MailboxAddress.Parse(email.To));
+        message.MessageId = $"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(email.SendKey)))[..32]}@{MailboxAddress.Parse(settings.From).Domain}";
+        var body = new BodyBuilder { TextBody = email.Parts.GetValueOrDefault("text"), HtmlBody = email.Parts.GetValueOrDefault("html") };
+        message.Body = body.ToMessageBody();
+        if (email.Unsubscribe is { } group)
+        {
+            message.Headers.Add("List-Unsubscribe", $"<{new Uri(settings.PublicUrl, $"{UnsubscribeLink.Path}/{links.Sign(group)}")}>");
+            message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        }
+        return message;
+    }
+}
