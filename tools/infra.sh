@@ -598,9 +598,21 @@ smtp_status() {
   fi
 }
 
+# The servers listen on fixed ports inside the kernel's ephemeral range (55xxx); reserving the block keeps client
+# sockets off it, or a server started later (a test's own instance) could find its port held by some connection.
+RESERVED_PORTS=55000-55999
+reserve_ports() {
+  local file=/proc/sys/net/ipv4/ip_local_reserved_ports current
+  current=$(cat "$file" 2>/dev/null) || return 0
+  [[ ,$current, == *,$RESERVED_PORTS,* ]] && return 0
+  echo "${current:+$current,}$RESERVED_PORTS" >"$file" 2>/dev/null ||
+    log "WARNING: could not reserve ports $RESERVED_PORTS for the servers (read-only /proc/sys?)"
+}
+
 cmd_up() {
   require_root up
   lock_infra
+  reserve_ports
   pg_up
   rmq_up
   # The shared instance's folder holds the one SMTP server; an instance of a test's own uses it as it is.
