@@ -40,10 +40,11 @@ public sealed class EmailSender(IOptions<EmailSettings> options, LinkSigner link
 
     private MimeMessage Build(OutgoingEmail email, EmailSettings settings)
     {
+        var from = MailboxAddress.Parse(settings.From);
         var message = new MimeMessage { Subject = email.Parts.GetValueOrDefault("subject", "") };
-        message.From.Add(MailboxAddress.Parse(settings.From));
+        message.From.Add(from);
         message.To.Add(MailboxAddress.Parse(email.To));
-        message.MessageId = $"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(email.SendKey)))[..32]}@{MailboxAddress.Parse(settings.From).Domain}";
+        message.MessageId = $"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(email.SendKey)))[..32]}@{from.Domain}";
         var body = new BodyBuilder { TextBody = email.Parts.GetValueOrDefault("text"), HtmlBody = email.Parts.GetValueOrDefault("html") };
         message.Body = body.ToMessageBody();
         if (email.Unsubscribe is { } group)

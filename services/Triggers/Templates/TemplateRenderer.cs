@@ -59,8 +59,9 @@ public static class TemplateRenderer
     private static async Task<Dictionary<string, string>> RenderPartsAsync(IReadOnlyDictionary<string, IFluidTemplate> parts, RenderInput input)
     {
         var rendered = new Dictionary<string, string>(StringComparer.Ordinal);
+        var context = Context(input);
         foreach (var (name, part) in parts)
-            rendered[name] = await part.RenderAsync(Context(input), name == "html" ? HtmlEncoder.Default : NullEncoder.Default);
+            rendered[name] = await part.RenderAsync(context, name == "html" ? HtmlEncoder.Default : NullEncoder.Default);
         return rendered;
     }
 
