@@ -1,5 +1,6 @@
 using Marten;
 using Microsoft.AspNetCore.Authentication;
+using Personalization.Contracts.Privacy;
 using Personalization.Ingestion.Auth;
 using Personalization.Ingestion.Catalog;
 using Personalization.Ingestion.Metrics;

@@ -5,6 +5,8 @@ using Personalization.ServiceDefaults;
 using Personalization.Triggers.Definitions;
 using Personalization.Triggers.Delivery;
 using Personalization.Triggers.Journeys;
+using Personalization.Triggers.Occurrences;
+using Personalization.Triggers.Policy;
 using Personalization.Triggers.Recommendations;
 using Personalization.Triggers.Subscriptions;
 using Personalization.Triggers.Templates;
@@ -13,7 +15,12 @@ namespace Personalization.Triggers;
 
 public static class TriggersRegistration
 {
-    /// <summary>The tenants' message templates and journeys, versioned in PostgreSQL, behind the admin credential; profiles read through the Dapr sidecar and recommendations from the Recommendation service for rendering.</summary>
+    /// <summary>
+    /// The tenants' message templates, journeys and contact policies, versioned in PostgreSQL behind the admin
+    /// credential; the JourneyOccurrence actors fed by the people's events and segment entries from RabbitMQ; the
+    /// outbox and its delivery; profiles read through the Dapr sidecar and recommendations from the Recommendation
+    /// service for rendering.
+    /// </summary>
     public static IHostApplicationBuilder AddTriggers(this IHostApplicationBuilder builder)
     {
         var connectionString = ConnectionStrings.GetRequired(builder.Configuration, ConnectionStrings.Postgres);
@@ -36,6 +43,27 @@ public static class TriggersRegistration
         builder.Services.AddOptions<EmailSettings>().BindConfiguration(EmailSettings.Section);
         builder.Services.AddSingleton<EmailSender>();
         builder.Services.AddSingleton<JourneyValidation>();
+        builder.Services.AddSingleton<JourneyCatalog>();
+        builder.Services.AddSingleton<ContactPolicies>();
+        builder.AddEventLogReader();
+        builder.Services.AddSingleton<ConsentReader>();
+        builder.Services.AddSingleton<Suppressions>();
+        builder.Services.AddSingleton<Outbox>();
+        builder.Services.AddSingleton<MessageDispatcher>();
+        builder.Services.AddHostedService<OutboxDelivery>();
+
+        builder.AddActorHosting(actors => actors.Actors.RegisterActor<JourneyOccurrenceActor>());
+        builder.Services.AddSingleton<JourneyMetrics>();
+        builder.Services.AddSingleton<OccurrenceStore>();
+        builder.Services.AddSingleton<OccurrenceFactsReader>();
+        builder.Services.AddSingleton<Inbox>();
+        builder.Services.AddSingleton<OccurrenceRouter>();
+        builder.Services.AddHostedService<OverdueSweeper>();
+        builder.AddRabbitMqMessaging(bus =>
+        {
+            bus.AddConsumer<JourneyEventConsumer>();
+            bus.AddConsumer<JourneySegmentConsumer>();
+        });
         builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section);
         builder.Services.AddAuthentication().AddAdminToken();
         builder.Services.AddAuthorization();

@@ -6,7 +6,8 @@ namespace Personalization.Triggers;
 /// <summary>
 /// The service's own tables in PostgreSQL schema <c>triggers</c>: every version of every template and journey
 /// (with its author's note and what changed from the version before), each one's current state, and the
-/// subscription groups people have left.
+/// subscription groups people have left; the journeys' occurrences, what happened at each of their steps, the
+/// outbox of messages to send, the inbox of messages acted on, and the channels suppressed after hard bounces.
 /// </summary>
 public sealed class TriggersSchema(NpgsqlDataSource dataSource) : OwnedSchema(dataSource, Name, Ddl)
 {
@@ -39,5 +40,76 @@ public sealed class TriggersSchema(NpgsqlDataSource dataSource) : OwnedSchema(da
             group_id text not null,
             at timestamptz not null,
             primary key (tenant_id, user_id, group_id));
+        create table if not exists {Name}.occurrences (
+            actor_id text not null,
+            number int not null,
+            tenant_id text not null,
+            journey_id text not null,
+            version int not null,
+            user_id text not null,
+            key text not null,
+            entry_id text not null,
+            entry_event jsonb not null,
+            entered_at timestamptz not null,
+            holdout boolean not null,
+            status text not null,
+            step_id text,
+            step_started_at timestamptz,
+            due_at timestamptz,
+            end_reason text,
+            updated_at timestamptz not null,
+            primary key (actor_id, number),
+            unique (actor_id, entry_id));
+        create index if not exists occurrences_person on {Name}.occurrences (tenant_id, user_id) where status = 'Waiting';
+        create index if not exists occurrences_journey on {Name}.occurrences (tenant_id, journey_id, user_id);
+        create index if not exists occurrences_due on {Name}.occurrences (due_at) where status = 'Waiting';
+        create table if not exists {Name}.journey_log (
+            tenant_id text not null,
+            journey_id text not null,
+            version int not null,
+            user_id text not null,
+            actor_id text not null,
+            number int not null,
+            step_id text,
+            outcome text not null,
+            detail text,
+            at timestamptz not null);
+        create index if not exists journey_log_journey on {Name}.journey_log (tenant_id, journey_id, outcome);
+        create table if not exists {Name}.outbox (
+            send_key text primary key,
+            tenant_id text not null,
+            journey_id text not null,
+            version int not null,
+            user_id text not null,
+            actor_id text not null,
+            number int not null,
+            step_id text not null,
+            channel text not null,
+            template_id text not null,
+            scenario text,
+            url text,
+            group_id text,
+            entry_event jsonb not null,
+            created_at timestamptz not null,
+            not_before timestamptz not null,
+            status text not null,
+            attempts int not null default 0,
+            lease_until timestamptz,
+            last_error text,
+            reason text,
+            recommendation_id text,
+            sent_at timestamptz);
+        create index if not exists outbox_due on {Name}.outbox (not_before) where status = 'Pending';
+        create index if not exists outbox_person on {Name}.outbox (tenant_id, user_id, sent_at) where status = 'Sent';
+        create table if not exists {Name}.inbox (
+            message_id text primary key,
+            at timestamptz not null);
+        create table if not exists {Name}.suppressions (
+            tenant_id text not null,
+            user_id text not null,
+            channel text not null,
+            reason text not null,
+            at timestamptz not null,
+            primary key (tenant_id, user_id, channel));
         """;
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Personalization.Contracts.Catalog;
 using Personalization.Contracts.EventLog;
+using Personalization.Contracts.Privacy;
 using Weasel.Core;
 
 namespace Personalization.ServiceDefaults;
@@ -44,6 +45,8 @@ public static class EventLog
             Configure(options);
             // The catalog ingestion keeps beside the log, read by Recommendation for training and serving.
             options.Schema.For<CatalogItem>();
+            // Consent set through ingestion's privacy API, read by Triggers before a personalised message goes.
+            options.Schema.For<Consent>();
         });
         return builder;
     }

@@ -7,8 +7,9 @@ using Personalization.TestSupport;
 namespace Personalization.EndToEnd.Tests;
 
 /// <summary>
-/// The platform as a user runs it: ingestion API, ingestion relay, the Dapr sidecar emulator and segmentation as
-/// real processes on loopback, over the real PostgreSQL and RabbitMQ, in a database of this run's own.
+/// The platform as a user runs it: ingestion API, ingestion relay, the Dapr sidecar emulator, Segmentation and
+/// Triggers as real processes on loopback, over the real PostgreSQL, RabbitMQ and SMTP server, in a database of
+/// this run's own.
 /// </summary>
 [SetUpFixture]
 public class Platform
@@ -23,6 +24,7 @@ public class Platform
     public static TestDatabase Database { get; private set; } = null!;
     public static ServiceProcess Ingestion => _processes.Ingestion;
     public static ServiceProcess Segmentation => _processes.Segmentation;
+    public static ServiceProcess Triggers => _processes.Triggers;
     public static ServiceProcess Relay => _processes.Relay;
     public static ServiceProcess Sidecar => _processes.Sidecar;
 
@@ -49,6 +51,11 @@ public class Platform
             [$"Segmentation__AccessTokens__{ReadToken}"] = Tenant,
             ["Admin__Token"] = AdminToken,
             ["Ingestion__MaxRequestBytes"] = "65536",
+            ["Email__Smtp__Host"] = infra.Environment["Email__Smtp__Host"],
+            ["Email__Smtp__Port"] = infra.Environment["Email__Smtp__Port"],
+            ["Email__Smtp__Username"] = infra.Environment["Email__Smtp__Username"],
+            ["Email__Smtp__Password"] = infra.Environment["Email__Smtp__Password"],
+            ["Links__Secret"] = "the-end-to-end-tests-link-secret-0123456789",
             ["Messaging__QueuePrefix"] = Tenant,
             ["Messaging__TemporaryQueues"] = "true",
             // Read by the sidecar (its own API's token, and the one it sends to Segmentation) and by Segmentation.
@@ -61,6 +68,8 @@ public class Platform
     public static Task RestartActorsWithEmptyStateAsync() => _processes.RestartActorsWithEmptyStateAsync();
 
     public static Task RestartRelayAsync(Func<Task> whileStopped) => _processes.RestartRelayAsync(whileStopped);
+
+    public static Task KillTriggersAsync(Func<Task> whileStopped) => _processes.KillTriggersAsync(whileStopped);
 
     [OneTimeTearDown]
     public async Task StopAsync()

@@ -3,8 +3,8 @@ using Personalization.TestSupport;
 namespace Personalization.EndToEnd.Tests;
 
 /// <summary>
-/// The platform's processes for one set of settings: the ingestion API and relay, the Dapr sidecar emulator and
-/// Segmentation (which hosts the actors), each a real process on loopback.
+/// The platform's processes for one set of settings: the ingestion API and relay, the Dapr sidecar emulator,
+/// Segmentation and Triggers (which host the actors), each a real process on loopback.
 /// </summary>
 public sealed class PlatformProcesses : IAsyncDisposable
 {
@@ -12,6 +12,7 @@ public sealed class PlatformProcesses : IAsyncDisposable
     private readonly IReadOnlyDictionary<string, string> _relaySettings;
     private readonly int _sidecarPort = ServiceProcess.FreePort();
     private readonly int _segmentationPort = ServiceProcess.FreePort();
+    private readonly int _triggersPort = ServiceProcess.FreePort();
 
     private PlatformProcesses(IReadOnlyDictionary<string, string> environment, IReadOnlyDictionary<string, string> relaySettings)
     {
@@ -23,6 +24,7 @@ public sealed class PlatformProcesses : IAsyncDisposable
     public ServiceProcess Relay { get; private set; } = null!;
     public ServiceProcess Sidecar { get; private set; } = null!;
     public ServiceProcess Segmentation { get; private set; } = null!;
+    public ServiceProcess Triggers { get; private set; } = null!;
 
     /// <summary>The settings every process gets, the sidecar's port included.</summary>
     public IReadOnlyDictionary<string, string> Settings => _environment;
@@ -50,7 +52,7 @@ public sealed class PlatformProcesses : IAsyncDisposable
         }
     }
 
-    /// <summary>The sidecar and Segmentation, with actor state in <paramref name="stateSchema"/>.</summary>
+    /// <summary>The sidecar, Segmentation and Triggers, with actor state in <paramref name="stateSchema"/>.</summary>
     private async Task StartActorsAsync(string stateSchema)
     {
         ActorStateSchema = stateSchema;
@@ -59,16 +61,35 @@ public sealed class PlatformProcesses : IAsyncDisposable
             new Dictionary<string, string>(_environment)
             {
                 ["Sidecar__Apps__0"] = $"http://127.0.0.1:{_segmentationPort}",
+                ["Sidecar__Apps__1"] = $"http://127.0.0.1:{_triggersPort}",
                 ["Sidecar__Schema"] = stateSchema,
             },
             _sidecarPort,
             readinessPath: "/v1.0/healthz");
         Segmentation = await ServiceProcess.StartAsync("services/Segmentation", _environment, _segmentationPort);
+        Triggers = await StartTriggersAsync();
+    }
+
+    /// <summary>Triggers on the port the sidecar knows, sending email to the local SMTP server.</summary>
+    public Task<ServiceProcess> StartTriggersAsync() =>
+        ServiceProcess.StartAsync("services/Triggers", new Dictionary<string, string>(_environment)
+        {
+            ["Email__From"] = "Shop <shop@example.com>",
+            ["Email__PublicUrl"] = $"http://127.0.0.1:{_triggersPort}",
+        }, _triggersPort);
+
+    /// <summary>Kills Triggers (no graceful stop), runs <paramref name="whileStopped"/>, and starts it again.</summary>
+    public async Task KillTriggersAsync(Func<Task> whileStopped)
+    {
+        await Triggers.DisposeAsync();
+        await whileStopped();
+        Triggers = await StartTriggersAsync();
     }
 
     /// <summary>Restarts the actor side with empty actor state, as after losing the state store.</summary>
     public async Task RestartActorsWithEmptyStateAsync()
     {
+        await Triggers.DisposeAsync();
         await Segmentation.DisposeAsync();
         await Sidecar.DisposeAsync();
         await StartActorsAsync("dapr_sidecar_" + Guid.NewGuid().ToString("N")[..8]);
@@ -90,7 +111,7 @@ public sealed class PlatformProcesses : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var service in new[] { Relay, Segmentation, Sidecar, Ingestion })
+        foreach (var service in new[] { Relay, Triggers, Segmentation, Sidecar, Ingestion })
             if (service is not null) await service.DisposeAsync();
     }
 }

@@ -1,3 +1,4 @@
+using Personalization.Contracts.Privacy;
 using Personalization.ServiceDefaults;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,3 +1,4 @@
+using Personalization.Contracts.Privacy;
 using System.Collections.Concurrent;
 using Marten;
 using Personalization.Contracts;

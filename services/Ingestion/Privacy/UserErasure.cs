@@ -1,3 +1,4 @@
+using Personalization.Contracts.Privacy;
 using System.Security.Cryptography;
 using System.Text;
 using Marten;

@@ -1,5 +1,6 @@
 using Marten;
 using Personalization.Contracts.EventLog;
+using Personalization.Contracts.Privacy;
 using Personalization.Ingestion.TrackingPlans;
 
 namespace Personalization.Ingestion.Privacy;

@@ -7,19 +7,18 @@ namespace Personalization.Triggers.Api;
 /// <summary>A tenant's contact policy (caps, quiet hours, subscription groups) through the admin API: one per tenant, versioned like the other definitions.</summary>
 public static class ContactPolicyApi
 {
-    public const string Id = "contact-policy";
     private const string Guide = "the policy's fields are in the Triggers README.";
 
     public static IEndpointRouteBuilder MapContactPolicyApi(this IEndpointRouteBuilder app)
     {
         var policy = app.MapGroup("/admin/tenants/{tenantId}/contact-policy").RequireAdmin().WithTags("Contact policy");
         policy.MapGet("/", async (string tenantId, DefinitionStore store, CancellationToken ct) =>
-            await store.GetAsync(tenantId, DefinitionKind.ContactPolicy, Id, ct) is { } details
+            await store.GetAsync(tenantId, DefinitionKind.ContactPolicy, ContactPolicy.DefinitionId, ct) is { } details
                 ? TypedResults.Ok(details)
                 : (IResult)TypedResults.Problem(title: "No contact policy", detail: $"Tenant '{tenantId}' has set none: messages go out in UTC with no caps, quiet hours or groups.",
                     statusCode: StatusCodes.Status404NotFound));
         policy.MapPut("/", (string tenantId, HttpRequest request, DefinitionStore store, CancellationToken ct) =>
-            DefinitionsApi.SaveAsync(request, store, tenantId, DefinitionKind.ContactPolicy, Id, $"/admin/tenants/{tenantId}/contact-policy", Guide,
+            DefinitionsApi.SaveAsync(request, store, tenantId, DefinitionKind.ContactPolicy, ContactPolicy.DefinitionId, $"/admin/tenants/{tenantId}/contact-policy", Guide,
                 (_, definition, _, _) =>
                 {
                     var (parsed, faults) = ContactPolicyParser.Parse(definition);

@@ -120,6 +120,23 @@ public sealed class DefinitionStore(NpgsqlDataSource dataSource, TriggersSchema 
             : null;
     }
 
+    /// <summary>The tenant's live definitions of the kind, each with its published version's body.</summary>
+    public async Task<IReadOnlyList<DefinitionVersion>> PublishedAsync(string tenantId, DefinitionKind kind, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, $"""
+            select d.id, v.version, v.note, v.created_at, v.body from {Definitions} d
+            join {Versions} v on v.tenant_id = d.tenant_id and v.kind = d.kind and v.id = d.id and v.version = d.published_version
+            where d.tenant_id = $1 and d.kind = $2 and d.status = 'Live'
+            """, tenantId, Kind(kind));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var published = new List<DefinitionVersion>();
+        while (await reader.ReadAsync(cancellationToken))
+            published.Add(new DefinitionVersion(reader.GetString(0), reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.GetFieldValue<DateTimeOffset>(3), JsonDocument.Parse(reader.GetString(4)).RootElement.Clone()));
+        return published;
+    }
+
     /// <summary>The latest body of each of these definitions that exists and is not archived, by id.</summary>
     public async Task<IReadOnlyDictionary<string, JsonElement>> CurrentAsync(string tenantId, DefinitionKind kind, IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
     {

@@ -51,8 +51,11 @@ public sealed record BranchCase(BranchCondition If, string? Next);
 /// <summary>The first case whose condition holds decides the next step; none, and <see cref="Else"/> does.</summary>
 public sealed record BranchStep(string Id, IReadOnlyList<BranchCase> Cases, string? Else) : JourneyStep(Id);
 
-/// <summary>Sends a message on a channel from a template; <see cref="Scenario"/> is the recommendation scenario its tokens ask for.</summary>
-public sealed record SendStep(string Id, Channel Channel, string Template, string? Scenario, Uri? Url, string? Next) : JourneyStep(Id);
+/// <summary>
+/// Sends a message on a channel from a template; <see cref="Scenario"/> is the recommendation scenario its tokens ask
+/// for, <see cref="Group"/> the subscription group it is sent in (its unsubscribe link leaves that group).
+/// </summary>
+public sealed record SendStep(string Id, Channel Channel, string Template, string? Scenario, Uri? Url, string? Group, string? Next) : JourneyStep(Id);
 
 public sealed record ExitStep(string Id) : JourneyStep(Id);
 

@@ -171,8 +171,8 @@ public static class JourneyParser
                 return id is not null && cases.Count == body.GetArrayLength() ? new BranchStep(id, cases, Target("else")) : null;
             case "send":
                 faults.Unknown(path, step, "id", "send", "next");
-                return Send(at, body, faults) is var (channel, template, scenario, url) && id is not null
-                    ? new SendStep(id, channel, template, scenario, url, Target("next"))
+                return Send(at, body, faults) is var (channel, template, scenario, url, group) && id is not null
+                    ? new SendStep(id, channel, template, scenario, url, group, Target("next"))
                     : null;
             default:
                 faults.Unknown(path, step, "id", "exit");
@@ -185,16 +185,18 @@ public static class JourneyParser
     /// <summary>A step's target, null for the journey's end.</summary>
     private static string? Resolved(string? target) => target == Exit ? null : target;
 
-    private static (Channel, string, string?, Uri?)? Send(string path, JsonElement send, Faults faults)
+    private static (Channel, string, string?, Uri?, string?)? Send(string path, JsonElement send, Faults faults)
     {
-        if (send.ValueKind != JsonValueKind.Object) return faults.At<(Channel, string, string?, Uri?)?>(path, "Takes {\"channel\": ..., \"template\": ...}.");
-        faults.Unknown(path, send, "channel", "template", "scenario", "url");
+        if (send.ValueKind != JsonValueKind.Object) return faults.At<(Channel, string, string?, Uri?, string?)?>(path, "Takes {\"channel\": ..., \"template\": ...}.");
+        faults.Unknown(path, send, "channel", "template", "scenario", "url", "group");
         Channel? channel = faults.RequiredText(path, send, "channel") is { } text
             ? Enum.TryParse<Channel>(text, ignoreCase: true, out var c) && !char.IsDigit(text[0]) ? c : faults.At<Channel?>($"{path}.channel", "One of \"email\", \"push\", \"webhook\".")
             : null;
         var template = faults.RequiredText(path, send, "template");
         if (template is not null && !DefinitionIds.IsValid(template)) faults.Add($"{path}.template", $"A template id is {DefinitionIds.Rule}.");
         var scenario = faults.OptionalText(path, send, "scenario");
+        var group = faults.OptionalText(path, send, "group");
+        if (group is not null && !DefinitionIds.IsValid(group)) faults.Add($"{path}.group", $"A subscription group id is {DefinitionIds.Rule}.");
         Uri? url = null;
         var urlText = faults.OptionalText(path, send, "url");
         if (channel == Channel.Webhook)
@@ -204,7 +206,7 @@ public static class JourneyParser
                 faults.Add($"{path}.url", "Takes an absolute http or https URL.");
         }
         else if (urlText is not null) faults.Add($"{path}.url", "Only a webhook takes a \"url\".");
-        return channel is { } known && template is not null ? (known, template, scenario, url) : null;
+        return channel is { } known && template is not null ? (known, template, scenario, url, group) : null;
     }
 
     private static BranchCondition? Condition(string path, JsonElement condition, Faults faults)

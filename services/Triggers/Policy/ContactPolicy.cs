@@ -23,6 +23,9 @@ public sealed record SubscriptionGroup(string Id, string Name);
 public sealed record ContactPolicy(TimeZoneInfo DefaultTimeZone, QuietHours? QuietHours, IReadOnlyDictionary<Channel, ChannelPolicy> Channels,
     IReadOnlyList<SubscriptionGroup> Groups)
 {
+    /// <summary>The id a tenant's one policy is saved under.</summary>
+    public const string DefinitionId = "contact-policy";
+
     /// <summary>Until a tenant sets one: UTC, no quiet hours, no caps, no groups.</summary>
     public static readonly ContactPolicy None = new(TimeZoneInfo.Utc, null, new Dictionary<Channel, ChannelPolicy>(), []);
 

@@ -43,15 +43,7 @@ public static class ContactRules
         if (!inside) return null;
         var endDay = DateOnly.FromDateTime(local.DateTime);
         if (quiet.From > quiet.To && time >= quiet.From) endDay = endDay.AddDays(1);
-        return FirstInstantAtOrAfter(endDay.ToDateTime(quiet.To), zone);
-    }
-
-    /// <summary>The instant a local time names; a time skipped by a clock change means the first instant after the gap.</summary>
-    private static DateTimeOffset FirstInstantAtOrAfter(DateTime local, TimeZoneInfo zone)
-    {
-        while (zone.IsInvalidTime(local)) local = local.AddMinutes(1);
-        var offset = zone.IsAmbiguousTime(local) ? zone.GetAmbiguousTimeOffsets(local).Max() : zone.GetUtcOffset(local);
-        return new DateTimeOffset(local, offset);
+        return LocalTimes.FirstInstantAtOrAfter(endDay.ToDateTime(quiet.To), zone);
     }
 
     private static int Count(IReadOnlyList<PastSend> sent, Channel channel, string? journeyId, DateTimeOffset after) =>

@@ -1,4 +1,5 @@
 using Marten;
+using Personalization.Contracts.Privacy;
 using Personalization.Contracts;
 using Personalization.Ingestion.Privacy;
 using Personalization.Ingestion.Storage;

@@ -47,12 +47,16 @@ public class AdminApiTests
             ["Email__From"] = "Shop <shop@example.com>",
             ["Email__PublicUrl"] = $"http://127.0.0.1:{port}",
             ["ConnectionStrings__Postgres"] = _database.ConnectionString,
+            ["ConnectionStrings__RabbitMQ"] = _infra.RabbitMqConnectionString,
+            ["Messaging__QueuePrefix"] = "triggers-admin-" + Guid.NewGuid().ToString("N")[..8],
+            ["Messaging__TemporaryQueues"] = "true",
+            ["APP_API_TOKEN"] = "triggers-admin-tests-app-token",
             ["Admin__Token"] = AdminToken,
             ["Links__Secret"] = LinkSecret,
             // Nothing listens there: no profile and no recommendations can be had, so a preview shows the fallback.
             ["DAPR_HTTP_PORT"] = ServiceProcess.FreePort().ToString(),
             ["Recommendation__Url"] = $"http://127.0.0.1:{ServiceProcess.FreePort()}",
-        }, port);
+        }, port, readinessPath: "/health/live"); // not ready without a sidecar, but the admin API works
     }
 
     /// <summary>Each test's own tenant, so no test sees another's templates.</summary>
@@ -245,13 +249,11 @@ public class AdminApiTests
             JsonSerializer.Serialize(new { userId = "ada", to = address, group = "marketing", @event = new { properties = new { plan = "pro" } } }));
         Assert.That(status, Is.EqualTo(HttpStatusCode.OK), sent.ToString());
 
-        using var smtp = new HttpClient { BaseAddress = new Uri(_infra.Environment["SMTP_WEB_URL"]) };
-        var received = await Eventually.ReturnsAsync(async () => JsonDocument.Parse(await smtp.GetStringAsync("/api/messages?pageSize=500")).RootElement
-                .GetProperty("results").EnumerateArray().Where(m => m.GetProperty("to").EnumerateArray().Any(to => to.GetString() == address)).ToList(),
-            found => found.Count > 0, TimeSpan.FromSeconds(30), "the SMTP server to list the message");
+        using var smtp = new SmtpInbox(_infra);
+        var received = await Eventually.ReturnsAsync(() => smtp.ToAsync(address), found => found.Count > 0, TimeSpan.FromSeconds(30), "the SMTP server to list the message");
         Assert.That(received, Has.Count.EqualTo(1));
         Assert.That(received[0].GetProperty("subject").GetString(), Is.EqualTo("Welcome pro"));
-        var source = await smtp.GetStringAsync($"/api/messages/{received[0].GetProperty("id").GetString()}/raw");
+        var source = await smtp.RawAsync(received[0]);
         Assert.That(source, Does.Contain("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
         Assert.That(source, Does.Contain("From: Shop <shop@example.com>"));
         var link = System.Text.RegularExpressions.Regex.Match(source, @"List-Unsubscribe:\s*<([^>]+)>").Groups[1].Value;

@@ -1,4 +1,4 @@
-namespace Personalization.Ingestion.Privacy;
+namespace Personalization.Contracts.Privacy;
 
 /// <summary>A user's consent for personalization, set through the admin API. Id is <c>{tenant}/{userId}</c>.</summary>
 public sealed record Consent(string Id, string TenantId, string UserId, bool Personalization, DateTimeOffset UpdatedAt)

@@ -1,0 +1,100 @@
+using System.Text.Json;
+using Personalization.Contracts.Profiles;
+using Personalization.ServiceDefaults;
+using Personalization.Triggers.Definitions;
+using Personalization.Triggers.Policy;
+using Personalization.Triggers.Recommendations;
+using Personalization.Triggers.Subscriptions;
+using Personalization.Triggers.Templates;
+
+namespace Personalization.Triggers.Delivery;
+
+/// <summary>
+/// Delivers one message from the outbox: the contact policy decides first (skip or defer, with the reason); then
+/// the template is rendered for the person as the preview would (profile, entry event, recommendations at send
+/// time) and the message goes to its channel. A failure puts it back for a retry with jittered backoff, so an
+/// outage of a provider delays messages and they go out when it recovers.
+/// </summary>
+public sealed class MessageDispatcher(
+    ContactPolicies policies, DefinitionStore definitions, ProfileReader profiles, ConsentReader consents, SubscriptionStore subscriptions,
+    Suppressions suppressions, Outbox outbox, RecommendationClient recommendations, EmailSender email, TimeProvider clock, ILogger<MessageDispatcher> logger)
+{
+    public static readonly TimeSpan ProfileTimeout = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(10);
+
+    public async Task DeliverAsync(OutboxMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var outcome = await TryDeliverAsync(message, cancellationToken);
+            var now = clock.GetUtcNow();
+            await (outcome switch
+            {
+                Sent sent => outbox.SentAsync(message, sent.RecommendationId, now, cancellationToken),
+                Skipped skipped => outbox.SkippedAsync(message, skipped.Reason, now, cancellationToken),
+                Deferred deferred => outbox.PutBackAsync(message, deferred.Until, deferred.Reason, deferred: true, now, cancellationToken),
+                Retry retry => outbox.PutBackAsync(message, now + Backoff(message.Attempts), retry.Reason, deferred: false, now, cancellationToken),
+                _ => throw new InvalidOperationException($"Unknown outcome {outcome}."),
+            });
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning(ex, "Sending {SendKey} failed (attempt {Attempt}); it is tried again", message.SendKey, message.Attempts);
+            var now = clock.GetUtcNow();
+            await outbox.PutBackAsync(message, now + Backoff(message.Attempts), ex.Message, deferred: false, now, CancellationToken.None);
+        }
+    }
+
+    private abstract record Outcome;
+    private sealed record Sent(string? RecommendationId) : Outcome;
+    private sealed record Skipped(string Reason) : Outcome;
+    private sealed record Deferred(DateTimeOffset Until, string Reason) : Outcome;
+    private sealed record Retry(string Reason) : Outcome;
+
+    private async Task<Outcome> TryDeliverAsync(OutboxMessage message, CancellationToken cancellationToken)
+    {
+        if (await definitions.GetAsync(message.TenantId, DefinitionKind.Template, message.TemplateId, cancellationToken) is not { Status: not DefinitionStatus.Archived } saved
+            || TemplateParser.Parse(saved.Definition).Template is not { } template)
+            return new Skipped($"template: the tenant has no template '{message.TemplateId}'");
+        var read = await profiles.ReadAsync(message.TenantId, message.UserId, ProfileTimeout, cancellationToken);
+        if (!read.Reached) return new Retry("the profile could not be read");
+
+        var policy = await policies.ForAsync(message.TenantId, cancellationToken);
+        var now = clock.GetUtcNow();
+        var recipient = await RecipientAsync(message, read.Profile, policy, now, cancellationToken);
+        var decision = ContactRules.Decide(policy, recipient, new Outgoing(message.Channel, message.JourneyId, message.Group, Personalised: true), now);
+        if (decision.Verdict == Verdict.Skip) return new Skipped(decision.Reason!);
+        if (decision.Verdict == Verdict.Defer) return new Deferred(decision.Until!.Value, decision.Reason!);
+
+        if (message.Channel != Channel.Email) return new Retry($"{message.Channel.ToString().ToLowerInvariant()} delivery is not available yet");
+        if (Address(read.Profile) is not { } address) return new Skipped("no address: the profile has no valid email trait");
+
+        var picks = template.UsesRecommendations ? await recommendations.ForAsync(message.TenantId, message.UserId, message.Scenario, cancellationToken) : null;
+        var rendered = await TemplateRenderer.RenderAsync(template, new RenderInput(read.Profile, message.EntryEvent, picks));
+        if (rendered.Parts is not { } parts) return new Skipped($"template: {rendered.Problem}");
+        await email.SendAsync(new OutgoingEmail(address, parts, message.SendKey,
+            message.Group is { } group ? new UnsubscribeLink(message.TenantId, message.UserId, group) : null), cancellationToken);
+        return new Sent(rendered.RecommendationId);
+    }
+
+    private async Task<Recipient> RecipientAsync(OutboxMessage message, CustomerProfile? profile, ContactPolicy policy, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var channel = policy.For(message.Channel);
+        var window = channel.Caps.Concat(channel.JourneyCaps).Select(c => c.Per).DefaultIfEmpty(TimeSpan.Zero).Max();
+        return new Recipient(
+            LocalTimes.ZoneOf(profile),
+            await consents.ConsentedAsync(message.TenantId, message.UserId, cancellationToken),
+            await subscriptions.LeftAsync(message.TenantId, message.UserId, cancellationToken),
+            await suppressions.ForAsync(message.TenantId, message.UserId, cancellationToken),
+            window > TimeSpan.Zero ? await outbox.SentToAsync(message.TenantId, message.UserId, now - window, cancellationToken) : []);
+    }
+
+    private static string? Address(CustomerProfile? profile) =>
+        profile?.Traits.GetValueOrDefault("email") is { ValueKind: JsonValueKind.String } trait && MimeKit.MailboxAddress.TryParse(trait.GetString(), out _)
+            ? trait.GetString()
+            : null;
+
+    /// <summary>5 s doubling per attempt up to <see cref="MaxBackoff"/>, each within ±20%, so retries after an outage do not all come at once.</summary>
+    public static TimeSpan Backoff(int attempts) =>
+        TimeSpan.FromSeconds(Math.Min(5 * Math.Pow(2, Math.Max(0, attempts - 1)), MaxBackoff.TotalSeconds) * (0.8 + 0.4 * Random.Shared.NextDouble()));
+}

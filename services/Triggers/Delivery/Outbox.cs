@@ -1,0 +1,91 @@
+using System.Text.Json;
+using Npgsql;
+using Personalization.Triggers.Policy;
+using Personalization.Triggers.Templates;
+
+namespace Personalization.Triggers.Delivery;
+
+/// <summary>
+/// The messages journeys queued, taken by the senders under a lease: a sender that dies mid-send leaves its
+/// messages to be taken again when the lease ends. Each outcome is written with the journey's record of it.
+/// </summary>
+public sealed class Outbox(NpgsqlDataSource dataSource, TriggersSchema schema)
+{
+    private const string Table = TriggersSchema.Name + ".outbox";
+
+    /// <summary>How long a taken message is a sender's; longer than a send takes with its retries.</summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+
+    /// <summary>Takes up to <paramref name="limit"/> messages that are due, the longest due first.</summary>
+    public async Task<IReadOnlyList<OutboxMessage>> TakeAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    {
+        await schema.EnsureAsync();
+        await using var command = dataSource.CreateCommand($"""
+            update {Table} set lease_until = $2, attempts = attempts + 1
+            where send_key in (
+                select send_key from {Table} where status = 'Pending' and not_before <= $1 and (lease_until is null or lease_until < $1)
+                order by not_before limit $3 for update skip locked)
+            returning send_key, tenant_id, journey_id, version, user_id, actor_id, number, step_id, channel, template_id, scenario, url, group_id, entry_event, attempts
+            """);
+        command.Parameters.AddWithValue(now);
+        command.Parameters.AddWithValue(now + Lease);
+        command.Parameters.AddWithValue(limit);
+        var taken = new List<OutboxMessage>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            taken.Add(new OutboxMessage(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetString(4),
+                reader.GetString(5), reader.GetInt32(6), reader.GetString(7), Enum.Parse<Channel>(reader.GetString(8)), reader.GetString(9),
+                reader.IsDBNull(10) ? null : reader.GetString(10), reader.IsDBNull(11) ? null : new Uri(reader.GetString(11)),
+                reader.IsDBNull(12) ? null : reader.GetString(12), JsonDocument.Parse(reader.GetString(13)).RootElement.Clone(), reader.GetInt32(14)));
+        return taken;
+    }
+
+    /// <summary>The person's messages sent since <paramref name="since"/>, as the caps count them.</summary>
+    public async Task<IReadOnlyList<PastSend>> SentToAsync(string tenantId, string userId, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"select sent_at, channel, journey_id from {Table} where tenant_id = $1 and user_id = $2 and status = 'Sent' and sent_at > $3");
+        command.Parameters.AddWithValue(tenantId);
+        command.Parameters.AddWithValue(userId);
+        command.Parameters.AddWithValue(since);
+        var sent = new List<PastSend>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            sent.Add(new PastSend(reader.GetFieldValue<DateTimeOffset>(0), Enum.Parse<Channel>(reader.GetString(1)), reader.GetString(2)));
+        return sent;
+    }
+
+    public Task SentAsync(OutboxMessage message, string? recommendationId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        SettleAsync(message, "status = 'Sent', sent_at = $2, recommendation_id = $3, lease_until = null, last_error = null", [now, (object?)recommendationId ?? DBNull.Value],
+            "sent", recommendationId, now, cancellationToken);
+
+    public Task SkippedAsync(OutboxMessage message, string reason, DateTimeOffset now, CancellationToken cancellationToken) =>
+        SettleAsync(message, "status = 'Skipped', reason = $2, lease_until = null", [reason], "skipped", reason, now, cancellationToken);
+
+    /// <summary>Puts the message back until <paramref name="until"/>; a deferral by the contact policy is recorded, a retry after a failure is not.</summary>
+    public Task PutBackAsync(OutboxMessage message, DateTimeOffset until, string reason, bool deferred, DateTimeOffset now, CancellationToken cancellationToken) =>
+        SettleAsync(message, $"not_before = $2, lease_until = null, {(deferred ? "reason" : "last_error")} = $3", [until.ToUniversalTime(), reason],
+            deferred ? "deferred" : null, reason, now, cancellationToken);
+
+    private async Task SettleAsync(OutboxMessage message, string set, object[] values, string? outcome, string? detail, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var batch = new NpgsqlBatch(await dataSource.OpenConnectionAsync(cancellationToken));
+        await using var connection = batch.Connection!;
+        var update = new NpgsqlBatchCommand($"update {Table} set {set} where send_key = $1");
+        update.Parameters.Add(new NpgsqlParameter { Value = message.SendKey });
+        foreach (var value in values) update.Parameters.Add(new NpgsqlParameter { Value = value });
+        batch.BatchCommands.Add(update);
+        if (outcome is not null)
+        {
+            var record = new NpgsqlBatchCommand($"""
+                insert into {TriggersSchema.Name}.journey_log (tenant_id, journey_id, version, user_id, actor_id, number, step_id, outcome, detail, at)
+                values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                """);
+            foreach (var value in new object[] { message.TenantId, message.JourneyId, message.Version, message.UserId, message.ActorId, message.Number,
+                         message.StepId, outcome, (object?)detail ?? DBNull.Value, now })
+                record.Parameters.Add(new NpgsqlParameter { Value = value });
+            batch.BatchCommands.Add(record);
+        }
+        await using (batch)
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

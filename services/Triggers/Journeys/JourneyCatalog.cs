@@ -1,0 +1,48 @@
+using System.Collections.Concurrent;
+using Personalization.Triggers.Definitions;
+
+namespace Personalization.Triggers.Journeys;
+
+/// <summary>A journey as it runs: its id and published version, parsed.</summary>
+public sealed record LiveJourney(string Id, int Version, JourneyDefinition Definition);
+
+/// <summary>
+/// The tenants' journeys as the runtime needs them: the live ones (for entries), refreshed every couple of seconds,
+/// and any version by number (for the occurrences that run on it), parsed once: a saved version never changes.
+/// </summary>
+public sealed class JourneyCatalog
+{
+    private readonly DefinitionStore _definitions;
+    private readonly TenantCache<IReadOnlyList<LiveJourney>> _live;
+    private readonly ConcurrentDictionary<(string Tenant, string Id, int Version), JourneyDefinition> _versions = new();
+
+    public JourneyCatalog(DefinitionStore definitions, TimeProvider clock)
+    {
+        _definitions = definitions;
+        _live = new TenantCache<IReadOnlyList<LiveJourney>>(LoadLiveAsync, clock);
+    }
+
+    public Task<IReadOnlyList<LiveJourney>> LiveAsync(string tenantId, CancellationToken cancellationToken) => _live.GetAsync(tenantId, cancellationToken);
+
+    /// <returns>Null when the version does not exist (or no longer parses, which a saved version always did).</returns>
+    public async Task<JourneyDefinition?> VersionAsync(string tenantId, string journeyId, int version, CancellationToken cancellationToken)
+    {
+        if (_versions.TryGetValue((tenantId, journeyId, version), out var known)) return known;
+        if (await _definitions.GetVersionAsync(tenantId, DefinitionKind.Journey, journeyId, version, cancellationToken) is not { } saved
+            || JourneyParser.Parse(saved.Definition).Journey is not { } journey)
+            return null;
+        return _versions.GetOrAdd((tenantId, journeyId, version), journey);
+    }
+
+    private async Task<IReadOnlyList<LiveJourney>> LoadLiveAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var live = new List<LiveJourney>();
+        foreach (var published in await _definitions.PublishedAsync(tenantId, DefinitionKind.Journey, cancellationToken))
+            if (JourneyParser.Parse(published.Definition).Journey is { } journey)
+            {
+                _versions.TryAdd((tenantId, published.Id, published.Version), journey);
+                live.Add(new LiveJourney(published.Id, published.Version, journey));
+            }
+        return live;
+    }
+}
