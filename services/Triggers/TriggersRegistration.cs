@@ -46,6 +46,7 @@ public static class TriggersRegistration
         builder.Services.AddSingleton<JourneyCatalog>();
         builder.Services.AddSingleton<ContactPolicies>();
         builder.AddEventLogReader();
+        builder.Services.AddSingleton<EventLogReader>();
         builder.Services.AddSingleton<ConsentReader>();
         builder.Services.AddSingleton<Suppressions>();
         builder.Services.AddSingleton<Outbox>();

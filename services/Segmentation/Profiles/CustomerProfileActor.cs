@@ -1,4 +1,5 @@
 using Personalization.Contracts.Profiles;
+using Personalization.ServiceDefaults;
 using System.Text.Json;
 using Dapr.Actors.Runtime;
 using Personalization.Contracts;

@@ -1,4 +1,5 @@
 using Personalization.Contracts.V1;
+using Personalization.ServiceDefaults;
 
 namespace Personalization.Segmentation.Profiles;
 

@@ -6,7 +6,10 @@ namespace Personalization.Triggers.Occurrences;
 /// <summary>A person entering a journey on a message (an event, a segment entry, a broadcast), on the journey's published version.</summary>
 /// <param name="EntryId">The message's id: entering twice on one message starts one occurrence.</param>
 /// <param name="EntryEvent">The entry event as it was sent, for templates; an empty object for a segment entry.</param>
-public sealed record OccurrenceEntry(string TenantId, string JourneyId, int Version, string UserId, string Key, string EntryId, JsonElement EntryEvent);
+/// <param name="StreamKey">The person's stream in the event log, when an event of it is the entry.</param>
+/// <param name="StreamVersion">The entry event's place in that stream: the person's later events are the occurrence's to hear.</param>
+public sealed record OccurrenceEntry(string TenantId, string JourneyId, int Version, string UserId, string Key, string EntryId, JsonElement EntryEvent,
+    string? StreamKey = null, long StreamVersion = 0);
 
 /// <summary>
 /// The occurrences of one journey for one person and key (tenant, journey, person, key), one at a time. Its waits

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Personalization.Contracts;
 using Personalization.Contracts.V1;
 using Personalization.Triggers.Journeys;
 
@@ -7,8 +8,9 @@ namespace Personalization.Triggers.Occurrences;
 /// <summary>A tracked event of the person, as occurrences see it: to end them (exit criteria) or end their wait for it.</summary>
 public sealed record JourneyEvent(string EventId, string Name, JsonElement Properties, DateTimeOffset Timestamp)
 {
+    /// <summary>A track event, unless it is bot traffic or part of a burst, which start and end nothing.</summary>
     public static JourneyEvent? From(EventRecorded recorded) =>
-        recorded is { Type: "track", Name: { } name }
+        recorded is { Type: "track", Name: { } name } && (recorded.Flags & (EventFlags.KnownBot | EventFlags.Burst)) == 0
             ? new JourneyEvent(recorded.EventId.ToString(), name,
                 recorded.Payload.ValueKind == JsonValueKind.Object && recorded.Payload.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object
                     ? p.Clone()

@@ -1,4 +1,5 @@
 using Dapr.Actors.Runtime;
+using Personalization.ServiceDefaults;
 using Personalization.Triggers.Journeys;
 
 namespace Personalization.Triggers.Occurrences;
@@ -10,10 +11,14 @@ namespace Personalization.Triggers.Occurrences;
 /// reminder is set before that transaction commits: a crash between the two leaves a reminder that fires on the old
 /// state, which runs the same step again and writes the same send key, never a second message. A reminder lost
 /// with the sidecar's state is made up for by the sweep of overdue waits.
+/// The person's events are consumed side by side, so a purchase right after the add-to-cart may be routed before
+/// the occurrence exists. An occurrence entered on an event therefore reads, once it is committed, the person's
+/// later events from the event log and hears them: any event routed before the commit was stored before it, and
+/// any routed after it reaches the actor, whose turn it waits for. Hearing an event twice changes nothing.
 /// </summary>
 [Actor(TypeName = TypeName)]
 public sealed class JourneyOccurrenceActor(ActorHost host, OccurrenceStore store, JourneyCatalog journeys, OccurrenceFactsReader facts,
-    JourneyMetrics metrics, TimeProvider clock) : Actor(host), IJourneyOccurrenceActor, IRemindable
+    JourneyMetrics metrics, EventLogReader eventLog, TimeProvider clock) : Actor(host), IJourneyOccurrenceActor, IRemindable
 {
     public const string TypeName = "JourneyOccurrence";
     private const string DueReminder = "due";
@@ -46,6 +51,10 @@ public sealed class JourneyOccurrenceActor(ActorHost host, OccurrenceStore store
         };
         await WriteAsync(session, occurrence, OccurrenceEngine.Start(journey, occurrence, now, known), now);
         metrics.Entered(occurrence);
+        if (entry.StreamKey is null || occurrence.Status != OccurrenceStatus.Waiting) return;
+        foreach (var later in await eventLog.ReadAsync(entry.StreamKey, entry.StreamVersion + 1, toVersion: 0, CancellationToken.None))
+            if (JourneyEvent.From(later) is { } e)
+                await ReceiveAsync(e);
     }
 
     public async Task ReceiveAsync(JourneyEvent e)

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Dapr.Actors;
 using Dapr.Actors.Client;
-using Personalization.Contracts;
 using Personalization.Contracts.V1;
 using Personalization.Triggers.Journeys;
 
@@ -18,16 +17,14 @@ public sealed class OccurrenceRouter(IActorProxyFactory proxies, OccurrenceStore
 
     public async Task RouteAsync(EventRecorded recorded, CancellationToken cancellationToken)
     {
-        if (recorded.UserId is not { } userId || (recorded.Flags & (EventFlags.KnownBot | EventFlags.Burst)) != 0
-            || JourneyEvent.From(recorded) is not { } e)
-            return;
+        if (recorded.UserId is not { } userId || JourneyEvent.From(recorded) is not { } e) return;
         var messageId = $"event/{recorded.EventId}";
         if (await inbox.SeenAsync(messageId, cancellationToken)) return;
         foreach (var actorId in await store.WaitingActorsAsync(recorded.TenantId, userId, cancellationToken))
             await Actor(actorId).ReceiveAsync(e);
         foreach (var live in await journeys.LiveAsync(recorded.TenantId, cancellationToken))
             if (live.Definition.Entry is EventEntry entry && e.Matches(entry.Filter))
-                await EnterAsync(live, recorded.TenantId, userId, e.KeyOf(live.Definition.Key), e.EventId, recorded.Payload);
+                await EnterAsync(live, recorded.TenantId, userId, e.KeyOf(live.Definition.Key), e.EventId, recorded.Payload, recorded.StreamKey, recorded.StreamVersion);
         await inbox.MarkAsync(messageId, cancellationToken);
     }
 
@@ -45,7 +42,8 @@ public sealed class OccurrenceRouter(IActorProxyFactory proxies, OccurrenceStore
     public IJourneyOccurrenceActor Actor(string actorId) =>
         proxies.CreateActorProxy<IJourneyOccurrenceActor>(new ActorId(actorId), JourneyOccurrenceActor.TypeName);
 
-    private Task EnterAsync(LiveJourney live, string tenantId, string userId, string key, string entryId, JsonElement entryEvent) =>
+    private Task EnterAsync(LiveJourney live, string tenantId, string userId, string key, string entryId, JsonElement entryEvent,
+        string? streamKey = null, long streamVersion = 0) =>
         Actor(EntryRules.ActorId(tenantId, live.Id, userId, key))
-            .EnterAsync(new OccurrenceEntry(tenantId, live.Id, live.Version, userId, key, entryId, entryEvent));
+            .EnterAsync(new OccurrenceEntry(tenantId, live.Id, live.Version, userId, key, entryId, entryEvent, streamKey, streamVersion));
 }

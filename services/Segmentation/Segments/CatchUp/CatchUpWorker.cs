@@ -1,5 +1,6 @@
 using Personalization.Segmentation.Profiles;
 using Personalization.Segmentation.Segments.Store;
+using Personalization.ServiceDefaults;
 
 namespace Personalization.Segmentation.Segments.CatchUp;
 

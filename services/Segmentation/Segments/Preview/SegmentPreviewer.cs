@@ -1,3 +1,4 @@
+using Personalization.ServiceDefaults;
 using System.Text.Json;
 using Personalization.Segmentation.Profiles;
 

@@ -2,9 +2,8 @@ using Marten;
 using Personalization.Contracts;
 using Personalization.Contracts.EventLog;
 using Personalization.Contracts.V1;
-using Personalization.ServiceDefaults;
 
-namespace Personalization.Segmentation.Profiles;
+namespace Personalization.ServiceDefaults;
 
 /// <summary>Reads a person's stream from the event log as the messages the relay would have sent.</summary>
 public sealed class EventLogReader(IEventLogStore eventLog)

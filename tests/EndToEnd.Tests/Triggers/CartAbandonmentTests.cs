@@ -1,0 +1,110 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Personalization.TestSupport;
+using static Personalization.EndToEnd.Tests.Platform;
+
+namespace Personalization.EndToEnd.Tests.Triggers;
+
+/// <summary>
+/// The brief's first story through the whole platform: events posted to the real tracking API, relayed over
+/// RabbitMQ to Segmentation (the profile, with the cart) and Triggers (the journey's occurrence actor behind the
+/// sidecar emulator, its wait a reminder), and the email read back from the real SMTP server.
+/// </summary>
+public class CartAbandonmentTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(6);
+    private SmtpInbox _smtp = null!;
+
+    [OneTimeSetUp]
+    public async Task PublishJourneyAsync()
+    {
+        _smtp = new SmtpInbox(await LocalInfrastructure.EnsureStartedAsync());
+        await AdminAsync(HttpMethod.Put, $"/admin/tenants/{Tenant}/templates/cart-reminder", new
+        {
+            name = "Cart reminder", channel = "email",
+            subject = "{{ profile.traits.firstName }}, your cart is waiting",
+            text = "{% for line in cart %}{{ line.quantity }} x {{ line.name }}; {% endfor %}cart {{ event.properties.cart_id }}",
+        });
+        await AdminAsync(HttpMethod.Put, $"/admin/tenants/{Tenant}/journeys/cart-abandonment", new
+        {
+            name = "Cart abandonment",
+            entry = new Dictionary<string, object> { ["event"] = "Product Added" },
+            key = "cart_id",
+            reentry = "everyTime",
+            exitWhen = new[] { new Dictionary<string, object> { ["event"] = "Order Completed", ["matchKey"] = "cart_id" } },
+            steps = new object[]
+            {
+                new { id = "wait", wait = $"PT{Wait.TotalSeconds}S" },
+                new { id = "email", send = new { channel = "email", template = "cart-reminder", group = "marketing" } },
+            },
+        });
+        await AdminAsync(HttpMethod.Post, $"/admin/tenants/{Tenant}/journeys/cart-abandonment/publish");
+    }
+
+    [OneTimeTearDown]
+    public void Dispose() => _smtp.Dispose();
+
+    [Test]
+    public async Task A_cart_left_alone_gets_one_email_after_the_wait_listing_the_cart()
+    {
+        var (user, address) = Person("ada");
+        await TrackAsync(user, address, "Ada", ("Product Added", new { cart_id = $"{user}-cart", product_id = "lamp", name = "Desk lamp", price = 30, quantity = 2 }));
+        var added = DateTimeOffset.UtcNow;
+
+        var received = await Eventually.ReturnsAsync(() => _smtp.ToAsync(address), m => m.Count > 0, TimeSpan.FromSeconds(60), "the cart email");
+        Assert.That(DateTimeOffset.UtcNow - added, Is.GreaterThanOrEqualTo(Wait - TimeSpan.FromSeconds(1)), "not before the wait ended");
+        Assert.That(received[0].GetProperty("subject").GetString(), Is.EqualTo("Ada, your cart is waiting"));
+        var source = await _smtp.RawAsync(received[0]);
+        Assert.That(source, Does.Contain($"2 x Desk lamp; cart {user}-cart"));
+        Assert.That(source, Does.Contain("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
+
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.That(await _smtp.ToAsync(address), Has.Count.EqualTo(1), "one email, however the messages were delivered");
+        Assert.That(await SentCountAsync(user), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_purchase_of_the_cart_before_the_wait_ends_sends_nothing()
+    {
+        var (user, address) = Person("bob");
+        await TrackAsync(user, address, "Bob",
+            ("Product Added", new { cart_id = $"{user}-cart", product_id = "lamp", name = "Desk lamp", price = 30, quantity = 1 }),
+            ("Order Completed", new { cart_id = $"{user}-cart", order_id = $"{user}-order", total = 30 }));
+
+        await Eventually.ReturnsAsync(() => StatusAsync(user), s => s == "Exited", TimeSpan.FromSeconds(30), "the purchase to end the occurrence");
+        await Task.Delay(Wait + TimeSpan.FromSeconds(4));
+        Assert.That(await _smtp.ToAsync(address), Is.Empty);
+        Assert.That(await Database.ScalarAsync<string>(
+            $"select end_reason from triggers.occurrences where tenant_id = @tenant and user_id = @user", ("tenant", Tenant), ("user", user)),
+            Is.EqualTo("exitWhen: Order Completed"));
+    }
+
+    private static (string User, string Address) Person(string name)
+    {
+        var user = $"{name}-{Guid.NewGuid().ToString("N")[..8]}";
+        return (user, $"{user}@example.com");
+    }
+
+    private static async Task TrackAsync(string user, string address, string firstName, params (string Event, object Properties)[] events)
+    {
+        var batch = new List<object> { new { type = "identify", userId = user, messageId = $"{user}-identify", traits = new { email = address, firstName } } };
+        batch.AddRange(events.Select((e, i) => (object)new { type = "track", userId = user, messageId = $"{user}-{i}", @event = e.Event, properties = e.Properties }));
+        using var response = await Ingestion.Client.SendAsync(Post("/v1/batch", JsonSerializer.Serialize(new { batch })));
+        Assert.That(response.IsSuccessStatusCode, Is.True, await response.Content.ReadAsStringAsync());
+    }
+
+    private static Task<string?> StatusAsync(string user) => Database.ScalarAsync<string?>(
+        "select status from triggers.occurrences where tenant_id = @tenant and user_id = @user", ("tenant", Tenant), ("user", user));
+
+    private static Task<long> SentCountAsync(string user) => Database.ScalarAsync<long>(
+        "select count(*) from triggers.outbox where tenant_id = @tenant and user_id = @user and status = 'Sent'", ("tenant", Tenant), ("user", user));
+
+    private static async Task AdminAsync(HttpMethod method, string path, object? body = null)
+    {
+        using var request = Admin(method, path);
+        if (body is not null) request.Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+        using var response = await Platform.Triggers.Client.SendAsync(request);
+        Assert.That(response.StatusCode, Is.AnyOf(HttpStatusCode.OK, HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
+    }
+}
