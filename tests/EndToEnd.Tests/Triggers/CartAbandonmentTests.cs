@@ -80,6 +80,52 @@ public class CartAbandonmentTests
             Is.EqualTo("exitWhen: Order Completed"));
     }
 
+    [Test]
+    public async Task A_wait_survives_Triggers_being_killed_and_its_email_still_goes_once()
+    {
+        var (user, address) = Person("cy");
+        await TrackAsync(user, address, "Cy", ("Product Added", new { cart_id = $"{user}-cart", product_id = "lamp", name = "Desk lamp", price = 30, quantity = 1 }));
+        await Eventually.ReturnsAsync(() => StatusAsync(user), s => s == "Waiting", TimeSpan.FromSeconds(30), "the occurrence to wait");
+
+        // Killed (no graceful stop) while the occurrence waits, and down until after its time.
+        await KillTriggersAsync(() => Task.Delay(Wait));
+        var received = await Eventually.ReturnsAsync(() => _smtp.ToAsync(address), m => m.Count > 0, TimeSpan.FromSeconds(60), "the email after the restart");
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.That(await _smtp.ToAsync(address), Has.Count.EqualTo(1));
+        Assert.That(received[0].GetProperty("subject").GetString(), Is.EqualTo("Cy, your cart is waiting"));
+    }
+
+    [Test]
+    public async Task A_journey_cap_skips_the_second_cart_email_and_records_why()
+    {
+        var (user, address) = Person("di");
+        var tenantPolicy = $"/admin/tenants/{Tenant}/contact-policy";
+        // The policy is the tenant's: this test's cap is per journey and per day, which the other tests' people stay under.
+        await AdminAsync(HttpMethod.Put, tenantPolicy, new { channels = new { email = new { journeyCaps = new[] { new { max = 1, per = "1d" } } } } });
+        await TrackAsync(user, address, "Di",
+            ("Product Added", new { cart_id = $"{user}-cart-1", product_id = "lamp", name = "Desk lamp", price = 30, quantity = 1 }),
+            ("Product Added", new { cart_id = $"{user}-cart-2", product_id = "desk", name = "Desk", price = 200, quantity = 1 }));
+
+        var reasons = await Eventually.ReturnsAsync(() => OutcomesAsync(user), o => o.Count == 2, TimeSpan.FromSeconds(60), "both sends to be settled");
+        Assert.That(reasons.Order(), Is.EqualTo(new[] { "Sent: ", "Skipped: frequency cap: at most 1 emails per 1d from this journey" }));
+        Assert.That(await _smtp.ToAsync(address), Has.Count.EqualTo(1));
+        Assert.That(await Database.ScalarAsync<long>(
+            "select count(*) from triggers.journey_log where tenant_id = @tenant and user_id = @user and outcome = 'skipped' and detail like 'frequency cap%'",
+            ("tenant", Tenant), ("user", user)), Is.EqualTo(1), "the skip is in the journey's record");
+    }
+
+    private static async Task<IReadOnlyList<string>> OutcomesAsync(string user)
+    {
+        await using var data = Npgsql.NpgsqlDataSource.Create(Database.ConnectionString);
+        await using var command = data.CreateCommand("select status || ': ' || coalesce(reason, '') from triggers.outbox where tenant_id = $1 and user_id = $2 and status <> 'Pending'");
+        command.Parameters.AddWithValue(Tenant);
+        command.Parameters.AddWithValue(user);
+        var outcomes = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) outcomes.Add(reader.GetString(0));
+        return outcomes;
+    }
+
     private static (string User, string Address) Person(string name)
     {
         var user = $"{name}-{Guid.NewGuid().ToString("N")[..8]}";
