@@ -56,6 +56,7 @@ public static class TriggersRegistration
         builder.AddActorHosting(actors => actors.Actors.RegisterActor<JourneyOccurrenceActor>());
         builder.Services.AddSingleton<JourneyMetrics>();
         builder.Services.AddSingleton<OccurrenceStore>();
+        builder.Services.AddSingleton<JourneyStatsReader>();
         builder.Services.AddSingleton<OccurrenceFactsReader>();
         builder.Services.AddSingleton<Inbox>();
         builder.Services.AddSingleton<OccurrenceRouter>();

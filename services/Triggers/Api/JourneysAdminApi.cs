@@ -1,5 +1,6 @@
 using Personalization.Triggers.Definitions;
 using Personalization.Triggers.Journeys;
+using Personalization.Triggers.Occurrences;
 
 namespace Personalization.Triggers.Api;
 
@@ -22,6 +23,10 @@ public static class JourneysAdminApi
             ChangeAsync(tenantId, id, DefinitionStatus.Live, version, store, ct));
         journeys.MapPost("/{id}/pause", (string tenantId, string id, DefinitionStore store, CancellationToken ct) =>
             ChangeAsync(tenantId, id, DefinitionStatus.Paused, null, store, ct));
+        journeys.MapGet("/{id}/stats", async (string tenantId, string id, DefinitionStore store, JourneyStatsReader stats, CancellationToken ct) =>
+            await store.GetAsync(tenantId, DefinitionKind.Journey, id, ct) is null
+                ? (IResult)DefinitionsApi.NotFound("journey", tenantId, id)
+                : TypedResults.Ok(await stats.ReadAsync(tenantId, id, ct)));
         journeys.MapPost("/{id}/archive", (string tenantId, string id, DefinitionStore store, CancellationToken ct) =>
             ChangeAsync(tenantId, id, DefinitionStatus.Archived, null, store, ct));
         return app;

@@ -112,6 +112,13 @@ public class CartAbandonmentTests
         Assert.That(await Database.ScalarAsync<long>(
             "select count(*) from triggers.journey_log where tenant_id = @tenant and user_id = @user and outcome = 'skipped' and detail like 'frequency cap%'",
             ("tenant", Tenant), ("user", user)), Is.EqualTo(1), "the skip is in the journey's record");
+
+        using var response = await Platform.Triggers.Client.SendAsync(Admin(HttpMethod.Get, $"/admin/tenants/{Tenant}/journeys/cart-abandonment/stats"));
+        var stats = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        var email = stats.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("stepId").GetString() == "email");
+        Assert.That(email.GetProperty("skipped").GetProperty("frequency cap").GetInt64(), Is.GreaterThanOrEqualTo(1));
+        Assert.That(email.GetProperty("sent").GetInt64(), Is.GreaterThanOrEqualTo(1));
+        Assert.That(stats.GetProperty("entered").GetInt64(), Is.GreaterThanOrEqualTo(2));
     }
 
     private static async Task<IReadOnlyList<string>> OutcomesAsync(string user)
