@@ -50,6 +50,10 @@ public static class TriggersRegistration
         builder.Services.AddSingleton<ConsentReader>();
         builder.Services.AddSingleton<Suppressions>();
         builder.Services.AddSingleton<Outbox>();
+        builder.Services.AddSingleton<ProviderPipelines>();
+        builder.Services.AddOptions<WebhookSettings>().BindConfiguration(WebhookSettings.Section);
+        builder.Services.AddHttpClient(nameof(WebhookSender));
+        builder.Services.AddSingleton<WebhookSender>();
         builder.Services.AddSingleton<MessageDispatcher>();
         builder.Services.AddHostedService<OutboxDelivery>();
 

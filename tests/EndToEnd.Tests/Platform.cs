@@ -19,6 +19,7 @@ public class Platform
     public const string ReadToken = "e2e-read-token";
     public const string SidecarApiToken = "e2e-dapr-api-token";
     public const string AppApiToken = "e2e-app-api-token";
+    public const string WebhookSecret = "e2e-webhook-signing-secret";
 
     public static string Tenant { get; } = "e2e-" + Guid.NewGuid().ToString("N")[..12];
     public static TestDatabase Database { get; private set; } = null!;
@@ -56,6 +57,7 @@ public class Platform
             ["Email__Smtp__Username"] = infra.Environment["Email__Smtp__Username"],
             ["Email__Smtp__Password"] = infra.Environment["Email__Smtp__Password"],
             ["Links__Secret"] = "the-end-to-end-tests-link-secret-0123456789",
+            ["Webhooks__Secret"] = WebhookSecret,
             ["Messaging__QueuePrefix"] = Tenant,
             ["Messaging__TemporaryQueues"] = "true",
             // Read by the sidecar (its own API's token, and the one it sends to Segmentation) and by Segmentation.

@@ -17,7 +17,8 @@ namespace Personalization.Triggers.Delivery;
 /// </summary>
 public sealed class MessageDispatcher(
     ContactPolicies policies, DefinitionStore definitions, ProfileReader profiles, ConsentReader consents, SubscriptionStore subscriptions,
-    Suppressions suppressions, Outbox outbox, RecommendationClient recommendations, EmailSender email, TimeProvider clock, ILogger<MessageDispatcher> logger)
+    Suppressions suppressions, Outbox outbox, RecommendationClient recommendations, ProviderPipelines providers, EmailSender email, WebhookSender webhooks,
+    TimeProvider clock, ILogger<MessageDispatcher> logger)
 {
     public static readonly TimeSpan ProfileTimeout = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(10);
@@ -36,6 +37,10 @@ public sealed class MessageDispatcher(
                 Retry retry => outbox.PutBackAsync(message, now + Backoff(message.Attempts), retry.Reason, deferred: false, now, cancellationToken),
                 _ => throw new InvalidOperationException($"Unknown outcome {outcome}."),
             });
+        }
+        catch (PermanentFailure refused)
+        {
+            await outbox.SkippedAsync(message, refused.Message, clock.GetUtcNow(), CancellationToken.None);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -66,14 +71,21 @@ public sealed class MessageDispatcher(
         if (decision.Verdict == Verdict.Skip) return new Skipped(decision.Reason!);
         if (decision.Verdict == Verdict.Defer) return new Deferred(decision.Until!.Value, decision.Reason!);
 
-        if (message.Channel != Channel.Email) return new Retry($"{message.Channel.ToString().ToLowerInvariant()} delivery is not available yet");
-        if (Address(read.Profile) is not { } address) return new Skipped("no address: the profile has no valid email trait");
+        if (message.Channel == Channel.Push) return new Retry("push delivery is not available yet");
+        var address = Address(read.Profile);
+        if (message.Channel == Channel.Email && address is null) return new Skipped("no address: the profile has no valid email trait");
 
         var picks = template.UsesRecommendations ? await recommendations.ForAsync(message.TenantId, message.UserId, message.Scenario, cancellationToken) : null;
         var rendered = await TemplateRenderer.RenderAsync(template, new RenderInput(read.Profile, message.EntryEvent, picks));
         if (rendered.Parts is not { } parts) return new Skipped($"template: {rendered.Problem}");
-        await email.SendAsync(new OutgoingEmail(address, parts, message.SendKey,
-            message.Group is { } group ? new UnsubscribeLink(message.TenantId, message.UserId, group) : null), cancellationToken);
+        await providers.For(message.Channel).ExecuteAsync(async ct =>
+        {
+            if (message.Channel == Channel.Webhook)
+                await webhooks.SendAsync(message.TenantId, message.Url!, parts.GetValueOrDefault("body", ""), message.SendKey, ct);
+            else
+                await email.SendAsync(new OutgoingEmail(address!, parts, message.SendKey,
+                    message.Group is { } group ? new UnsubscribeLink(message.TenantId, message.UserId, group) : null), ct);
+        }, cancellationToken);
         return new Sent(rendered.RecommendationId);
     }
 

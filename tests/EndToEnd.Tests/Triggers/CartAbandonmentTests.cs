@@ -1,8 +1,8 @@
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using Personalization.TestSupport;
 using static Personalization.EndToEnd.Tests.Platform;
+using static Personalization.EndToEnd.Tests.Triggers.TriggersCalls;
 
 namespace Personalization.EndToEnd.Tests.Triggers;
 
@@ -152,12 +152,4 @@ public class CartAbandonmentTests
 
     private static Task<long> SentCountAsync(string user) => Database.ScalarAsync<long>(
         "select count(*) from triggers.outbox where tenant_id = @tenant and user_id = @user and status = 'Sent'", ("tenant", Tenant), ("user", user));
-
-    private static async Task AdminAsync(HttpMethod method, string path, object? body = null)
-    {
-        using var request = Admin(method, path);
-        if (body is not null) request.Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
-        using var response = await Platform.Triggers.Client.SendAsync(request);
-        Assert.That(response.StatusCode, Is.AnyOf(HttpStatusCode.OK, HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
-    }
 }

@@ -49,7 +49,8 @@ public class TemplatePreviewTests
         {
             ["Recommendation__Url"] = recommendation.BaseAddress.ToString(),
             [$"Recommendation__Tokens__{_tenant}"] = ReadToken,
-            ["Links__Secret"] = "the-end-to-end-tests-link-secret-0123456789",
+            // Queues of its own: the platform's Triggers holds the platform's, which are exclusive.
+            ["Messaging__QueuePrefix"] = _tenant,
         });
         var running = true;
         try
