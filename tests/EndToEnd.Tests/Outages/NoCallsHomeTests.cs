@@ -18,7 +18,7 @@ public class NoCallsHomeTests
         if (DateTime.UtcNow < until) await Task.Delay(until - DateTime.UtcNow);
 
         Assert.That(CallsHome.Requests, Is.Empty, "requests that went to the proxy");
-        foreach (var service in new[] { Processes.Ingestion, Processes.Relay, Processes.Sidecar, Processes.Segmentation })
+        foreach (var service in new[] { Processes.Ingestion, Processes.Relay, Processes.Sidecar, Processes.Segmentation, Processes.Triggers })
             Assert.That(service.Output, Does.Not.Contain("usage telemetry").IgnoreCase, $"{service.BaseAddress} logs no attempt to report usage");
     }
 }
