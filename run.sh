@@ -46,10 +46,12 @@ echo "Starting services..."
 export DAPR_HTTP_PORT=$DAPR_SIDECAR_PORT
 start ingestion services/Ingestion "$INGESTION_PORT"
 start ingestion-relay services/Ingestion "$INGESTION_RELAY_PORT" Ingestion__Role=Relay
-start dapr-sidecar tools/DaprSidecar "$DAPR_SIDECAR_PORT" "Sidecar__Apps__0=http://127.0.0.1:$SEGMENTATION_PORT"
+start dapr-sidecar tools/DaprSidecar "$DAPR_SIDECAR_PORT" "Sidecar__Apps__0=http://127.0.0.1:$SEGMENTATION_PORT" "Sidecar__Apps__1=http://127.0.0.1:$TRIGGERS_PORT"
 start segmentation services/Segmentation "$SEGMENTATION_PORT"
 start recommendation services/Recommendation "$RECOMMENDATION_PORT"
-start triggers services/Triggers "$TRIGGERS_PORT" Recommendation__Url="http://127.0.0.1:$RECOMMENDATION_PORT" Recommendation__Tokens__demo=demo-read-token
+start triggers services/Triggers "$TRIGGERS_PORT" Recommendation__Url="http://127.0.0.1:$RECOMMENDATION_PORT" Recommendation__Tokens__demo=demo-read-token \
+  Email__PublicUrl="http://127.0.0.1:$TRIGGERS_PORT" Email__From="Demo Shop <shop@demo.example>" \
+  Feedback__IngestionUrl="http://127.0.0.1:$INGESTION_PORT" Feedback__WriteKeys__demo=demo-write-key
 wait_ready ingestion "$INGESTION_PORT" "${pids[0]}"
 wait_ready ingestion-relay "$INGESTION_RELAY_PORT" "${pids[1]}"
 wait_ready dapr-sidecar "$DAPR_SIDECAR_PORT" "${pids[2]}" /v1.0/healthz
@@ -140,4 +142,36 @@ echo "Demo segments (the cart abandoners' 2-minute window has long passed for th
 for segment in cart-abandoners high-intent-mobile; do
   curl -s -H 'Authorization: Bearer demo-read-token' "http://127.0.0.1:$SEGMENTATION_PORT/api/segments/$segment"; echo
 done
+
+# The brief's first story, with a 30-second wait instead of 24 hours: a cart left alone gets an email listing it
+# and three recommendations; a purchase of the same cart first ends the journey.
+triggers="http://127.0.0.1:$TRIGGERS_PORT/admin/tenants/demo"
+admin_put() { # path json
+  curl -sf -X "${3:-PUT}" -H 'Authorization: Bearer demo-admin-token' -H 'Content-Type: application/json' ${2:+-d "$2"} "$triggers/$1" >/dev/null \
+    || echo "  could not set $1 (see $logs/triggers.log)" >&2
+}
+echo "Publishing the demo cart-abandonment journey..."
+admin_put contact-policy '{"timeZone":"Europe/London","channels":{"email":{"caps":[{"max":3,"per":"7d"}]}},"subscriptionGroups":[{"id":"marketing","name":"Offers and reminders"}]}'
+admin_put templates/cart-reminder '{"name":"Cart reminder","channel":"email",
+  "subject":"{{ profile.traits.firstName | default: \"Hello\" }}, your cart is waiting",
+  "html":"<h1>Still thinking it over?</h1><ul>{% for line in cart %}<li>{{ line.quantity }} × {{ line.name }} ({{ line.price }})</li>{% endfor %}</ul><p>You might also like:</p><ul>{% for item in recommendations %}<li><a href=\"https://shop.demo.example/items/{{ item.itemId }}?rid={{ recommendation_id }}\">{{ item.title }}</a> {{ item.price }} {{ item.currency }}</li>{% endfor %}</ul><p><a href=\"https://shop.demo.example/cart\">Back to your cart</a></p>",
+  "text":"Your cart: {% for line in cart %}{{ line.quantity }} x {{ line.name }}; {% endfor %}You might also like: {% for item in recommendations %}{{ item.title }}; {% endfor %}",
+  "fallback":{"subject":"Your cart is waiting","text":"Your cart is waiting: https://shop.demo.example/cart"}}'
+admin_put journeys/cart-abandonment '{"name":"Cart abandonment (demo wait: 30 s)","entry":{"event":"Product Added"},"key":"cart_id","reentry":{"oncePer":"1d"},
+  "exitWhen":[{"event":"Order Completed","matchKey":"cart_id"}],
+  "steps":[{"id":"wait","wait":"PT30S"},{"id":"email","send":{"channel":"email","template":"cart-reminder","group":"marketing"}}]}'
+admin_put journeys/cart-abandonment/publish "" POST
+track() { curl -sf -u demo-write-key: -H 'Content-Type: application/json' -d "$1" "http://127.0.0.1:$INGESTION_PORT/v1/$2" >/dev/null; }
+track '{"userId":"demo-user-000","traits":{"email":"ada@demo.example","firstName":"Ada"}}' identify
+track '{"userId":"demo-user-000","event":"Product Added","properties":{"cart_id":"demo-cart-1","product_id":"sku-100","name":"Demo product 100","price":12.5,"quantity":2}}' track
+track '{"userId":"demo-user-001","traits":{"email":"bo@demo.example","firstName":"Bo"}}' identify
+track '{"userId":"demo-user-001","event":"Product Added","properties":{"cart_id":"demo-cart-2","product_id":"sku-200","name":"Demo product 200","price":20,"quantity":1}}' track
+track '{"userId":"demo-user-001","event":"Order Completed","properties":{"cart_id":"demo-cart-2","order_id":"demo-order-2","total":20}}' track
+cat <<TXT
+
+Cart abandonment: Ada (demo-user-000) left cart demo-cart-1; Bo (demo-user-001) bought cart demo-cart-2.
+In about 30 s Ada's email, with her cart and three recommendations, is at http://$SMTP_HOST:$SMTP_WEB_PORT
+(API: curl http://$SMTP_HOST:$SMTP_WEB_PORT/api/messages); Bo gets none. The journey's numbers:
+  curl -H 'Authorization: Bearer demo-admin-token' $triggers/journeys/cart-abandonment/stats
+TXT
 wait

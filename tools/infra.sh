@@ -570,7 +570,7 @@ smtp_up() {
   # STARTTLS with a certificate it makes for localhost, and SMTP AUTH required for the one user.
   # Detached from every descriptor of ours (the lock on 9, the caller's pipes), so nothing waits on it.
   setsid nohup "$SMTP_TOOLS/smtp4dev" --urls="http://$SMTP_HOST:$SMTP_WEB_PORT" --smtpport="$SMTP_PORT" \
-    --imapport= --pop3port= --db= --tlsmode=StartTls --hostname=localhost --nousersettings --baseappdatapath="$SMTP_DIR" \
+    --imapport= --pop3port= --db= --messagestokeep=1000000 --sessionstokeep=1000 --tlsmode=StartTls --hostname=localhost --nousersettings --baseappdatapath="$SMTP_DIR" \
     --user="$SMTP_USER=$SMTP_PASSWORD" --authenticationrequired </dev/null >"$SMTP_DIR/smtp4dev.log" 2>&1 9>&- &
   echo $! >"$SMTP_DIR/smtp4dev.pid"
   record_started smtp4dev

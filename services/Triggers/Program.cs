@@ -13,4 +13,5 @@ app.MapTemplatesAdminApi();
 app.MapJourneysAdminApi();
 app.MapContactPolicyApi();
 app.MapUnsubscribeApi();
+app.MapTrackingLinksApi();
 await app.RunAsync();

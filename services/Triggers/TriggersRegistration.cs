@@ -4,6 +4,7 @@ using Npgsql;
 using Personalization.ServiceDefaults;
 using Personalization.Triggers.Definitions;
 using Personalization.Triggers.Delivery;
+using Personalization.Triggers.Feedback;
 using Personalization.Triggers.Journeys;
 using Personalization.Triggers.Occurrences;
 using Personalization.Triggers.Policy;
@@ -55,6 +56,13 @@ public static class TriggersRegistration
         builder.Services.AddHttpClient(nameof(WebhookSender));
         builder.Services.AddSingleton<WebhookSender>();
         builder.Services.AddSingleton<MessageDispatcher>();
+        builder.Services.AddSingleton<FeedbackStore>();
+        builder.Services.AddSingleton<MessageFeedback>();
+        builder.Services.AddOptions<FeedbackSettings>().BindConfiguration(FeedbackSettings.Section);
+        builder.Services.AddHttpClient(nameof(FeedbackPoster));
+        builder.Services.AddHostedService<FeedbackPoster>();
+        builder.Services.AddOptions<DeliverySettings>().BindConfiguration(DeliverySettings.Section)
+            .Validate(s => s.Batch is >= 1 and <= 1000, "Delivery:Batch takes 1 to 1000.").ValidateOnStart();
         builder.Services.AddHostedService<OutboxDelivery>();
 
         builder.AddActorHosting(actors => actors.Actors.RegisterActor<JourneyOccurrenceActor>());

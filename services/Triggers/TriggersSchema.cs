@@ -7,7 +7,8 @@ namespace Personalization.Triggers;
 /// The service's own tables in PostgreSQL schema <c>triggers</c>: every version of every template and journey
 /// (with its author's note and what changed from the version before), each one's current state, and the
 /// subscription groups people have left; the journeys' occurrences, what happened at each of their steps, the
-/// outbox of messages to send, the inbox of messages acted on, and the channels suppressed after hard bounces.
+/// outbox of messages to send (and whether each was opened and clicked), the feedback events on their way to
+/// ingestion, the inbox of messages acted on, and the channels suppressed after hard bounces.
 /// </summary>
 public sealed class TriggersSchema(NpgsqlDataSource dataSource) : OwnedSchema(dataSource, Name, Ddl)
 {
@@ -99,8 +100,18 @@ public sealed class TriggersSchema(NpgsqlDataSource dataSource) : OwnedSchema(da
             reason text,
             recommendation_id text,
             sent_at timestamptz);
+        alter table {Name}.outbox add column if not exists opened_at timestamptz, add column if not exists clicked_at timestamptz;
         create index if not exists outbox_due on {Name}.outbox (not_before) where status = 'Pending';
         create index if not exists outbox_person on {Name}.outbox (tenant_id, user_id, sent_at) where status = 'Sent';
+        create table if not exists {Name}.feedback (
+            message_id text primary key,
+            tenant_id text not null,
+            user_id text not null,
+            event text not null,
+            properties jsonb not null,
+            at timestamptz not null,
+            posted_at timestamptz);
+        create index if not exists feedback_pending on {Name}.feedback (at) where posted_at is null;
         create table if not exists {Name}.inbox (
             message_id text primary key,
             at timestamptz not null);

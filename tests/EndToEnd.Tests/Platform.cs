@@ -21,6 +21,9 @@ public class Platform
     public const string AppApiToken = "e2e-app-api-token";
     public const string WebhookSecret = "e2e-webhook-signing-secret";
 
+    /// <summary>How many messages Triggers' sender has in flight at most (its <c>Delivery:Batch</c>).</summary>
+    public const int TriggersSendsInFlight = 32;
+
     public static string Tenant { get; } = "e2e-" + Guid.NewGuid().ToString("N")[..12];
     public static TestDatabase Database { get; private set; } = null!;
     public static ServiceProcess Ingestion => _processes.Ingestion;
@@ -49,6 +52,8 @@ public class Platform
             ["ConnectionStrings__Postgres"] = Database.ConnectionString,
             ["ConnectionStrings__RabbitMQ"] = infra.RabbitMqConnectionString,
             [$"Ingestion__WriteKeys__{WriteKey}"] = Tenant,
+            // Triggers posts the feedback of its messages (deliveries, opens, clicks) back as the tenant's events.
+            [$"Feedback__WriteKeys__{Tenant}"] = WriteKey,
             [$"Segmentation__AccessTokens__{ReadToken}"] = Tenant,
             ["Admin__Token"] = AdminToken,
             ["Ingestion__MaxRequestBytes"] = "65536",
@@ -58,6 +63,7 @@ public class Platform
             ["Email__Smtp__Password"] = infra.Environment["Email__Smtp__Password"],
             ["Links__Secret"] = "the-end-to-end-tests-link-secret-0123456789",
             ["Webhooks__Secret"] = WebhookSecret,
+            ["Delivery__Batch"] = TriggersSendsInFlight.ToString(),
             ["Messaging__QueuePrefix"] = Tenant,
             ["Messaging__TemporaryQueues"] = "true",
             // Read by the sidecar (its own API's token, and the one it sends to Segmentation) and by Segmentation.

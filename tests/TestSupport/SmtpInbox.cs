@@ -8,16 +8,28 @@ public sealed class SmtpInbox(InfraSettings infra) : IDisposable
     private readonly HttpClient _http = new() { BaseAddress = new Uri(infra.Environment["SMTP_WEB_URL"]) };
 
     /// <summary>Every message received for the address: id, subject, to, and the rest of smtp4dev's summary.</summary>
-    public async Task<IReadOnlyList<JsonElement>> ToAsync(string address)
+    public async Task<IReadOnlyList<JsonElement>> ToAsync(string address) =>
+        (await AllAsync()).Where(m => Recipients(m).Contains(address, StringComparer.OrdinalIgnoreCase)).ToList();
+
+    /// <summary>Every message received, page by page.</summary>
+    public async Task<IReadOnlyList<JsonElement>> AllAsync()
     {
-        using var list = JsonDocument.Parse(await _http.GetStringAsync("/api/messages?pageSize=5000"));
-        return list.RootElement.GetProperty("results").EnumerateArray()
-            .Where(m => m.GetProperty("to").EnumerateArray().Any(to => string.Equals(to.GetString(), address, StringComparison.OrdinalIgnoreCase)))
-            .Select(m => m.Clone()).ToList();
+        var all = new List<JsonElement>();
+        for (var page = 1; ; page++)
+        {
+            using var list = JsonDocument.Parse(await _http.GetStringAsync($"/api/messages?page={page}&pageSize=1000"));
+            all.AddRange(list.RootElement.GetProperty("results").EnumerateArray().Select(m => m.Clone()));
+            if (page >= list.RootElement.GetProperty("pageCount").GetInt32()) return all;
+        }
     }
+
+    public static IEnumerable<string> Recipients(JsonElement message) => message.GetProperty("to").EnumerateArray().Select(to => to.GetString()!);
 
     /// <summary>A received message's source, headers and all.</summary>
     public Task<string> RawAsync(JsonElement message) => _http.GetStringAsync($"/api/messages/{message.GetProperty("id").GetString()}/raw");
+
+    /// <summary>A received message's HTML body, decoded.</summary>
+    public Task<string> HtmlAsync(JsonElement message) => _http.GetStringAsync($"/api/messages/{message.GetProperty("id").GetString()}/html");
 
     public void Dispose() => _http.Dispose();
 }

@@ -19,22 +19,24 @@ public static class JourneysAdminApi
             await services.GetRequiredService<JourneyValidation>().CheckAsync(tenantId, journey, faults, ct);
             return (faults.Any ? null : journey.Name, faults);
         });
-        journeys.MapPost("/{id}/publish", (string tenantId, string id, int? version, DefinitionStore store, CancellationToken ct) =>
-            ChangeAsync(tenantId, id, DefinitionStatus.Live, version, store, ct));
-        journeys.MapPost("/{id}/pause", (string tenantId, string id, DefinitionStore store, CancellationToken ct) =>
-            ChangeAsync(tenantId, id, DefinitionStatus.Paused, null, store, ct));
+        journeys.MapPost("/{id}/publish", (string tenantId, string id, int? version, DefinitionStore store, JourneyCatalog catalog, CancellationToken ct) =>
+            ChangeAsync(tenantId, id, DefinitionStatus.Live, version, store, catalog, ct));
+        journeys.MapPost("/{id}/pause", (string tenantId, string id, DefinitionStore store, JourneyCatalog catalog, CancellationToken ct) =>
+            ChangeAsync(tenantId, id, DefinitionStatus.Paused, null, store, catalog, ct));
         journeys.MapGet("/{id}/stats", async (string tenantId, string id, DefinitionStore store, JourneyStatsReader stats, CancellationToken ct) =>
             await store.GetAsync(tenantId, DefinitionKind.Journey, id, ct) is null
                 ? (IResult)DefinitionsApi.NotFound("journey", tenantId, id)
                 : TypedResults.Ok(await stats.ReadAsync(tenantId, id, ct)));
-        journeys.MapPost("/{id}/archive", (string tenantId, string id, DefinitionStore store, CancellationToken ct) =>
-            ChangeAsync(tenantId, id, DefinitionStatus.Archived, null, store, ct));
+        journeys.MapPost("/{id}/archive", (string tenantId, string id, DefinitionStore store, JourneyCatalog catalog, CancellationToken ct) =>
+            ChangeAsync(tenantId, id, DefinitionStatus.Archived, null, store, catalog, ct));
         return app;
     }
 
-    private static async Task<IResult> ChangeAsync(string tenantId, string id, DefinitionStatus to, int? version, DefinitionStore store, CancellationToken ct)
+    private static async Task<IResult> ChangeAsync(string tenantId, string id, DefinitionStatus to, int? version, DefinitionStore store, JourneyCatalog catalog,
+        CancellationToken ct)
     {
         var result = await store.SetStatusAsync(tenantId, DefinitionKind.Journey, id, to, version, ct);
+        if (result.Outcome == StatusOutcome.Done) catalog.Forget(tenantId);
         return result.Outcome switch
         {
             StatusOutcome.NotFound => DefinitionsApi.NotFound("journey", tenantId, id),

@@ -13,12 +13,12 @@ public static class UnsubscribeApi
     public static IEndpointRouteBuilder MapUnsubscribeApi(this IEndpointRouteBuilder app)
     {
         var unsubscribe = app.MapGroup(UnsubscribeLink.Path).WithTags("Unsubscribe");
-        unsubscribe.MapGet("/{token}", (string token, LinkSigner links) => links.Read(token) is { } link
+        unsubscribe.MapGet("/{token}", (string token, LinkSigner links) => links.ReadUnsubscribe(token) is { } link
             ? Page("Unsubscribe?", $"<p>Stop receiving <strong>{Html(link.Group)}</strong> messages?</p><form method=\"post\"><input type=\"hidden\" name=\"List-Unsubscribe\" value=\"One-Click\"><button type=\"submit\">Unsubscribe</button></form>")
             : BadLink());
         unsubscribe.MapPost("/{token}", async (string token, LinkSigner links, SubscriptionStore subscriptions, CancellationToken ct) =>
         {
-            if (links.Read(token) is not { } link) return BadLink();
+            if (links.ReadUnsubscribe(token) is not { } link) return BadLink();
             await subscriptions.UnsubscribeAsync(link, ct);
             return Page("Unsubscribed", $"<p>You will receive no more <strong>{Html(link.Group)}</strong> messages.</p>");
         });

@@ -13,6 +13,9 @@ public sealed class TenantCache<T>(Func<string, CancellationToken, Task<T>> load
 
     private readonly ConcurrentDictionary<string, (DateTimeOffset At, Task<T> Value)> _entries = new(StringComparer.Ordinal);
 
+    /// <summary>Drops what is known of the tenant, so the next read loads it (after a change made through this replica).</summary>
+    public void Forget(string tenantId) => _entries.TryRemove(tenantId, out _);
+
     public async Task<T> GetAsync(string tenantId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();

@@ -4,6 +4,7 @@ using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Options;
 using MimeKit;
+using Personalization.Triggers.Feedback;
 using Personalization.Triggers.Subscriptions;
 
 namespace Personalization.Triggers.Delivery;
@@ -15,7 +16,8 @@ public sealed record OutgoingEmail(string To, IReadOnlyDictionary<string, string
 /// Sends email over SMTP with MailKit: STARTTLS (or TLS, or neither, as configured) and SMTP AUTH when credentials are
 /// set. The Message-Id is derived from the send key, so a message sent again after a crash inside the SMTP exchange
 /// carries the same id and receivers can tell it is the same. A message in a subscription group carries the RFC 8058
-/// one-click unsubscribe headers.
+/// one-click unsubscribe headers. The HTML part's links go through signed click redirects and a pixel reports the
+/// open, so both come back as the person's events.
 /// </summary>
 public sealed class EmailSender(IOptions<EmailSettings> options, LinkSigner links)
 {
@@ -34,7 +36,14 @@ public sealed class EmailSender(IOptions<EmailSettings> options, LinkSigner link
         await client.ConnectAsync(settings.Smtp.Host, settings.Smtp.Port, security, cancellationToken);
         if (settings.Smtp.Username is { Length: > 0 } user)
             await client.AuthenticateAsync(user, settings.Smtp.Password ?? "", cancellationToken);
-        await client.SendAsync(message, cancellationToken);
+        try
+        {
+            await client.SendAsync(message, cancellationToken);
+        }
+        catch (SmtpCommandException refused) when (refused.ErrorCode == SmtpErrorCode.RecipientNotAccepted && (int)refused.StatusCode >= 500)
+        {
+            throw new HardBounce($"bounced: the SMTP server refused {email.To} ({(int)refused.StatusCode} {refused.Message.Trim()})");
+        }
         await client.DisconnectAsync(quit: true, cancellationToken);
     }
 
@@ -45,13 +54,23 @@ public sealed class EmailSender(IOptions<EmailSettings> options, LinkSigner link
         message.From.Add(from);
         message.To.Add(MailboxAddress.Parse(email.To));
         message.MessageId = $"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(email.SendKey)))[..32]}@{from.Domain}";
-        var body = new BodyBuilder { TextBody = email.Parts.GetValueOrDefault("text"), HtmlBody = email.Parts.GetValueOrDefault("html") };
+        var html = email.Parts.GetValueOrDefault("html") is { } part
+            ? LinkTracking.Rewrite(part,
+                url => Link(settings, TrackedLink.ClickPath, new TrackedLink(email.SendKey, url)),
+                Link(settings, TrackedLink.OpenPath, new TrackedLink(email.SendKey, null)))
+            : null;
+        var body = new BodyBuilder { TextBody = email.Parts.GetValueOrDefault("text"), HtmlBody = html };
         message.Body = body.ToMessageBody();
         if (email.Unsubscribe is { } group)
         {
-            message.Headers.Add("List-Unsubscribe", $"<{new Uri(settings.PublicUrl, $"{UnsubscribeLink.Path}/{links.Sign(group)}")}>");
+            message.Headers.Add("List-Unsubscribe", $"<{Link(settings, UnsubscribeLink.Path, group)}>");
             message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
         }
         return message;
     }
+
+    private string Link<T>(EmailSettings settings, string path, T link) => new Uri(settings.PublicUrl, $"{path}/{links.Sign(link)}").ToString();
 }
+
+/// <summary>The receiving server refused the address for good (a 5xx to RCPT TO): the channel is suppressed for the person.</summary>
+public sealed class HardBounce(string reason) : PermanentFailure(reason);

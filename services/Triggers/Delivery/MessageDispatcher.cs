@@ -2,6 +2,7 @@ using System.Text.Json;
 using Personalization.Contracts.Profiles;
 using Personalization.ServiceDefaults;
 using Personalization.Triggers.Definitions;
+using Personalization.Triggers.Feedback;
 using Personalization.Triggers.Policy;
 using Personalization.Triggers.Recommendations;
 using Personalization.Triggers.Subscriptions;
@@ -31,12 +32,20 @@ public sealed class MessageDispatcher(
             var now = clock.GetUtcNow();
             await (outcome switch
             {
-                Sent sent => outbox.SentAsync(message, sent.RecommendationId, now, cancellationToken),
+                Sent sent => outbox.SentAsync(message, sent.RecommendationId, now, cancellationToken, FeedbackStore.Insert(
+                    FeedbackEvent.For(message, $"{Name(message.Channel)} Delivered", sent.RecommendationId, now, FeedbackStore.MessageId(message.SendKey, "delivered")))),
                 Skipped skipped => outbox.SkippedAsync(message, skipped.Reason, now, cancellationToken),
                 Deferred deferred => outbox.PutBackAsync(message, deferred.Until, deferred.Reason, deferred: true, now, cancellationToken),
                 Retry retry => outbox.PutBackAsync(message, now + Backoff(message.Attempts), retry.Reason, deferred: false, now, cancellationToken),
                 _ => throw new InvalidOperationException($"Unknown outcome {outcome}."),
             });
+        }
+        catch (HardBounce bounce)
+        {
+            var now = clock.GetUtcNow();
+            await outbox.SkippedAsync(message, bounce.Message, now, CancellationToken.None,
+                Suppressions.Suppress(message.TenantId, message.UserId, message.Channel, bounce.Message, now),
+                FeedbackStore.Insert(FeedbackEvent.For(message, "Email Bounced", null, now, FeedbackStore.MessageId(message.SendKey, "bounced"), new { reason = bounce.Message })));
         }
         catch (PermanentFailure refused)
         {
@@ -105,6 +114,13 @@ public sealed class MessageDispatcher(
         profile?.Traits.GetValueOrDefault("email") is { ValueKind: JsonValueKind.String } trait && MimeKit.MailboxAddress.TryParse(trait.GetString(), out _)
             ? trait.GetString()
             : null;
+
+    private static string Name(Channel channel) => channel switch
+    {
+        Channel.Email => "Email",
+        Channel.Push => "Push",
+        _ => "Webhook",
+    };
 
     /// <summary>5 s doubling per attempt up to <see cref="MaxBackoff"/>, each within ±20%, so retries after an outage do not all come at once.</summary>
     public static TimeSpan Backoff(int attempts) =>

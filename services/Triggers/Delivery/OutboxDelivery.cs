@@ -1,13 +1,22 @@
+using Microsoft.Extensions.Options;
+
 namespace Personalization.Triggers.Delivery;
+
+/// <summary><c>Delivery:Batch</c>: how many due messages a sender takes at a time (and so at most has in flight).</summary>
+public sealed class DeliverySettings
+{
+    public const string Section = "Delivery";
+
+    public int Batch { get; set; } = 64;
+}
 
 /// <summary>
 /// Takes due messages from the outbox and delivers them: one person's messages one after another (so the caps see
 /// each send before the next), different people's side by side.
 /// </summary>
-public sealed class OutboxDelivery(Outbox outbox, MessageDispatcher dispatcher, TimeProvider clock, ILogger<OutboxDelivery> logger) : BackgroundService
-{
-    public const int Batch = 64;
-    public static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(250);
+public sealed class OutboxDelivery(Outbox outbox, MessageDispatcher dispatcher, IOptions<DeliverySettings> settings, TimeProvider clock,
+    ILogger<OutboxDelivery> logger) : BackgroundService
+{    public static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(250);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -15,7 +24,7 @@ public sealed class OutboxDelivery(Outbox outbox, MessageDispatcher dispatcher, 
         {
             try
             {
-                var taken = await outbox.TakeAsync(clock.GetUtcNow(), Batch, stoppingToken);
+                var taken = await outbox.TakeAsync(clock.GetUtcNow(), settings.Value.Batch, stoppingToken);
                 if (taken.Count == 0)
                 {
                     await Task.Delay(IdlePoll, clock, stoppingToken);

@@ -41,4 +41,4 @@ public sealed class ProviderPipelines
 }
 
 /// <summary>A provider's refusal that no retry will change (a webhook's 400, a push subscription that is gone): the message is skipped with it.</summary>
-public sealed class PermanentFailure(string reason) : Exception(reason);
+public class PermanentFailure(string reason) : Exception(reason);

@@ -22,6 +22,9 @@ public sealed class JourneyCatalog
         _live = new TenantCache<IReadOnlyList<LiveJourney>>(LoadLiveAsync, clock);
     }
 
+    /// <summary>A journey of the tenant was published, paused or archived here: this replica runs the change at once, others within the cache's time.</summary>
+    public void Forget(string tenantId) => _live.Forget(tenantId);
+
     public Task<IReadOnlyList<LiveJourney>> LiveAsync(string tenantId, CancellationToken cancellationToken) => _live.GetAsync(tenantId, cancellationToken);
 
     /// <returns>Null when the version does not exist (or no longer parses, which a saved version always did).</returns>

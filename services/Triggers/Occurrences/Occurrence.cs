@@ -4,9 +4,9 @@ namespace Personalization.Triggers.Occurrences;
 
 /// <summary>
 /// Waiting at a step (a wait, a wait for an event, a branch that could not read the profile yet); or ended: it ran
-/// to its end, an exit criterion ended it, or the entrant was held out and gets nothing.
+/// to its end, or an exit criterion (the journey's goal, such as the purchase) ended it.
 /// </summary>
-public enum OccurrenceStatus { Waiting, Completed, Exited, HeldOut }
+public enum OccurrenceStatus { Waiting, Completed, Exited }
 
 /// <summary>
 /// One run of a journey for one person and key (the same cart), on the version it entered with. Its actor's id

@@ -23,7 +23,8 @@ public sealed class Turn
 /// Moves an occurrence through its journey. Pure: the actor loads the occurrence and the facts, runs one of these,
 /// and writes the occurrence, the records and the queued sends in one transaction. An occurrence runs steps until
 /// it reaches one that waits (a duration, a local time, an event, a profile that could not be read) or its end.
-/// The journey's steps form no cycle (checked when saved), so a run ends.
+/// The journey's steps form no cycle (checked when saved), so a run ends. A held-out entrant goes through the same
+/// steps and ends the same ways, but its sends are withheld: what becomes of the two groups measures the journey's lift.
 /// </summary>
 public static class OccurrenceEngine
 {
@@ -33,12 +34,7 @@ public static class OccurrenceEngine
     public static Turn Start(JourneyDefinition journey, Occurrence occurrence, DateTimeOffset now, OccurrenceFacts facts)
     {
         var turn = new Turn();
-        turn.Records.Add(new StepRecord(null, "entered"));
-        if (occurrence.Holdout)
-        {
-            End(occurrence, OccurrenceStatus.HeldOut, "holdout", turn);
-            return turn;
-        }
+        turn.Records.Add(new StepRecord(null, occurrence.Holdout ? "heldOut" : "entered"));
         Run(journey, occurrence, journey.Steps[0].Id, now, facts, turn);
         return turn;
     }
@@ -116,6 +112,10 @@ public static class OccurrenceEngine
                     turn.Records.Add(new StepRecord(step.Id, "branched", index < 0 ? "else" : $"case {index}"));
                     stepId = index < 0 ? branch.Else : branch.Cases[index].Next;
                     break;
+                case SendStep send when occurrence.Holdout:
+                    turn.Records.Add(new StepRecord(step.Id, "withheld", "holdout"));
+                    stepId = send.Next;
+                    break;
                 case SendStep send:
                     turn.Sends.Add(send);
                     turn.Records.Add(new StepRecord(step.Id, "queued", send.Template));
@@ -139,12 +139,7 @@ public static class OccurrenceEngine
         occurrence.Status = status;
         occurrence.DueAt = null;
         occurrence.EndReason = reason;
-        turn.Records.Add(new StepRecord(occurrence.StepId, status switch
-        {
-            OccurrenceStatus.Completed => "completed",
-            OccurrenceStatus.Exited => "exited",
-            _ => "heldOut",
-        }, reason));
+        turn.Records.Add(new StepRecord(occurrence.StepId, status == OccurrenceStatus.Completed ? "completed" : "exited", reason));
     }
 
     private static bool Holds(BranchCondition condition, CustomerProfile? profile) => condition switch

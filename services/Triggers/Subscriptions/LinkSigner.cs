@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace Personalization.Triggers.Subscriptions;
 
-/// <summary>The secret that signs the links in messages (unsubscribe now; clicks and opens later), at least 32 characters.</summary>
+/// <summary>The secret that signs the links in messages (unsubscribe, opens, clicks), at least 32 characters.</summary>
 public sealed class LinkSettings
 {
     public const string Section = "Links";
@@ -25,19 +25,20 @@ public sealed record UnsubscribeLink(string TenantId, string UserId, string Grou
 }
 
 /// <summary>
-/// Signs and reads the tokens in message links: the payload (base64url JSON) and an HMAC-SHA256 of it, so a link
-/// cannot be altered to unsubscribe someone else, and needs no lookup to be read.
+/// Signs and reads the tokens in message links (unsubscribe, opens, clicks): the payload (base64url JSON) and an
+/// HMAC-SHA256 of it, so a link cannot be altered to act for someone else, and needs no lookup to be read.
 /// </summary>
 public sealed class LinkSigner(IOptions<LinkSettings> settings)
 {
-    public string Sign(UnsubscribeLink link)
+    public string Sign<T>(T link)
     {
         var payload = JsonSerializer.SerializeToUtf8Bytes(link, JsonSerializerOptions.Web);
         return $"{WebEncoders.Base64UrlEncode(payload)}.{WebEncoders.Base64UrlEncode(Mac(payload))}";
     }
 
-    /// <returns>Null for a token that is malformed or not signed with our secret.</returns>
-    public UnsubscribeLink? Read(string token)
+    /// <param name="complete">Whether the payload read has what a link of its kind needs.</param>
+    /// <returns>Null for a token that is malformed, incomplete or not signed with our secret.</returns>
+    public T? Read<T>(string token, Func<T, bool> complete) where T : class
     {
         var dot = token.IndexOf('.');
         if (dot <= 0) return null;
@@ -45,13 +46,16 @@ public sealed class LinkSigner(IOptions<LinkSettings> settings)
         {
             var payload = WebEncoders.Base64UrlDecode(token[..dot]);
             if (!CryptographicOperations.FixedTimeEquals(Mac(payload), WebEncoders.Base64UrlDecode(token[(dot + 1)..]))) return null;
-            return JsonSerializer.Deserialize<UnsubscribeLink>(payload, JsonSerializerOptions.Web) is { TenantId.Length: > 0, UserId.Length: > 0, Group.Length: > 0 } link ? link : null;
+            return JsonSerializer.Deserialize<T>(payload, JsonSerializerOptions.Web) is { } link && complete(link) ? link : null;
         }
         catch (Exception e) when (e is FormatException or JsonException)
         {
             return null;
         }
     }
+
+    public UnsubscribeLink? ReadUnsubscribe(string token) =>
+        Read<UnsubscribeLink>(token, l => l is { TenantId.Length: > 0, UserId.Length: > 0, Group.Length: > 0 });
 
     private byte[] Mac(byte[] payload) => HMACSHA256.HashData(Encoding.UTF8.GetBytes(settings.Value.Secret), payload);
 }

@@ -25,6 +25,7 @@ public class CartAbandonmentTests
             name = "Cart reminder", channel = "email",
             subject = "{{ profile.traits.firstName }}, your cart is waiting",
             text = "{% for line in cart %}{{ line.quantity }} x {{ line.name }}; {% endfor %}cart {{ event.properties.cart_id }}",
+            html = "<p>Your cart is waiting.</p><a href=\"https://shop.example.com/cart?id={{ event.properties.cart_id }}&amp;from=email\">Back to your cart</a>",
         });
         await AdminAsync(HttpMethod.Put, $"/admin/tenants/{Tenant}/journeys/cart-abandonment", new
         {
@@ -62,6 +63,42 @@ public class CartAbandonmentTests
         await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.That(await _smtp.ToAsync(address), Has.Count.EqualTo(1), "one email, however the messages were delivered");
         Assert.That(await SentCountAsync(user), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Opens_and_clicks_come_back_through_ingestion_as_the_persons_events()
+    {
+        var (user, address) = Person("fay");
+        await TrackAsync(user, address, "Fay", ("Product Added", new { cart_id = $"{user}-cart", product_id = "lamp", name = "Desk lamp", price = 30, quantity = 1 }));
+        var received = await Eventually.ReturnsAsync(() => _smtp.ToAsync(address), m => m.Count > 0, TimeSpan.FromSeconds(60), "the cart email");
+        var html = await _smtp.HtmlAsync(received[0]);
+        var click = System.Text.RegularExpressions.Regex.Match(html, "href=\"([^\"]+)\"").Groups[1].Value;
+        var pixel = System.Text.RegularExpressions.Regex.Match(html, "<img src=\"([^\"]+)\"").Groups[1].Value;
+        Assert.That(click, Does.StartWith(Platform.Triggers.BaseAddress + "c/"), "the link goes through the click redirect");
+        Assert.That(pixel, Does.StartWith(Platform.Triggers.BaseAddress + "o/"));
+
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        using (var opened = await browser.GetAsync(System.Net.WebUtility.HtmlDecode(pixel)))
+            Assert.That(opened.Content.Headers.ContentType?.MediaType, Is.EqualTo("image/gif"));
+        using (var redirect = await browser.GetAsync(System.Net.WebUtility.HtmlDecode(click)))
+        {
+            Assert.That((int)redirect.StatusCode, Is.EqualTo(302));
+            Assert.That(redirect.Headers.Location?.ToString(), Is.EqualTo($"https://shop.example.com/cart?id={user}-cart&from=email"));
+        }
+        using (var forged = await browser.GetAsync(System.Net.WebUtility.HtmlDecode(click).Replace("/c/", "/c/x")))
+            Assert.That((int)forged.StatusCode, Is.EqualTo(400), "an altered link redirects nowhere");
+
+        foreach (var name in new[] { "Email Delivered", "Email Opened", "Email Link Clicked" })
+            await Eventually.ReturnsAsync(() => Database.ScalarAsync<long>(
+                    "select count(*) from ingestion.mt_events where stream_id = @stream and data::text like @name and data::text like '%cart-abandonment%'",
+                    ("stream", $"{Tenant}/user:{user}"), ("name", $"%{name}%")),
+                n => n == 1, TimeSpan.FromSeconds(30), $"'{name}' in the person's stream, attributed to the journey");
+
+        using var response = await Platform.Triggers.Client.SendAsync(Admin(HttpMethod.Get, $"/admin/tenants/{Tenant}/journeys/cart-abandonment/stats"));
+        var email = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("steps").EnumerateArray()
+            .Single(s => s.GetProperty("stepId").GetString() == "email");
+        Assert.That(email.GetProperty("opened").GetInt64(), Is.GreaterThanOrEqualTo(1));
+        Assert.That(email.GetProperty("clicked").GetInt64(), Is.GreaterThanOrEqualTo(1));
     }
 
     [Test]

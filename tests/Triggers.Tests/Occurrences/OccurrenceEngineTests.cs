@@ -144,12 +144,15 @@ public class OccurrenceEngineTests
     }
 
     [Test]
-    public void A_held_out_entrant_is_recorded_and_gets_nothing()
+    public void A_held_out_entrant_goes_through_the_steps_with_its_sends_withheld_and_exits_on_the_goal()
     {
         var o = New(holdout: true);
-        var turn = OccurrenceEngine.Start(CartAbandonment, o, Now, NoProfile);
-        Assert.That(o.Status, Is.EqualTo(OccurrenceStatus.HeldOut));
-        Assert.That(turn.Sends, Is.Empty);
-        Assert.That(turn.Records.Select(r => r.Outcome), Is.EqualTo(new[] { "entered", "heldOut" }));
+        var start = OccurrenceEngine.Start(CartAbandonment, o, Now, NoProfile);
+        Assert.That(start.Records.Select(r => r.Outcome), Is.EqualTo(new[] { "heldOut", "waiting" }));
+        var resumed = OccurrenceEngine.Resume(CartAbandonment, o, Now.AddHours(24), NoProfile);
+        Assert.That(resumed.Sends, Is.Empty);
+        Assert.That(resumed.Records.Select(r => (r.StepId, r.Outcome)), Is.EqualTo(new[] { ((string?)"email", "withheld"), ("reply", "waiting") }));
+        OccurrenceEngine.Receive(CartAbandonment, o, Event("Order Completed", new { cart_id = "c1" }), Now.AddHours(25), NoProfile);
+        Assert.That(o.Status, Is.EqualTo(OccurrenceStatus.Exited), "the holdout converts as the treatment does, so lift can be measured");
     }
 }

@@ -1,0 +1,35 @@
+using Personalization.Triggers.Delivery;
+using Personalization.Triggers.Feedback;
+using Personalization.Triggers.Subscriptions;
+
+namespace Personalization.Triggers.Api;
+
+/// <summary>
+/// The links in sent emails that report back: the open pixel (<c>GET /o/{token}</c>, always a 1×1 GIF, so a bad
+/// token shows nothing broken) and click redirects (<c>GET /c/{token}</c>, 302 to the link's target). No
+/// credential: the signed token is the authority, and it names its target, so nobody can make an open redirect of it.
+/// </summary>
+public static class TrackingLinksApi
+{
+    private static readonly byte[] Pixel = Convert.FromBase64String("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7");
+
+    public static IEndpointRouteBuilder MapTrackingLinksApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet($"{TrackedLink.OpenPath}/{{token}}", async (string token, HttpResponse response, LinkSigner links, MessageFeedback feedback, CancellationToken ct) =>
+        {
+            if (links.Read<TrackedLink>(token, l => l.SendKey.Length > 0) is { } link)
+                await feedback.EngagedAsync(link.SendKey, Engagement.Opened, null, ct);
+            response.Headers.CacheControl = "no-store";
+            return TypedResults.File(Pixel, "image/gif");
+        }).WithTags("Tracking links");
+        app.MapGet($"{TrackedLink.ClickPath}/{{token}}", async (string token, LinkSigner links, MessageFeedback feedback, CancellationToken ct) =>
+        {
+            if (links.Read<TrackedLink>(token, l => l.SendKey.Length > 0 && Uri.TryCreate(l.Url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https") is not { Url: { } url } link)
+                return (IResult)TypedResults.Problem(title: "Not a valid link", detail: "The link is incomplete or was changed; use the one in the message as it came.",
+                    statusCode: StatusCodes.Status400BadRequest);
+            await feedback.EngagedAsync(link.SendKey, Engagement.Clicked, url, ct);
+            return TypedResults.Redirect(url);
+        }).WithTags("Tracking links");
+        return app;
+    }
+}
