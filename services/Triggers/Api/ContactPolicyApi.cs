@@ -17,13 +17,19 @@ public static class ContactPolicyApi
                 ? TypedResults.Ok(details)
                 : (IResult)TypedResults.Problem(title: "No contact policy", detail: $"Tenant '{tenantId}' has set none: messages go out in UTC with no caps, quiet hours or groups.",
                     statusCode: StatusCodes.Status404NotFound));
-        policy.MapPut("/", (string tenantId, HttpRequest request, DefinitionStore store, CancellationToken ct) =>
-            DefinitionsApi.SaveAsync(request, store, tenantId, DefinitionKind.ContactPolicy, ContactPolicy.DefinitionId, $"/admin/tenants/{tenantId}/contact-policy", Guide,
+        policy.MapPut("/", async (string tenantId, HttpRequest request, DefinitionStore store, ContactPolicies policies, CancellationToken ct) =>
+        {
+            var saved = await DefinitionsApi.SaveAsync(request, store, tenantId, DefinitionKind.ContactPolicy, ContactPolicy.DefinitionId,
+                $"/admin/tenants/{tenantId}/contact-policy", Guide,
                 (_, definition, _, _) =>
                 {
                     var (parsed, faults) = ContactPolicyParser.Parse(definition);
                     return Task.FromResult(((string?)(parsed is null ? null : "Contact policy"), faults));
-                }, ct));
+                }, ct);
+            // Sends on this replica apply the change at once; other replicas within the cache's time.
+            policies.Forget(tenantId);
+            return saved;
+        });
         return app;
     }
 }

@@ -13,5 +13,7 @@ public sealed class ContactPolicies
                 ? ContactPolicyParser.Parse(body).Policy ?? ContactPolicy.None
                 : ContactPolicy.None, clock);
 
+    public void Forget(string tenantId) => _cache.Forget(tenantId);
+
     public Task<ContactPolicy> ForAsync(string tenantId, CancellationToken cancellationToken) => _cache.GetAsync(tenantId, cancellationToken);
 }

@@ -158,6 +158,61 @@ public class CartAbandonmentTests
         Assert.That(stats.GetProperty("entered").GetInt64(), Is.GreaterThanOrEqualTo(2));
     }
 
+    [Test]
+    public async Task After_unsubscribing_from_the_emails_link_the_next_cart_email_of_the_group_is_skipped()
+    {
+        var (user, address) = Person("gus");
+        await TrackAsync(user, address, "Gus", ("Product Added", new { cart_id = $"{user}-cart-1", product_id = "lamp", name = "Desk lamp", price = 30, quantity = 1 }));
+        var first = await Eventually.ReturnsAsync(() => _smtp.ToAsync(address), m => m.Count > 0, TimeSpan.FromSeconds(60), "the first cart email");
+        var link = System.Text.RegularExpressions.Regex.Match(await _smtp.RawAsync(first[0]), @"List-Unsubscribe:\s*<([^>]+)>").Groups[1].Value;
+        // A mail client's one click (RFC 8058).
+        using (var oneClick = await new HttpClient().PostAsync(link, new FormUrlEncodedContent(new Dictionary<string, string> { ["List-Unsubscribe"] = "One-Click" })))
+            Assert.That(oneClick.IsSuccessStatusCode, Is.True);
+
+        await TrackAsync(user, address, "Gus", ("Product Added", new { cart_id = $"{user}-cart-2", product_id = "desk", name = "Desk", price = 200, quantity = 1 }));
+        var outcomes = await Eventually.ReturnsAsync(() => OutcomesAsync(user), o => o.Count == 2, TimeSpan.FromSeconds(60), "the second send to be settled");
+        Assert.That(outcomes.Order(), Is.EqualTo(new[] { "Sent: ", "Skipped: unsubscribed: the person left the group 'marketing'" }));
+        Assert.That(await _smtp.ToAsync(address), Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task In_the_persons_quiet_hours_the_email_is_deferred_to_their_end_with_the_reason()
+    {
+        var (user, address) = Person("hal");
+        // Quiet for the next two hours where Hal is, wherever the clock stands when the test runs.
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo");
+        var local = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, zone);
+        var from = local.AddMinutes(-5).ToString("HH:mm");
+        var to = local.AddHours(2).ToString("HH:mm");
+        await AdminAsync(HttpMethod.Put, $"/admin/tenants/{Tenant}/journeys/quiet-cart", new
+        {
+            name = "Quiet cart", entry = new Dictionary<string, object> { ["event"] = "Quiet Cart" }, key = "cart_id",
+            steps = new object[] { new { id = "email", send = new { channel = "email", template = "cart-reminder" } } },
+        });
+        await AdminAsync(HttpMethod.Post, $"/admin/tenants/{Tenant}/journeys/quiet-cart/publish");
+        var batch = new object[]
+        {
+            new { type = "identify", userId = user, messageId = $"{user}-identify", traits = new { email = address, firstName = "Hal", timezone = "Asia/Tokyo" } },
+            new { type = "track", userId = user, messageId = $"{user}-quiet", @event = "Quiet Cart", properties = new { cart_id = $"{user}-cart" } },
+        };
+        await AdminAsync(HttpMethod.Put, $"/admin/tenants/{Tenant}/contact-policy", new { quietHours = new { from, to } });
+        try
+        {
+            using (var response = await Ingestion.Client.SendAsync(Post("/v1/batch", JsonSerializer.Serialize(new { batch }))))
+                Assert.That(response.IsSuccessStatusCode, Is.True);
+            var deferred = await Eventually.ReturnsAsync(() => Database.ScalarAsync<string?>(
+                    "select reason || ' until ' || to_char(not_before at time zone 'Asia/Tokyo', 'HH24:MI') from triggers.outbox where tenant_id = @tenant and user_id = @user and status = 'Pending' and reason is not null",
+                    ("tenant", Tenant), ("user", user)),
+                r => r is not null, TimeSpan.FromSeconds(60), "the email to be deferred");
+            Assert.That(deferred, Is.EqualTo($"quiet hours: {from}–{to} in Asia/Tokyo until {to}"));
+            Assert.That(await _smtp.ToAsync(address), Is.Empty);
+        }
+        finally
+        {
+            await AdminAsync(HttpMethod.Put, $"/admin/tenants/{Tenant}/contact-policy", new { channels = new { email = new { journeyCaps = new[] { new { max = 1, per = "1d" } } } } });
+        }
+    }
+
     private static async Task<IReadOnlyList<string>> OutcomesAsync(string user)
     {
         await using var data = Npgsql.NpgsqlDataSource.Create(Database.ConnectionString);
@@ -179,7 +234,7 @@ public class CartAbandonmentTests
     private static async Task TrackAsync(string user, string address, string firstName, params (string Event, object Properties)[] events)
     {
         var batch = new List<object> { new { type = "identify", userId = user, messageId = $"{user}-identify", traits = new { email = address, firstName } } };
-        batch.AddRange(events.Select((e, i) => (object)new { type = "track", userId = user, messageId = $"{user}-{i}", @event = e.Event, properties = e.Properties }));
+        batch.AddRange(events.Select(e => (object)new { type = "track", userId = user, messageId = $"{user}-{Guid.NewGuid():N}", @event = e.Event, properties = e.Properties }));
         using var response = await Ingestion.Client.SendAsync(Post("/v1/batch", JsonSerializer.Serialize(new { batch })));
         Assert.That(response.IsSuccessStatusCode, Is.True, await response.Content.ReadAsStringAsync());
     }

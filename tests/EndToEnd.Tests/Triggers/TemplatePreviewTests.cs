@@ -45,16 +45,16 @@ public class TemplatePreviewTests
             [$"Recommendation__AccessTokens__{ReadToken}"] = _tenant,
             ["Recommendation__Training__Schedule"] = "00:00:00",
         });
-        await using var triggers = await ServiceProcess.StartAsync("services/Triggers", new Dictionary<string, string>(Settings)
-        {
-            ["Recommendation__Url"] = recommendation.BaseAddress.ToString(),
-            [$"Recommendation__Tokens__{_tenant}"] = ReadToken,
-            // Queues of its own: the platform's Triggers holds the platform's, which are exclusive.
-            ["Messaging__QueuePrefix"] = _tenant,
-        });
         var running = true;
         try
         {
+            await using var triggers = await ServiceProcess.StartAsync("services/Triggers", new Dictionary<string, string>(Settings)
+            {
+                ["Recommendation__Url"] = recommendation.BaseAddress.ToString(),
+                [$"Recommendation__Tokens__{_tenant}"] = ReadToken,
+                // Queues of its own: the platform's Triggers holds the platform's, which are exclusive.
+                ["Messaging__QueuePrefix"] = _tenant,
+            });
             using var train = await recommendation.Client.SendAsync(Admin(HttpMethod.Post, $"/admin/tenants/{_tenant}/models/train"));
             var job = train.Headers.Location!.ToString();
             await Eventually.ReturnsAsync(async () => await OkAsync(await recommendation.Client.SendAsync(Admin(HttpMethod.Get, job))),
