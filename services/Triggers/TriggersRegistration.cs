@@ -8,6 +8,7 @@ using Personalization.Triggers.Feedback;
 using Personalization.Triggers.Journeys;
 using Personalization.Triggers.Occurrences;
 using Personalization.Triggers.Policy;
+using Personalization.Triggers.Push;
 using Personalization.Triggers.Recommendations;
 using Personalization.Triggers.Subscriptions;
 using Personalization.Triggers.Templates;
@@ -55,6 +56,10 @@ public static class TriggersRegistration
         builder.Services.AddOptions<WebhookSettings>().BindConfiguration(WebhookSettings.Section);
         builder.Services.AddHttpClient(nameof(WebhookSender));
         builder.Services.AddSingleton<WebhookSender>();
+        builder.Services.AddSingleton<PushSubscriptions>();
+        builder.Services.AddOptions<PushSettings>().BindConfiguration(PushSettings.Section);
+        builder.Services.AddHttpClient(nameof(PushSender));
+        builder.Services.AddSingleton<PushSender>();
         builder.Services.AddSingleton<MessageDispatcher>();
         builder.Services.AddSingleton<FeedbackStore>();
         builder.Services.AddSingleton<MessageFeedback>();
@@ -77,6 +82,7 @@ public static class TriggersRegistration
         {
             bus.AddConsumer<JourneyEventConsumer>();
             bus.AddConsumer<JourneySegmentConsumer>();
+            bus.AddConsumer<PushSubscriptionConsumer>();
         });
         builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section);
         builder.Services.AddAuthentication().AddAdminToken();

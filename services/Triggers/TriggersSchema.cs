@@ -8,7 +8,8 @@ namespace Personalization.Triggers;
 /// (with its author's note and what changed from the version before), each one's current state, and the
 /// subscription groups people have left; the journeys' occurrences, what happened at each of their steps, the
 /// outbox of messages to send (and whether each was opened and clicked), the feedback events on their way to
-/// ingestion, the inbox of messages acted on, and the channels suppressed after hard bounces.
+/// ingestion, the inbox of messages acted on, the people's push subscriptions, and the channels suppressed after
+/// hard bounces.
 /// </summary>
 public sealed class TriggersSchema(NpgsqlDataSource dataSource) : OwnedSchema(dataSource, Name, Ddl)
 {
@@ -115,6 +116,15 @@ public sealed class TriggersSchema(NpgsqlDataSource dataSource) : OwnedSchema(da
         create table if not exists {Name}.inbox (
             message_id text primary key,
             at timestamptz not null);
+        create table if not exists {Name}.push_subscriptions (
+            tenant_id text not null,
+            endpoint text not null,
+            user_id text not null,
+            p256dh text not null,
+            auth text not null,
+            at timestamptz not null,
+            primary key (tenant_id, endpoint));
+        create index if not exists push_subscriptions_person on {Name}.push_subscriptions (tenant_id, user_id);
         create table if not exists {Name}.suppressions (
             tenant_id text not null,
             user_id text not null,

@@ -25,6 +25,11 @@ public class Platform
     public const int TriggersSendsInFlight = 32;
 
     public static string Tenant { get; } = "e2e-" + Guid.NewGuid().ToString("N")[..12];
+
+    /// <summary>Triggers' VAPID key pair for Web Push, made for the run: the public key (base64url, uncompressed P-256).</summary>
+    public static string VapidPublicKey => VapidKeys.Public;
+
+    private static readonly (string Public, string Private) VapidKeys = NewVapidKeys();
     public static TestDatabase Database { get; private set; } = null!;
     public static ServiceProcess Ingestion => _processes.Ingestion;
     public static ServiceProcess Segmentation => _processes.Segmentation;
@@ -64,12 +69,22 @@ public class Platform
             ["Links__Secret"] = "the-end-to-end-tests-link-secret-0123456789",
             ["Webhooks__Secret"] = WebhookSecret,
             ["Delivery__Batch"] = TriggersSendsInFlight.ToString(),
+            ["Push__PublicKey"] = VapidKeys.Public,
+            ["Push__PrivateKey"] = VapidKeys.Private,
+            ["Push__Subject"] = "mailto:e2e@example.com",
             ["Messaging__QueuePrefix"] = Tenant,
             ["Messaging__TemporaryQueues"] = "true",
             // Read by the sidecar (its own API's token, and the one it sends to Segmentation) and by Segmentation.
             ["DAPR_API_TOKEN"] = SidecarApiToken,
             ["APP_API_TOKEN"] = AppApiToken,
         });
+    }
+
+    private static (string Public, string Private) NewVapidKeys()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var parameters = key.ExportParameters(true);
+        return (System.Buffers.Text.Base64Url.EncodeToString([0x04, .. parameters.Q.X!, .. parameters.Q.Y!]), System.Buffers.Text.Base64Url.EncodeToString(parameters.D));
     }
 
     /// <summary>Restarts the actor side with empty actor state, as after losing the state store.</summary>

@@ -4,6 +4,7 @@ using Personalization.ServiceDefaults;
 using Personalization.Triggers.Definitions;
 using Personalization.Triggers.Feedback;
 using Personalization.Triggers.Policy;
+using Personalization.Triggers.Push;
 using Personalization.Triggers.Recommendations;
 using Personalization.Triggers.Subscriptions;
 using Personalization.Triggers.Templates;
@@ -18,7 +19,7 @@ namespace Personalization.Triggers.Delivery;
 /// </summary>
 public sealed class MessageDispatcher(
     ContactPolicies policies, DefinitionStore definitions, ProfileReader profiles, ConsentReader consents, SubscriptionStore subscriptions,
-    Suppressions suppressions, Outbox outbox, RecommendationClient recommendations, ProviderPipelines providers, EmailSender email, WebhookSender webhooks,
+    Suppressions suppressions, Outbox outbox, RecommendationClient recommendations, ProviderPipelines providers, EmailSender email, WebhookSender webhooks, PushSender push,
     TimeProvider clock, ILogger<MessageDispatcher> logger)
 {
     public static readonly TimeSpan ProfileTimeout = TimeSpan.FromSeconds(5);
@@ -80,7 +81,6 @@ public sealed class MessageDispatcher(
         if (decision.Verdict == Verdict.Skip) return new Skipped(decision.Reason!);
         if (decision.Verdict == Verdict.Defer) return new Deferred(decision.Until!.Value, decision.Reason!);
 
-        if (message.Channel == Channel.Push) return new Retry("push delivery is not available yet");
         var address = Address(read.Profile);
         if (message.Channel == Channel.Email && address is null) return new Skipped("no address: the profile has no valid email trait");
 
@@ -91,6 +91,8 @@ public sealed class MessageDispatcher(
         {
             if (message.Channel == Channel.Webhook)
                 await webhooks.SendAsync(message.TenantId, message.Url!, parts.GetValueOrDefault("body", ""), message.SendKey, ct);
+            else if (message.Channel == Channel.Push)
+                await push.SendAsync(message.TenantId, message.UserId, parts, message.SendKey, ct);
             else
                 await email.SendAsync(new OutgoingEmail(address!, parts, message.SendKey,
                     message.Group is { } group ? new UnsubscribeLink(message.TenantId, message.UserId, group) : null), ct);
