@@ -3,9 +3,9 @@ using System.Collections.Concurrent;
 namespace Personalization.Triggers.Definitions;
 
 /// <summary>
-/// What a tenant's definitions come to (its live journeys, its contact policy), read at most once per
-/// <see cref="Ttl"/> per tenant, so a busy consumer does not query for every event; a change shows within that time.
-/// A failed read is not kept.
+/// What a tenant's definitions come to (its live journeys, its contact policy, one of its templates), read at most
+/// once per <see cref="Ttl"/> per key (the tenant, or tenant and id), so a busy consumer does not query for every
+/// event; a change shows within that time. A failed read is not kept.
 /// </summary>
 public sealed class TenantCache<T>(Func<string, CancellationToken, Task<T>> load, TimeProvider clock)
 {

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Options;
@@ -14,37 +16,87 @@ public sealed record OutgoingEmail(string To, IReadOnlyDictionary<string, string
 
 /// <summary>
 /// Sends email over SMTP with MailKit: STARTTLS (or TLS, or neither, as configured) and SMTP AUTH when credentials are
-/// set. The Message-Id is derived from the send key, so a message sent again after a crash inside the SMTP exchange
+/// set, over connections kept open between sends (at most as many as are sent at once). The Message-Id is derived from the send key, so a message sent again after a crash inside the SMTP exchange
 /// carries the same id and receivers can tell it is the same. A message in a subscription group carries the RFC 8058
 /// one-click unsubscribe headers. The HTML part's links go through signed click redirects and a pixel reports the
 /// open, so both come back as the person's events.
 /// </summary>
-public sealed class EmailSender(IOptions<EmailSettings> options, LinkSigner links)
+public sealed class EmailSender(IOptions<EmailSettings> options, LinkSigner links) : IDisposable
 {
+    /// <summary>A connection idle longer than this is closed rather than used again (servers drop idle ones after a minute or more).</summary>
+    public static readonly TimeSpan IdleLimit = TimeSpan.FromSeconds(30);
+
+    // Open, authenticated connections between sends: a TLS handshake and AUTH per message would cost more than the message.
+    private readonly ConcurrentBag<(SmtpClient Client, long IdleSince)> _idle = [];
+
     public async Task SendAsync(OutgoingEmail email, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var message = Build(email, settings);
-        using var client = new SmtpClient { Timeout = (int)settings.Smtp.Timeout.TotalMilliseconds };
-        if (settings.Smtp.AcceptAnyCertificate) client.ServerCertificateValidationCallback = (_, _, _, _) => true;
-        var security = settings.Smtp.Security.ToLowerInvariant() switch
+        for (var fresh = false; ; fresh = true)
         {
-            "none" => SecureSocketOptions.None,
-            "tls" => SecureSocketOptions.SslOnConnect,
-            _ => SecureSocketOptions.StartTls,
-        };
-        await client.ConnectAsync(settings.Smtp.Host, settings.Smtp.Port, security, cancellationToken);
-        if (settings.Smtp.Username is { Length: > 0 } user)
-            await client.AuthenticateAsync(user, settings.Smtp.Password ?? "", cancellationToken);
+            var (client, reused) = fresh ? (await ConnectAsync(settings, cancellationToken), false) : await TakeAsync(settings, cancellationToken);
+            try
+            {
+                await client.SendAsync(message, cancellationToken);
+                _idle.Add((client, Environment.TickCount64));
+                return;
+            }
+            catch (SmtpCommandException refused) when (refused.ErrorCode == SmtpErrorCode.RecipientNotAccepted && (int)refused.StatusCode >= 500)
+            {
+                client.Dispose();
+                throw new HardBounce($"bounced: the SMTP server refused {email.To} ({(int)refused.StatusCode} {refused.Message.Trim()})");
+            }
+            // A kept connection the server has closed meanwhile: nothing was taken on it, so a new one sends the message.
+            catch (Exception e) when (reused && e is IOException or ServiceNotConnectedException or SmtpProtocolException)
+            {
+                client.Dispose();
+            }
+            catch
+            {
+                client.Dispose();
+                throw;
+            }
+        }
+    }
+
+    private async Task<(SmtpClient, bool Reused)> TakeAsync(EmailSettings settings, CancellationToken cancellationToken)
+    {
+        while (_idle.TryTake(out var kept))
+        {
+            if (kept.Client.IsConnected && Environment.TickCount64 - kept.IdleSince < IdleLimit.TotalMilliseconds) return (kept.Client, true);
+            kept.Client.Dispose();
+        }
+        return (await ConnectAsync(settings, cancellationToken), false);
+    }
+
+    private static async Task<SmtpClient> ConnectAsync(EmailSettings settings, CancellationToken cancellationToken)
+    {
+        var client = new SmtpClient { Timeout = (int)settings.Smtp.Timeout.TotalMilliseconds };
         try
         {
-            await client.SendAsync(message, cancellationToken);
+            if (settings.Smtp.AcceptAnyCertificate) client.ServerCertificateValidationCallback = (_, _, _, _) => true;
+            var security = settings.Smtp.Security.ToLowerInvariant() switch
+            {
+                "none" => SecureSocketOptions.None,
+                "tls" => SecureSocketOptions.SslOnConnect,
+                _ => SecureSocketOptions.StartTls,
+            };
+            await client.ConnectAsync(settings.Smtp.Host, settings.Smtp.Port, security, cancellationToken);
+            if (settings.Smtp.Username is { Length: > 0 } user)
+                await client.AuthenticateAsync(user, settings.Smtp.Password ?? "", cancellationToken);
+            return client;
         }
-        catch (SmtpCommandException refused) when (refused.ErrorCode == SmtpErrorCode.RecipientNotAccepted && (int)refused.StatusCode >= 500)
+        catch
         {
-            throw new HardBounce($"bounced: the SMTP server refused {email.To} ({(int)refused.StatusCode} {refused.Message.Trim()})");
+            client.Dispose();
+            throw;
         }
-        await client.DisconnectAsync(quit: true, cancellationToken);
+    }
+
+    public void Dispose()
+    {
+        while (_idle.TryTake(out var kept)) kept.Client.Dispose();
     }
 
     private MimeMessage Build(OutgoingEmail email, EmailSettings settings)

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Personalization.Contracts.Profiles;
 using Personalization.ServiceDefaults;
-using Personalization.Triggers.Definitions;
 using Personalization.Triggers.Feedback;
 using Personalization.Triggers.Policy;
 using Personalization.Triggers.Push;
@@ -18,12 +17,15 @@ namespace Personalization.Triggers.Delivery;
 /// outage of a provider delays messages and they go out when it recovers.
 /// </summary>
 public sealed class MessageDispatcher(
-    ContactPolicies policies, DefinitionStore definitions, ProfileReader profiles, ConsentReader consents, SubscriptionStore subscriptions,
+    ContactPolicies policies, TemplateStore templates, ProfileReader profiles, ConsentReader consents, SubscriptionStore subscriptions,
     Suppressions suppressions, Outbox outbox, RecommendationClient recommendations, ProviderPipelines providers, EmailSender email, WebhookSender webhooks, PushSender push,
     TimeProvider clock, ILogger<MessageDispatcher> logger)
 {
     public static readonly TimeSpan ProfileTimeout = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(10);
+
+    /// <summary>Attempts (about 5 + 10 + 20 + 40 s apart) after which a missing profile or address is taken as real.</summary>
+    public const int MaxAttemptsForProfile = 5;
 
     public async Task DeliverAsync(OutboxMessage message, CancellationToken cancellationToken)
     {
@@ -68,11 +70,14 @@ public sealed class MessageDispatcher(
 
     private async Task<Outcome> TryDeliverAsync(OutboxMessage message, CancellationToken cancellationToken)
     {
-        if (await definitions.GetAsync(message.TenantId, DefinitionKind.Template, message.TemplateId, cancellationToken) is not { Status: not DefinitionStatus.Archived } saved
-            || TemplateParser.Parse(saved.Definition).Template is not { } template)
+        if (await templates.CurrentAsync(message.TenantId, message.TemplateId, cancellationToken) is not { } template)
             return new Skipped($"template: the tenant has no template '{message.TemplateId}'");
         var read = await profiles.ReadAsync(message.TenantId, message.UserId, ProfileTimeout, cancellationToken);
         if (!read.Reached) return new Retry("the profile could not be read");
+        // Segmentation may not have applied the person's first events yet: a profile that is missing, or has no
+        // address, is waited for a few attempts (minutes, with the backoff) before the message is given up.
+        var profileMayLag = message.Attempts < MaxAttemptsForProfile;
+        if (read.Profile is null && profileMayLag) return new Retry("the person has no profile yet");
 
         var policy = await policies.ForAsync(message.TenantId, cancellationToken);
         var now = clock.GetUtcNow();
@@ -82,7 +87,8 @@ public sealed class MessageDispatcher(
         if (decision.Verdict == Verdict.Defer) return new Deferred(decision.Until!.Value, decision.Reason!);
 
         var address = Address(read.Profile);
-        if (message.Channel == Channel.Email && address is null) return new Skipped("no address: the profile has no valid email trait");
+        if (message.Channel == Channel.Email && address is null)
+            return profileMayLag ? new Retry("the profile has no email address yet") : new Skipped("no address: the profile has no valid email trait");
 
         var picks = template.UsesRecommendations ? await recommendations.ForAsync(message.TenantId, message.UserId, message.Scenario, cancellationToken) : null;
         var rendered = await TemplateRenderer.RenderAsync(template, new RenderInput(read.Profile, message.EntryEvent, picks));
