@@ -1,29 +1,27 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
-using MassTransit;
 using Npgsql;
-using Personalization.Contracts;
-using Personalization.Contracts.V1;
 
 // Journeys under load, against a running platform (./run.sh): publishes a journey of its own for the "demo" tenant
-// (entry on a "Bench Started" event of this run, a wait, an email), then publishes an identify (with an email
-// address) and the entry event for each of <people> people straight to RabbitMQ, as the relay would. It reports
+// (entry on a "Bench Started" event of this run, a wait, an email), then posts an identify (with an email address)
+// and the entry event for each of <people> people to the tracking API (so they are in the event log, which
+// Segmentation and Triggers read back when deliveries come out of order). It reports
 //   - entries/s: occurrences started per second, from the first message to the last entry;
 //   - wait lateness p50/p99/max: how long after its time each wait ended, with all the people waiting at once
 //     (the wait is long enough that every entry is in before the first ends);
 //   - sends/s: emails the SMTP server took per second once the waits ended, and queue-to-sent latency p50/p99.
 // It reads the figures from Triggers' tables (the journey's record), so it needs the database too.
-// Usage: JourneyLoad <amqp-uri> <triggers-url> <postgres-connection-string> [people=10000] [wait-seconds=90] [admin-token=demo-admin-token]
+// Usage: JourneyLoad <ingestion-url> <triggers-url> <postgres-connection-string> [people=10000] [wait-seconds=90] [admin-token=demo-admin-token] [write-key=demo-write-key]
 if (args.Length < 3)
 {
-    Console.Error.WriteLine("usage: JourneyLoad <amqp-uri> <triggers-url> <postgres-connection-string> [people=10000] [wait-seconds=90] [admin-token=demo-admin-token]");
+    Console.Error.WriteLine("usage: JourneyLoad <ingestion-url> <triggers-url> <postgres-connection-string> [people=10000] [wait-seconds=90] [admin-token=demo-admin-token] [write-key=demo-write-key]");
     return 2;
 }
-var rabbit = new Uri(args[0]);
 var people = args.Length > 3 ? int.Parse(args[3]) : 10_000;
 var wait = TimeSpan.FromSeconds(args.Length > 4 ? int.Parse(args[4]) : 90);
 var adminToken = args.Length > 5 ? args[5] : "demo-admin-token";
+var writeKey = args.Length > 6 ? args[6] : "demo-write-key";
 const string tenant = "demo";
 var run = Guid.NewGuid().ToString("N")[..8];
 var journey = $"bench-{run}";
@@ -38,29 +36,28 @@ await PutAsync($"journeys/{journey}", new
 });
 (await admin.PostAsync($"/admin/tenants/{tenant}/journeys/{journey}/publish", null)).EnsureSuccessStatusCode();
 
-var credentials = Uri.UnescapeDataString(rabbit.UserInfo).Split(':', 2);
-var bus = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(rabbit, h =>
-{
-    h.Username(credentials[0]);
-    h.Password(credentials[1]);
-}));
-await bus.StartAsync();
+using var ingestion = new HttpClient { BaseAddress = new Uri(args[0]) };
+ingestion.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+    Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(writeKey + ":")));
 var clock = Stopwatch.StartNew();
 var started = DateTimeOffset.UtcNow;
-const int inFlight = 200;
-for (var start = 0; start < people; start += inFlight)
-    await Task.WhenAll(Enumerable.Range(start, Math.Min(inFlight, people - start)).SelectMany(n =>
+const int perBatch = 100;
+const int inFlight = 4;
+var batches = Enumerable.Range(0, people).Chunk(perBatch).Select(chunk => new
+{
+    batch = chunk.SelectMany(n => new object[]
     {
-        var user = $"bench-{run}-{n}";
-        var stream = StreamKey.ForUser(tenant, user).ToString();
-        var identify = new EventRecorded(Guid.NewGuid(), 2L * n, tenant, "bench", stream, 1, $"{user}-identify", EventTypes.Identify, null, user, null,
-            DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, JsonSerializer.SerializeToElement(new { traits = new { email = $"{user}@bench.example" } }));
-        var entry = new EventRecorded(Guid.NewGuid(), 2L * n + 1, tenant, "bench", stream, 2, $"{user}-start", EventTypes.Track, "Bench Started", user, null,
-            DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, JsonSerializer.SerializeToElement(new { properties = new { run, n } }));
-        return new[] { identify, entry }.Select(m => bus.Publish(m, context => context.MessageId = m.EventId));
+        new { type = "identify", userId = $"bench-{run}-{n}", messageId = $"bench-{run}-{n}-identify", traits = new { email = $"bench-{run}-{n}@bench.example" } },
+        new { type = "track", userId = $"bench-{run}-{n}", messageId = $"bench-{run}-{n}-start", @event = "Bench Started", properties = new { run, n } },
+    }),
+}).ToList();
+for (var start = 0; start < batches.Count; start += inFlight)
+    await Task.WhenAll(batches.Skip(start).Take(inFlight).Select(async batch =>
+    {
+        using var response = await ingestion.PostAsJsonAsync("/v1/batch", batch);
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"batch: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }));
 var published = clock.Elapsed;
-await bus.StopAsync();
 
 await using var data = NpgsqlDataSource.Create(args[2]);
 async Task<T> ScalarAsync<T>(string sql)
@@ -74,7 +71,7 @@ await UntilAsync("select count(*) from triggers.occurrences where tenant_id = $1
 var lastEntry = await ScalarAsync<DateTime>("select max(entered_at) from triggers.occurrences where tenant_id = $1 and journey_id = $2");
 var firstDue = await ScalarAsync<DateTime>("select min(entered_at) from triggers.occurrences where tenant_id = $1 and journey_id = $2") + wait;
 var entriesPerSecond = people / (new DateTimeOffset(lastEntry, TimeSpan.Zero) - started).TotalSeconds;
-Console.WriteLine($"people={people} wait={wait.TotalSeconds}s published={published.TotalSeconds:F1}s entries/s={entriesPerSecond:F0} " +
+Console.WriteLine($"people={people} wait={wait.TotalSeconds}s posted={published.TotalSeconds:F1}s entries/s={entriesPerSecond:F0} " +
                   $"all waiting before the first wait ended: {lastEntry < firstDue}");
 
 await UntilAsync("select count(*) from triggers.outbox where tenant_id = $1 and journey_id = $2 and status = 'Sent'", wait + TimeSpan.FromMinutes(15), "sends");
@@ -84,7 +81,7 @@ var lateness = await ScalarAsync<double[]>("""
     where w.tenant_id = $1 and w.journey_id = $2 and w.outcome = 'waiting'
     """);
 Console.WriteLine($"wait lateness ms: p50={lateness[0]:F0} p99={lateness[1]:F0} max={lateness[2]:F0}");
-var sendSpan = await ScalarAsync<double>("select extract(epoch from max(sent_at) - min(sent_at)) from triggers.outbox where tenant_id = $1 and journey_id = $2 and status = 'Sent'");
+var sendSpan = await ScalarAsync<double>("select extract(epoch from max(sent_at) - min(sent_at))::float8 from triggers.outbox where tenant_id = $1 and journey_id = $2 and status = 'Sent'");
 var sendLatency = await ScalarAsync<double[]>("""
     select percentile_cont(array[0.5, 0.99]) within group (order by extract(epoch from sent_at - created_at) * 1000)
     from triggers.outbox where tenant_id = $1 and journey_id = $2 and status = 'Sent'

@@ -24,8 +24,8 @@ public sealed class MessageDispatcher(
     public static readonly TimeSpan ProfileTimeout = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(10);
 
-    /// <summary>Attempts (about 5 + 10 + 20 + 40 s apart) after which a missing profile or address is taken as real.</summary>
-    public const int MaxAttemptsForProfile = 5;
+    /// <summary>Attempts (5 s doubling to 10 minutes apart: about 20 minutes in all) after which a missing profile or address is taken as real.</summary>
+    public const int MaxAttemptsForProfile = 8;
 
     public async Task DeliverAsync(OutboxMessage message, CancellationToken cancellationToken)
     {
