@@ -51,7 +51,8 @@ start segmentation services/Segmentation "$SEGMENTATION_PORT"
 start recommendation services/Recommendation "$RECOMMENDATION_PORT"
 start triggers services/Triggers "$TRIGGERS_PORT" Recommendation__Url="http://127.0.0.1:$RECOMMENDATION_PORT" Recommendation__Tokens__demo=demo-read-token \
   Email__PublicUrl="http://127.0.0.1:$TRIGGERS_PORT" Email__From="Demo Shop <shop@demo.example>" \
-  Feedback__IngestionUrl="http://127.0.0.1:$INGESTION_PORT" Feedback__WriteKeys__demo=demo-write-key
+  Feedback__IngestionUrl="http://127.0.0.1:$INGESTION_PORT" Feedback__WriteKeys__demo=demo-write-key \
+  Segmentation__Url="http://127.0.0.1:$SEGMENTATION_PORT" Segmentation__Tokens__demo=demo-read-token
 wait_ready ingestion "$INGESTION_PORT" "${pids[0]}"
 wait_ready ingestion-relay "$INGESTION_RELAY_PORT" "${pids[1]}"
 wait_ready dapr-sidecar "$DAPR_SIDECAR_PORT" "${pids[2]}" /v1.0/healthz

@@ -2,12 +2,14 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Npgsql;
 using Personalization.ServiceDefaults;
+using Personalization.Triggers.Broadcasts;
 using Personalization.Triggers.Definitions;
 using Personalization.Triggers.Delivery;
 using Personalization.Triggers.Feedback;
 using Personalization.Triggers.Journeys;
 using Personalization.Triggers.Occurrences;
 using Personalization.Triggers.Policy;
+using Personalization.Triggers.Privacy;
 using Personalization.Triggers.Push;
 using Personalization.Triggers.Recommendations;
 using Personalization.Triggers.Subscriptions;
@@ -76,13 +78,20 @@ public static class TriggersRegistration
         builder.Services.AddSingleton<JourneyStatsReader>();
         builder.Services.AddSingleton<OccurrenceFactsReader>();
         builder.Services.AddSingleton<Inbox>();
+        builder.Services.AddSingleton<PersonErasure>();
         builder.Services.AddSingleton<OccurrenceRouter>();
         builder.Services.AddHostedService<OverdueSweeper>();
+        builder.Services.AddOptions<SegmentationSettings>().BindConfiguration(SegmentationSettings.Section);
+        builder.Services.AddHttpClient(nameof(SegmentMembersClient));
+        builder.Services.AddSingleton<SegmentMembersClient>();
+        builder.Services.AddSingleton<BroadcastRuns>();
+        builder.Services.AddHostedService<BroadcastScheduler>();
         builder.AddRabbitMqMessaging(bus =>
         {
             bus.AddConsumer<JourneyEventConsumer>();
             bus.AddConsumer<JourneySegmentConsumer>();
             bus.AddConsumer<PushSubscriptionConsumer>();
+            bus.AddConsumer<TriggersErasureConsumer>();
         });
         builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section);
         builder.Services.AddAuthentication().AddAdminToken();

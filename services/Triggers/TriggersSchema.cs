@@ -77,6 +77,7 @@ public sealed class TriggersSchema(NpgsqlDataSource dataSource) : OwnedSchema(da
             detail text,
             at timestamptz not null);
         create index if not exists journey_log_journey on {Name}.journey_log (tenant_id, journey_id, outcome);
+        create index if not exists journey_log_person on {Name}.journey_log (tenant_id, user_id);
         create table if not exists {Name}.outbox (
             send_key text primary key,
             tenant_id text not null,
@@ -103,7 +104,7 @@ public sealed class TriggersSchema(NpgsqlDataSource dataSource) : OwnedSchema(da
             sent_at timestamptz);
         alter table {Name}.outbox add column if not exists opened_at timestamptz, add column if not exists clicked_at timestamptz;
         create index if not exists outbox_due on {Name}.outbox (not_before) where status = 'Pending';
-        create index if not exists outbox_person on {Name}.outbox (tenant_id, user_id, sent_at) where status = 'Sent';
+        create index if not exists outbox_user on {Name}.outbox (tenant_id, user_id, sent_at);
         create table if not exists {Name}.feedback (
             message_id text primary key,
             tenant_id text not null,
@@ -113,6 +114,7 @@ public sealed class TriggersSchema(NpgsqlDataSource dataSource) : OwnedSchema(da
             at timestamptz not null,
             posted_at timestamptz);
         create index if not exists feedback_pending on {Name}.feedback (at) where posted_at is null;
+        create index if not exists feedback_person on {Name}.feedback (tenant_id, user_id);
         create table if not exists {Name}.inbox (
             message_id text primary key,
             at timestamptz not null);
@@ -125,6 +127,14 @@ public sealed class TriggersSchema(NpgsqlDataSource dataSource) : OwnedSchema(da
             at timestamptz not null,
             primary key (tenant_id, endpoint));
         create index if not exists push_subscriptions_person on {Name}.push_subscriptions (tenant_id, user_id);
+        create table if not exists {Name}.broadcast_runs (
+            tenant_id text not null,
+            journey_id text not null,
+            run_at timestamptz not null,
+            state text not null,
+            cursor text,
+            lease_until timestamptz,
+            primary key (tenant_id, journey_id, run_at));
         create table if not exists {Name}.suppressions (
             tenant_id text not null,
             user_id text not null,

@@ -60,6 +60,8 @@ public class Platform
             // Triggers posts the feedback of its messages (deliveries, opens, clicks) back as the tenant's events.
             [$"Feedback__WriteKeys__{Tenant}"] = WriteKey,
             [$"Segmentation__AccessTokens__{ReadToken}"] = Tenant,
+            // Triggers reads broadcast segments' members from Segmentation with the same token.
+            [$"Segmentation__Tokens__{Tenant}"] = ReadToken,
             ["Admin__Token"] = AdminToken,
             ["Ingestion__MaxRequestBytes"] = "65536",
             ["Email__Smtp__Host"] = infra.Environment["Email__Smtp__Host"],

@@ -77,6 +77,7 @@ public sealed class PlatformProcesses : IAsyncDisposable
             ["Email__From"] = "Shop <shop@example.com>",
             ["Email__PublicUrl"] = $"http://127.0.0.1:{_triggersPort}",
             ["Feedback__IngestionUrl"] = Ingestion.BaseAddress.ToString(),
+            ["Segmentation__Url"] = $"http://127.0.0.1:{_segmentationPort}",
         }, _triggersPort);
 
     /// <summary>Kills Triggers (no graceful stop), runs <paramref name="whileStopped"/>, and starts it again.</summary>

@@ -121,19 +121,27 @@ public sealed class DefinitionStore(NpgsqlDataSource dataSource, TriggersSchema 
     }
 
     /// <summary>The tenant's live definitions of the kind, each with its published version's body.</summary>
-    public async Task<IReadOnlyList<DefinitionVersion>> PublishedAsync(string tenantId, DefinitionKind kind, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DefinitionVersion>> PublishedAsync(string tenantId, DefinitionKind kind, CancellationToken cancellationToken) =>
+        (await PublishedWhereAsync("d.tenant_id = $2", [tenantId], kind, cancellationToken)).Select(p => p.Version).ToList();
+
+    /// <summary>Every tenant's live definitions of the kind whose published body has <paramref name="property"/> under its <c>entry</c>.</summary>
+    public Task<IReadOnlyList<(string TenantId, DefinitionVersion Version)>> PublishedWithEntryAsync(DefinitionKind kind, string property, CancellationToken cancellationToken) =>
+        PublishedWhereAsync("v.body -> 'entry' ? $2", [property], kind, cancellationToken);
+
+    private async Task<IReadOnlyList<(string TenantId, DefinitionVersion Version)>> PublishedWhereAsync(string condition, object[] values, DefinitionKind kind,
+        CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection, $"""
-            select d.id, v.version, v.note, v.created_at, v.body from {Definitions} d
+            select d.tenant_id, d.id, v.version, v.note, v.created_at, v.body from {Definitions} d
             join {Versions} v on v.tenant_id = d.tenant_id and v.kind = d.kind and v.id = d.id and v.version = d.published_version
-            where d.tenant_id = $1 and d.kind = $2 and d.status = 'Live'
-            """, tenantId, Kind(kind));
+            where d.kind = $1 and d.status = 'Live' and {condition}
+            """, [Kind(kind), .. values]);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var published = new List<DefinitionVersion>();
+        var published = new List<(string, DefinitionVersion)>();
         while (await reader.ReadAsync(cancellationToken))
-            published.Add(new DefinitionVersion(reader.GetString(0), reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.GetFieldValue<DateTimeOffset>(3), JsonDocument.Parse(reader.GetString(4)).RootElement.Clone()));
+            published.Add((reader.GetString(0), new DefinitionVersion(reader.GetString(1), reader.GetInt32(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.GetFieldValue<DateTimeOffset>(4), JsonDocument.Parse(reader.GetString(5)).RootElement.Clone())));
         return published;
     }
 

@@ -27,6 +27,16 @@ public sealed class JourneyCatalog
 
     public Task<IReadOnlyList<LiveJourney>> LiveAsync(string tenantId, CancellationToken cancellationToken) => _live.GetAsync(tenantId, cancellationToken);
 
+    /// <summary>Every tenant's live journeys that enter a segment's members on a schedule.</summary>
+    public async Task<IReadOnlyList<(string TenantId, LiveJourney Journey)>> BroadcastsAsync(CancellationToken cancellationToken)
+    {
+        var broadcasts = new List<(string, LiveJourney)>();
+        foreach (var (tenantId, published) in await _definitions.PublishedWithEntryAsync(DefinitionKind.Journey, "broadcast", cancellationToken))
+            if (JourneyParser.Parse(published.Definition).Journey is { Entry: BroadcastEntry } journey)
+                broadcasts.Add((tenantId, new LiveJourney(published.Id, published.Version, journey)));
+        return broadcasts;
+    }
+
     /// <returns>Null when the version does not exist (or no longer parses, which a saved version always did).</returns>
     public async Task<JourneyDefinition?> VersionAsync(string tenantId, string journeyId, int version, CancellationToken cancellationToken)
     {

@@ -39,6 +39,10 @@ public sealed class OccurrenceRouter(IActorProxyFactory proxies, OccurrenceStore
         await inbox.MarkAsync(messageId, cancellationToken);
     }
 
+    /// <summary>A member of a broadcast's segment entering on the run at <paramref name="runAt"/>: once per run, whatever the retries.</summary>
+    public Task EnterBroadcastAsync(LiveJourney live, string tenantId, string userId, DateTimeOffset runAt) =>
+        EnterAsync(live, tenantId, userId, "", $"broadcast/{runAt:O}", NoEvent);
+
     public IJourneyOccurrenceActor Actor(string actorId) =>
         proxies.CreateActorProxy<IJourneyOccurrenceActor>(new ActorId(actorId), JourneyOccurrenceActor.TypeName);
 
