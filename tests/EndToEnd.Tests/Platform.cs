@@ -96,6 +96,8 @@ public class Platform
 
     public static Task KillTriggersAsync(Func<Task> whileStopped) => _processes.KillTriggersAsync(whileStopped);
 
+    public static Task KillSidecarAsync(Func<Task> whileStopped) => _processes.KillSidecarAsync(whileStopped);
+
     [OneTimeTearDown]
     public async Task StopAsync()
     {

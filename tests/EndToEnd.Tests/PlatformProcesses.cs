@@ -56,18 +56,28 @@ public sealed class PlatformProcesses : IAsyncDisposable
     private async Task StartActorsAsync(string stateSchema)
     {
         ActorStateSchema = stateSchema;
-        Sidecar = await ServiceProcess.StartAsync(
-            "tools/DaprSidecar",
-            new Dictionary<string, string>(_environment)
-            {
-                ["Sidecar__Apps__0"] = $"http://127.0.0.1:{_segmentationPort}",
-                ["Sidecar__Apps__1"] = $"http://127.0.0.1:{_triggersPort}",
-                ["Sidecar__Schema"] = stateSchema,
-            },
-            _sidecarPort,
-            readinessPath: "/v1.0/healthz");
+        Sidecar = await StartSidecarAsync();
         Segmentation = await ServiceProcess.StartAsync("services/Segmentation", _environment, _segmentationPort);
         Triggers = await StartTriggersAsync();
+    }
+
+    private Task<ServiceProcess> StartSidecarAsync() => ServiceProcess.StartAsync(
+        "tools/DaprSidecar",
+        new Dictionary<string, string>(_environment)
+        {
+            ["Sidecar__Apps__0"] = $"http://127.0.0.1:{_segmentationPort}",
+            ["Sidecar__Apps__1"] = $"http://127.0.0.1:{_triggersPort}",
+            ["Sidecar__Schema"] = ActorStateSchema,
+        },
+        _sidecarPort,
+        readinessPath: "/v1.0/healthz");
+
+    /// <summary>Kills the sidecar (no graceful stop), runs <paramref name="whileStopped"/>, and starts it again on the same state.</summary>
+    public async Task KillSidecarAsync(Func<Task> whileStopped)
+    {
+        await Sidecar.DisposeAsync();
+        await whileStopped();
+        Sidecar = await StartSidecarAsync();
     }
 
     /// <summary>Triggers on the port the sidecar knows, sending email to the local SMTP server.</summary>

@@ -93,7 +93,7 @@ public sealed class MessageDispatcher(
         var picks = template.UsesRecommendations ? await recommendations.ForAsync(message.TenantId, message.UserId, message.Scenario, cancellationToken) : null;
         var rendered = await TemplateRenderer.RenderAsync(template, new RenderInput(read.Profile, message.EntryEvent, picks));
         if (rendered.Parts is not { } parts) return new Skipped($"template: {rendered.Problem}");
-        await providers.For(message.Channel).ExecuteAsync(async ct =>
+        await providers.For(message.Channel, message.Channel == Channel.Webhook ? message.Url!.Host : null).ExecuteAsync(async ct =>
         {
             if (message.Channel == Channel.Webhook)
                 await webhooks.SendAsync(message.TenantId, message.Url!, parts.GetValueOrDefault("body", ""), message.SendKey, ct);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
@@ -6,18 +7,19 @@ using Personalization.Triggers.Templates;
 namespace Personalization.Triggers.Delivery;
 
 /// <summary>
-/// Polly per provider (the SMTP server, the webhook endpoints, the push services): each attempt is timed out, a
+/// Polly per provider (the SMTP server; each webhook host; the push services): each attempt is timed out, a
 /// failure is retried twice with jittered backoff, and a provider that keeps failing opens its circuit so messages
 /// go back to the outbox at once instead of each waiting out its timeouts. The outbox's own backoff then brings them
-/// back until the provider recovers.
+/// back until the provider recovers. One failing webhook endpoint opens only its own circuit.
 /// </summary>
 public sealed class ProviderPipelines
 {
     public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly Dictionary<Channel, ResiliencePipeline> _pipelines = Enum.GetValues<Channel>().ToDictionary(c => c, _ => Build());
+    private readonly ConcurrentDictionary<string, ResiliencePipeline> _pipelines = new(StringComparer.Ordinal);
 
-    public ResiliencePipeline For(Channel channel) => _pipelines[channel];
+    /// <param name="host">A webhook's host; null for the SMTP server and the push services.</param>
+    public ResiliencePipeline For(Channel channel, string? host) => _pipelines.GetOrAdd($"{channel}/{host}", _ => Build());
 
     private static ResiliencePipeline Build() => new ResiliencePipelineBuilder()
         .AddCircuitBreaker(new CircuitBreakerStrategyOptions

@@ -133,6 +133,32 @@ public class CartAbandonmentTests
     }
 
     [Test]
+    public async Task A_wait_survives_the_sidecar_being_killed_and_its_email_still_goes_once()
+    {
+        var (user, address) = Person("ola");
+        await TrackAsync(user, address, "Ola", ("Product Added", new { cart_id = $"{user}-cart", product_id = "lamp", name = "Desk lamp", price = 30, quantity = 1 }));
+        await Eventually.ReturnsAsync(() => StatusAsync(user), s => s == "Waiting", TimeSpan.FromSeconds(30), "the occurrence to wait");
+
+        // The reminders live in the sidecar's state store: killed while the occurrence waits, down until after its time.
+        await KillSidecarAsync(() => Task.Delay(Wait));
+        await Eventually.ReturnsAsync(() => _smtp.ToAsync(address), m => m.Count > 0, TimeSpan.FromSeconds(60), "the email after the sidecar's restart");
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.That(await _smtp.ToAsync(address), Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_person_who_withdrew_consent_gets_no_personalised_email_and_the_skip_says_why()
+    {
+        var (user, address) = Person("pia");
+        using (var consent = await Ingestion.Client.SendAsync(Admin(HttpMethod.Put, $"/admin/tenants/{Tenant}/users/{user}/consent", new { personalization = false })))
+            Assert.That(consent.IsSuccessStatusCode, Is.True);
+        await TrackAsync(user, address, "Pia", ("Product Added", new { cart_id = $"{user}-cart", product_id = "lamp", name = "Desk lamp", price = 30, quantity = 1 }));
+        var outcomes = await Eventually.ReturnsAsync(() => OutcomesAsync(user), o => o.Count == 1, TimeSpan.FromSeconds(60), "the send to be settled");
+        Assert.That(outcomes, Is.EqualTo(new[] { "Skipped: consent: the person withdrew consent for personalisation" }));
+        Assert.That(await _smtp.ToAsync(address), Is.Empty);
+    }
+
+    [Test]
     public async Task A_journey_cap_skips_the_second_cart_email_and_records_why()
     {
         var (user, address) = Person("di");

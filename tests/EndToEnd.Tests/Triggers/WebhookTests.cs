@@ -20,11 +20,7 @@ public class WebhookTests
         listener.Start();
         var received = ReceiveAsync(listener);
 
-        await AdminAsync(HttpMethod.Put, $"/admin/tenants/{Tenant}/templates/order-hook", new
-        {
-            name = "Order to the SMS provider", channel = "webhook",
-            body = """{"to": "{{ profile.traits.phone }}", "text": "Order {{ event.properties.order_id }} is confirmed"}""",
-        });
+        await SaveTemplateAsync();
         await AdminAsync(HttpMethod.Put, $"/admin/tenants/{Tenant}/journeys/order-hook", new
         {
             name = "Order confirmation by SMS",
@@ -56,6 +52,55 @@ public class WebhookTests
     /// <summary>What the receiver computes, as the Triggers README tells it: hex HMAC-SHA256 of "{timestamp}.{body}" under the shared secret.</summary>
     private static string Sign(string secret, string timestamp, string body) =>
         Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{timestamp}.{body}")));
+
+    [Test]
+    public async Task An_endpoint_that_is_down_delays_the_webhook_and_gets_it_once_it_recovers()
+    {
+        var port = ServiceProcess.FreePort();
+        using var listener = new HttpListener();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        listener.Start();
+        var attempts = 0;
+        var delivered = new TaskCompletionSource<string>();
+        _ = Task.Run(async () =>
+        {
+            while (listener.IsListening)
+            {
+                HttpListenerContext context;
+                try { context = await listener.GetContextAsync(); }
+                catch (Exception) when (!listener.IsListening) { return; }
+                // Down for the first four calls: more than one dispatch's retries, so the message goes back to the outbox.
+                context.Response.StatusCode = Interlocked.Increment(ref attempts) <= 4 ? 503 : 200;
+                if (context.Response.StatusCode == 200) delivered.TrySetResult(context.Request.Headers["Idempotency-Key"]!);
+                context.Response.Close();
+            }
+        });
+        await SaveTemplateAsync();
+        await AdminAsync(HttpMethod.Put, $"/admin/tenants/{Tenant}/journeys/flaky-hook", new
+        {
+            name = "To a flaky endpoint", entry = new Dictionary<string, object> { ["event"] = "Order Completed", ["where"] = new { via = "flaky" } },
+            reentry = "everyTime",
+            steps = new object[] { new { id = "hook", send = new { channel = "webhook", template = "order-hook", url = $"http://127.0.0.1:{port}/hook" } } },
+        });
+        await AdminAsync(HttpMethod.Post, $"/admin/tenants/{Tenant}/journeys/flaky-hook/publish");
+        var user = "fay-" + Guid.NewGuid().ToString("N")[..8];
+        var batch = new object[] { new { type = "track", userId = user, messageId = $"{user}-order", @event = "Order Completed", properties = new { order_id = $"{user}-o1", via = "flaky" } } };
+        using (var response = await Ingestion.Client.SendAsync(Post("/v1/batch", JsonSerializer.Serialize(new { batch }))))
+            Assert.That(response.IsSuccessStatusCode, Is.True);
+
+        var key = await delivered.Task.WaitAsync(TimeSpan.FromSeconds(90));
+        Assert.That(attempts, Is.EqualTo(5), "four refusals, then the delivery");
+        Assert.That(key, Does.Contain("/flaky-hook/"));
+        await Eventually.ReturnsAsync(() => Database.ScalarAsync<string>(
+                "select status from triggers.outbox where tenant_id = @tenant and user_id = @user", ("tenant", Tenant), ("user", user)),
+            s => s == "Sent", TimeSpan.FromSeconds(30), "the message to be marked sent");
+    }
+
+    private static Task SaveTemplateAsync() => AdminAsync(HttpMethod.Put, $"/admin/tenants/{Tenant}/templates/order-hook", new
+    {
+        name = "Order to the SMS provider", channel = "webhook",
+        body = """{"to": "{{ profile.traits.phone }}", "text": "Order {{ event.properties.order_id }} is confirmed"}""",
+    });
 
     private sealed record Hook(string Path, string Body, string Timestamp, string Signature, string IdempotencyKey);
 
