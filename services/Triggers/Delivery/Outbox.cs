@@ -79,7 +79,7 @@ public sealed class Outbox(NpgsqlDataSource dataSource, TriggersSchema schema)
 
     /// <param name="also">What is written with it in the same transaction (the feedback event that reports it).</param>
     public Task SentAsync(OutboxMessage message, string? recommendationId, DateTimeOffset now, CancellationToken cancellationToken, params NpgsqlBatchCommand[] also) =>
-        SettleAsync(message, "status = 'Sent', sent_at = $2, recommendation_id = $3, lease_until = null, last_error = null", [now, (object?)recommendationId ?? DBNull.Value],
+        SettleAsync(message, "status = 'Sent', sent_at = $2, recommendation_id = $3, lease_until = null, last_error = null", [now, recommendationId],
             "sent", recommendationId, now, also, cancellationToken);
 
     /// <param name="also">What is written with it in the same transaction (a bounce's suppression and feedback event).</param>
@@ -97,30 +97,16 @@ public sealed class Outbox(NpgsqlDataSource dataSource, TriggersSchema schema)
         reader.IsDBNull(12) ? null : reader.GetString(12), JsonDocument.Parse(reader.GetString(13)).RootElement.Clone(), reader.GetInt32(14));
 
     /// <param name="set">The outbox row's change; null for none.</param>
-    private async Task SettleAsync(OutboxMessage message, string? set, object[] values, string? outcome, string? detail, DateTimeOffset now,
+    private async Task SettleAsync(OutboxMessage message, string? set, object?[] values, string? outcome, string? detail, DateTimeOffset now,
         IEnumerable<NpgsqlBatchCommand> also, CancellationToken cancellationToken)
     {
         var batch = new NpgsqlBatch(await dataSource.OpenConnectionAsync(cancellationToken));
         await using var connection = batch.Connection!;
-        if (set is not null)
-        {
-            var update = new NpgsqlBatchCommand($"update {Table} set {set} where send_key = $1");
-            update.Parameters.Add(new NpgsqlParameter { Value = message.SendKey });
-            foreach (var value in values) update.Parameters.Add(new NpgsqlParameter { Value = value });
-            batch.BatchCommands.Add(update);
-        }
+        if (set is not null) batch.BatchCommands.Add(TriggersSql.Batched($"update {Table} set {set} where send_key = $1", [message.SendKey, .. values]));
         foreach (var command in also) batch.BatchCommands.Add(command);
         if (outcome is not null)
-        {
-            var record = new NpgsqlBatchCommand($"""
-                insert into {TriggersSchema.Name}.journey_log (tenant_id, journey_id, version, user_id, actor_id, number, step_id, outcome, detail, at)
-                values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-                """);
-            foreach (var value in new object[] { message.TenantId, message.JourneyId, message.Version, message.UserId, message.ActorId, message.Number,
-                         message.StepId, outcome, (object?)detail ?? DBNull.Value, now })
-                record.Parameters.Add(new NpgsqlParameter { Value = value });
-            batch.BatchCommands.Add(record);
-        }
+            batch.BatchCommands.Add(TriggersSql.JourneyRecord(message.TenantId, message.JourneyId, message.Version, message.UserId, message.ActorId, message.Number,
+                message.StepId, outcome, detail, now));
         await using (batch)
             await batch.ExecuteNonQueryAsync(cancellationToken);
     }

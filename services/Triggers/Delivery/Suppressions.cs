@@ -9,12 +9,9 @@ public sealed class Suppressions(NpgsqlDataSource dataSource, TriggersSchema sch
     private const string Table = TriggersSchema.Name + ".suppressions";
 
     /// <returns>The statement that suppresses the channel for the person, for a batch that writes it with the bounce.</returns>
-    public static NpgsqlBatchCommand Suppress(string tenantId, string userId, Channel channel, string reason, DateTimeOffset at)
-    {
-        var command = new NpgsqlBatchCommand($"insert into {Table} (tenant_id, user_id, channel, reason, at) values ($1, $2, $3, $4, $5) on conflict do nothing");
-        foreach (var value in new object[] { tenantId, userId, channel.ToString(), reason, at }) command.Parameters.Add(new NpgsqlParameter { Value = value });
-        return command;
-    }
+    public static NpgsqlBatchCommand Suppress(string tenantId, string userId, Channel channel, string reason, DateTimeOffset at) =>
+        TriggersSql.Batched($"insert into {Table} (tenant_id, user_id, channel, reason, at) values ($1, $2, $3, $4, $5) on conflict do nothing",
+            tenantId, userId, channel.ToString(), reason, at);
 
     public async Task<IReadOnlySet<Channel>> ForAsync(string tenantId, string userId, CancellationToken cancellationToken)
     {

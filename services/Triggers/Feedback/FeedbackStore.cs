@@ -26,15 +26,9 @@ public sealed class FeedbackStore(NpgsqlDataSource dataSource, TriggersSchema sc
     }
 
     /// <summary>The statement that adds the event, for a batch that writes it with what it reports.</summary>
-    public static NpgsqlBatchCommand Insert(FeedbackEvent e)
-    {
-        var command = new NpgsqlBatchCommand($"""
-            insert into {Table} (message_id, tenant_id, user_id, event, properties, at) values ($1, $2, $3, $4, $5::jsonb, $6) on conflict do nothing
-            """);
-        foreach (var value in new object[] { e.MessageId, e.TenantId, e.UserId, e.Event, e.Properties.GetRawText(), e.At })
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        return command;
-    }
+    public static NpgsqlBatchCommand Insert(FeedbackEvent e) => TriggersSql.Batched($"""
+        insert into {Table} (message_id, tenant_id, user_id, event, properties, at) values ($1, $2, $3, $4, $5::jsonb, $6) on conflict do nothing
+        """, e.MessageId, e.TenantId, e.UserId, e.Event, e.Properties.GetRawText(), e.At);
 
     /// <summary>The oldest events not yet posted, of tenants in <paramref name="tenants"/> (those with a write key).</summary>
     public async Task<IReadOnlyList<FeedbackEvent>> PendingAsync(IReadOnlyCollection<string> tenants, int limit, CancellationToken cancellationToken)

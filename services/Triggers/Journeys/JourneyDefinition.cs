@@ -64,6 +64,9 @@ public sealed record ExitStep(string Id) : JourneyStep(Id);
 public sealed record JourneyDefinition(string Name, JourneyEntry Entry, string? Key, Reentry Reentry, double Holdout,
     IReadOnlyList<ExitCriterion> ExitWhen, IReadOnlyList<JourneyStep> Steps)
 {
+    /// <summary>Whether an event of the person can change a running occurrence: an exit criterion, or a step that waits for one.</summary>
+    public bool HearsEvents => ExitWhen.Count > 0 || Steps.Any(s => s is WaitForStep);
+
     /// <summary>The steps a step may go on to, each with the property that names it (none from an exit; a null target ends the journey).</summary>
     public static IEnumerable<(string Property, string? Target)> NextOf(JourneyStep step) => step switch
     {

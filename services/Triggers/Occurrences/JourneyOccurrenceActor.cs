@@ -51,7 +51,7 @@ public sealed class JourneyOccurrenceActor(ActorHost host, OccurrenceStore store
         };
         await WriteAsync(session, occurrence, OccurrenceEngine.Start(journey, occurrence, now, known), now);
         metrics.Entered(occurrence);
-        if (entry.StreamKey is null || occurrence.Status != OccurrenceStatus.Waiting) return;
+        if (entry.StreamKey is null || occurrence.Status != OccurrenceStatus.Waiting || !journey.HearsEvents) return;
         foreach (var later in await eventLog.ReadAsync(entry.StreamKey, entry.StreamVersion + 1, toVersion: 0, CancellationToken.None))
             if (JourneyEvent.From(later) is { } e)
                 await ReceiveAsync(e);

@@ -108,27 +108,24 @@ public sealed class OccurrenceSession(NpgsqlConnection connection, NpgsqlTransac
     public async Task SaveAsync(Occurrence o, Turn turn, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var batch = new NpgsqlBatch(connection, transaction);
-        batch.BatchCommands.Add(Batched($"""
+        batch.BatchCommands.Add(TriggersSql.Batched($"""
             insert into {Occurrences} (actor_id, number, tenant_id, journey_id, version, user_id, key, entry_id, entry_event, entered_at, holdout,
                 status, step_id, step_started_at, due_at, end_reason, updated_at)
             values ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12, $13, $14, $15, $16, $17)
             on conflict (actor_id, number) do update set status = excluded.status, step_id = excluded.step_id, step_started_at = excluded.step_started_at,
                 due_at = excluded.due_at, end_reason = excluded.end_reason, updated_at = excluded.updated_at
             """, o.ActorId, o.Number, o.TenantId, o.JourneyId, o.Version, o.UserId, o.Key, o.EntryId, o.EntryEvent.GetRawText(), o.EnteredAt, o.Holdout,
-            o.Status.ToString(), Nullable(o.StepId), Nullable(o.StepStartedAt), Nullable(o.DueAt), Nullable(o.EndReason), now));
+            o.Status.ToString(), o.StepId, o.StepStartedAt, o.DueAt, o.EndReason, now));
         foreach (var record in turn.Records)
-            batch.BatchCommands.Add(Batched($"""
-                insert into {TriggersSchema.Name}.journey_log (tenant_id, journey_id, version, user_id, actor_id, number, step_id, outcome, detail, at)
-                values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-                """, o.TenantId, o.JourneyId, o.Version, o.UserId, o.ActorId, o.Number, Nullable(record.StepId), record.Outcome, Nullable(record.Detail), now));
+            batch.BatchCommands.Add(TriggersSql.JourneyRecord(o.TenantId, o.JourneyId, o.Version, o.UserId, o.ActorId, o.Number, record.StepId, record.Outcome, record.Detail, now));
         foreach (var send in turn.Sends)
-            batch.BatchCommands.Add(Batched($"""
+            batch.BatchCommands.Add(TriggersSql.Batched($"""
                 insert into {TriggersSchema.Name}.outbox (send_key, tenant_id, journey_id, version, user_id, actor_id, number, step_id, channel, template_id,
                     scenario, url, group_id, entry_event, created_at, not_before, status)
                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15, $15, 'Pending')
                 on conflict (send_key) do nothing
                 """, SendKey(o, send), o.TenantId, o.JourneyId, o.Version, o.UserId, o.ActorId, o.Number, send.Id, send.Channel.ToString(), send.Template,
-                Nullable(send.Scenario), Nullable(send.Url?.ToString()), Nullable(send.Group), o.EntryEvent.GetRawText(), now));
+                send.Scenario, send.Url?.ToString(), send.Group, o.EntryEvent.GetRawText(), now));
         await using (batch)
             await batch.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -142,15 +139,6 @@ public sealed class OccurrenceSession(NpgsqlConnection connection, NpgsqlTransac
     {
         await transaction.DisposeAsync();
         await connection.DisposeAsync();
-    }
-
-    private static object Nullable<T>(T? value) => value is null ? DBNull.Value : value;
-
-    private static NpgsqlBatchCommand Batched(string sql, params object[] parameters)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var parameter in parameters) command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-        return command;
     }
 
     private NpgsqlCommand Command(string sql, params object[] parameters)

@@ -19,12 +19,7 @@ public sealed class PersonErasure(NpgsqlDataSource dataSource, TriggersSchema sc
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection);
         foreach (var table in Tables)
-        {
-            var command = new NpgsqlBatchCommand($"delete from {TriggersSchema.Name}.{table} where tenant_id = $1 and user_id = $2");
-            command.Parameters.Add(new NpgsqlParameter { Value = tenantId });
-            command.Parameters.Add(new NpgsqlParameter { Value = userId });
-            batch.BatchCommands.Add(command);
-        }
+            batch.BatchCommands.Add(TriggersSql.Batched($"delete from {TriggersSchema.Name}.{table} where tenant_id = $1 and user_id = $2", tenantId, userId));
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 

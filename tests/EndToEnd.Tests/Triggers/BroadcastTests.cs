@@ -23,8 +23,7 @@ public class BroadcastTests
             new { type = "identify", userId = user, messageId = $"{user}-identify", traits = new { email = $"{user}@example.com" } },
             new { type = "track", userId = user, messageId = $"{user}-probe", @event = user == outsider ? "Something Else" : probe },
         });
-        using (var response = await Ingestion.Client.SendAsync(Post("/v1/batch", JsonSerializer.Serialize(new { batch }))))
-            Assert.That(response.IsSuccessStatusCode, Is.True);
+        await PostEventsAsync(batch);
         await Eventually.ReturnsAsync(async () => (await SegmentCalls.ReadAsync($"/api/segments/bc-{run}")).Body, b => b.ValueKind == JsonValueKind.Object && b.GetProperty("members").GetInt32() == 3,
             TimeSpan.FromSeconds(60), "the segment to have its three members");
 

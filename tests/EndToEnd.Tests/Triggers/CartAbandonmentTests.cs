@@ -224,8 +224,7 @@ public class CartAbandonmentTests
         await AdminAsync(HttpMethod.Put, $"/admin/tenants/{Tenant}/contact-policy", new { quietHours = new { from, to } });
         try
         {
-            using (var response = await Ingestion.Client.SendAsync(Post("/v1/batch", JsonSerializer.Serialize(new { batch }))))
-                Assert.That(response.IsSuccessStatusCode, Is.True);
+            await PostEventsAsync(batch);
             var deferred = await Eventually.ReturnsAsync(() => Database.ScalarAsync<string?>(
                     "select reason || ' until ' || to_char(not_before at time zone 'Asia/Tokyo', 'HH24:MI') from triggers.outbox where tenant_id = @tenant and user_id = @user and status = 'Pending' and reason is not null",
                     ("tenant", Tenant), ("user", user)),
@@ -261,8 +260,7 @@ public class CartAbandonmentTests
     {
         var batch = new List<object> { new { type = "identify", userId = user, messageId = $"{user}-identify", traits = new { email = address, firstName } } };
         batch.AddRange(events.Select(e => (object)new { type = "track", userId = user, messageId = $"{user}-{Guid.NewGuid():N}", @event = e.Event, properties = e.Properties }));
-        using var response = await Ingestion.Client.SendAsync(Post("/v1/batch", JsonSerializer.Serialize(new { batch })));
-        Assert.That(response.IsSuccessStatusCode, Is.True, await response.Content.ReadAsStringAsync());
+        await PostEventsAsync(batch);
     }
 
     private static Task<string?> StatusAsync(string user) => Database.ScalarAsync<string?>(

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Personalization.TestSupport;
 using static Personalization.EndToEnd.Tests.Platform;
 using static Personalization.EndToEnd.Tests.Triggers.TriggersCalls;
@@ -39,8 +38,7 @@ public class ChaosTests
                 new { type = "identify", userId = $"chaos-{run}-{n}", messageId = $"chaos-{run}-{n}-identify", traits = new { email = Address(n) } },
                 new { type = "track", userId = $"chaos-{run}-{n}", messageId = $"chaos-{run}-{n}-start", @event = "Chaos Started", properties = new { run, n } },
             });
-            using var response = await Ingestion.Client.SendAsync(Post("/v1/batch", JsonSerializer.Serialize(new { batch })));
-            Assert.That(response.IsSuccessStatusCode, Is.True, await response.Content.ReadAsStringAsync());
+            await PostEventsAsync(batch);
         }
         // The platform's test queues are temporary (deleted with their consumer), so the kills start once everyone
         // has entered; entries while Triggers is down are RabbitMQ's durable queues' to keep, tested with the relay.

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Personalization.TestSupport;
 using static Personalization.EndToEnd.Tests.Platform;
 using static Personalization.EndToEnd.Tests.Triggers.TriggersCalls;
@@ -24,8 +23,7 @@ public class JourneyErasureTests
             new { type = "track", userId = user, messageId = $"{user}-push", @event = "Push Subscribed",
                   properties = new { endpoint = $"https://push.example.com/{user}", keys = new { p256dh = "key", auth = "secret" } } },
         };
-        using (var response = await Ingestion.Client.SendAsync(Post("/v1/batch", JsonSerializer.Serialize(new { batch }))))
-            Assert.That(response.IsSuccessStatusCode, Is.True);
+        await PostEventsAsync(batch);
         await Eventually.ReturnsAsync(() => RowsAsync(user), n => n >= 3, TimeSpan.FromSeconds(30), "the occurrence, its record and the subscription");
 
         using (var erased = await Ingestion.Client.SendAsync(Admin(HttpMethod.Delete, $"/admin/tenants/{Tenant}/users/{user}")))

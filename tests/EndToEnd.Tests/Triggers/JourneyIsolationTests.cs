@@ -26,8 +26,7 @@ public class JourneyIsolationTests
         foreach (var (key, id) in new[] { (otherKey, "other"), (WriteKey, "own") })
         {
             var batch = new[] { new { type = "track", userId = user, messageId = $"{user}-{id}", @event = "Isolation Probe" } };
-            using var response = await Ingestion.Client.SendAsync(Post("/v1/batch", JsonSerializer.Serialize(new { batch }), key));
-            Assert.That(response.IsSuccessStatusCode, Is.True);
+            await PostEventsAsync(batch, key);
         }
         await Eventually.ReturnsAsync(() => Database.ScalarAsync<long>(
                 "select count(*) from triggers.occurrences where journey_id = 'isolation' and user_id = @user", ("user", user)),

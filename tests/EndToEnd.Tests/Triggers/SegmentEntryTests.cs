@@ -31,8 +31,7 @@ public class SegmentEntryTests
             new { type = "track", userId = user, messageId = $"{user}-vip", @event = $"Went VIP {run}" },
             new { type = "track", userId = user, messageId = $"{user}-vip-again", @event = $"Went VIP {run}" },
         };
-        using (var response = await Ingestion.Client.SendAsync(Post("/v1/batch", JsonSerializer.Serialize(new { batch }))))
-            Assert.That(response.IsSuccessStatusCode, Is.True);
+        await PostEventsAsync(batch);
 
         using var smtp = new SmtpInbox(await LocalInfrastructure.EnsureStartedAsync());
         var received = await Eventually.ReturnsAsync(() => smtp.ToAsync($"{user}@example.com"), m => m.Count > 0, TimeSpan.FromSeconds(60), "the VIP welcome");

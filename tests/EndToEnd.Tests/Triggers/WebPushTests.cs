@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Personalization.TestSupport;
 using static Personalization.EndToEnd.Tests.Platform;
 using static Personalization.EndToEnd.Tests.Triggers.TriggersCalls;
@@ -28,12 +27,12 @@ public class WebPushTests
         await AdminAsync(HttpMethod.Post, $"/admin/tenants/{Tenant}/journeys/welcome-push/publish");
 
         // Two devices: one that works and one whose subscription has expired at the push service.
-        await PostAsync(
+        await PostEventsAsync([
             new { type = "identify", userId = user, messageId = $"{user}-identify", traits = new { firstName = "Ivy" } },
             Subscribed(user, $"{device.Url}/push/{user}", device),
-            Subscribed(user, $"{device.Url}/gone/{user}", device));
+            Subscribed(user, $"{device.Url}/gone/{user}", device)]);
         await Eventually.ReturnsAsync(() => SubscriptionsAsync(user), n => n == 2, TimeSpan.FromSeconds(30), "both subscriptions to be kept");
-        await PostAsync(new { type = "track", userId = user, messageId = $"{user}-signup", @event = "Signed Up", properties = new { via = "push-test", plan = "pro" } });
+        await PostEventsAsync([new { type = "track", userId = user, messageId = $"{user}-signup", @event = "Signed Up", properties = new { via = "push-test", plan = "pro" } }]);
 
         var push = await Eventually.ReturnsAsync(() => Task.FromResult(device.Received.FirstOrDefault(p => p.Path == $"/push/{user}")), p => p is not null,
             TimeSpan.FromSeconds(60), "the push at the device");
@@ -57,12 +56,6 @@ public class WebPushTests
         type = "track", userId = user, messageId = $"{user}-{Guid.NewGuid():N}", @event = "Push Subscribed",
         properties = new { endpoint, keys = new { p256dh = device.P256dh, auth = device.Auth } },
     };
-
-    private static async Task PostAsync(params object[] batch)
-    {
-        using var response = await Ingestion.Client.SendAsync(Post("/v1/batch", JsonSerializer.Serialize(new { batch })));
-        Assert.That(response.IsSuccessStatusCode, Is.True, await response.Content.ReadAsStringAsync());
-    }
 
     private static Task<long> SubscriptionsAsync(string user) => Database.ScalarAsync<long>(
         "select count(*) from triggers.push_subscriptions where tenant_id = @tenant and user_id = @user", ("tenant", Tenant), ("user", user));

@@ -36,8 +36,7 @@ public class WebhookTests
             new { type = "identify", userId = user, messageId = $"{user}-identify", traits = new { phone = "+44 7700 900123" } },
             new { type = "track", userId = user, messageId = $"{user}-order", @event = "Order Completed", properties = new { order_id = $"{user}-o1", via = "sms" } },
         };
-        using (var response = await Ingestion.Client.SendAsync(Post("/v1/batch", JsonSerializer.Serialize(new { batch }))))
-            Assert.That(response.IsSuccessStatusCode, Is.True);
+        await PostEventsAsync(batch);
 
         var hook = await received.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.That(hook.Path, Is.EqualTo("/sms"));
@@ -85,8 +84,7 @@ public class WebhookTests
         await AdminAsync(HttpMethod.Post, $"/admin/tenants/{Tenant}/journeys/flaky-hook/publish");
         var user = "fay-" + Guid.NewGuid().ToString("N")[..8];
         var batch = new object[] { new { type = "track", userId = user, messageId = $"{user}-order", @event = "Order Completed", properties = new { order_id = $"{user}-o1", via = "flaky" } } };
-        using (var response = await Ingestion.Client.SendAsync(Post("/v1/batch", JsonSerializer.Serialize(new { batch }))))
-            Assert.That(response.IsSuccessStatusCode, Is.True);
+        await PostEventsAsync(batch);
 
         var key = await delivered.Task.WaitAsync(TimeSpan.FromSeconds(90));
         Assert.That(attempts, Is.EqualTo(5), "four refusals, then the delivery");
