@@ -1,3 +1,4 @@
+using Personalization.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using System.Text.Json;
 using Personalization.ServiceDefaults;

@@ -1,3 +1,4 @@
+using Personalization.Contracts;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 

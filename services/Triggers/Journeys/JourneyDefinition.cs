@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Personalization.Contracts.Conditions;
 using Personalization.Triggers.Templates;
 
 namespace Personalization.Triggers.Journeys;
@@ -34,19 +35,9 @@ public sealed record WaitUntilStep(string Id, TimeOnly Time, string? Next) : Jou
 /// <summary>Until the event comes (matched on the occurrence's key when <see cref="MatchKey"/> is given) or the timeout passes.</summary>
 public sealed record WaitForStep(string Id, EventFilter Filter, string? MatchKey, TimeSpan Timeout, string? OnEvent, string? OnTimeout) : JourneyStep(Id);
 
-/// <summary>A condition a branch tests: membership of a segment, or several combined.</summary>
-public abstract record BranchCondition;
-
-public sealed record InSegment(string SegmentId) : BranchCondition;
-
-public sealed record AllOf(IReadOnlyList<BranchCondition> Parts) : BranchCondition;
-
-public sealed record AnyOf(IReadOnlyList<BranchCondition> Parts) : BranchCondition;
-
-public sealed record Not(BranchCondition Part) : BranchCondition;
-
 /// <param name="Next">The step to go on to; null ends the journey.</param>
-public sealed record BranchCase(BranchCondition If, string? Next);
+/// <param name="If">A condition on the person's profile and segments, as segments write them (traits, profile fields, segment membership, and/or/not).</param>
+public sealed record BranchCase(Condition If, string? Next);
 
 /// <summary>The first case whose condition holds decides the next step; none, and <see cref="Else"/> does.</summary>
 public sealed record BranchStep(string Id, IReadOnlyList<BranchCase> Cases, string? Else) : JourneyStep(Id);

@@ -1,3 +1,4 @@
+using Personalization.Contracts;
 using Personalization.Triggers.Definitions;
 
 namespace Personalization.Triggers.Journeys;

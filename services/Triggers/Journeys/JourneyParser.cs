@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Personalization.Contracts.Conditions;
 using Personalization.Contracts;
 using Personalization.Triggers.Definitions;
 using Personalization.Triggers.Templates;
@@ -160,12 +161,13 @@ public static class JourneyParser
                 if (body.ValueKind != JsonValueKind.Array || body.GetArrayLength() == 0)
                     return faults.At<JourneyStep>(at, "Takes a list of {\"if\": condition, \"next\": step}; the first that holds decides.");
                 var cases = new List<BranchCase>();
+                var conditions = new ConditionReader(faults);
                 foreach (var (item, i) in body.EnumerateArray().Select((item, i) => (item, i)))
                 {
                     var casePath = $"{at}[{i}]";
                     if (item.ValueKind != JsonValueKind.Object) { faults.Add(casePath, "Takes {\"if\": condition, \"next\": step}."); continue; }
                     faults.Unknown(casePath, item, "if", "next");
-                    var condition = item.TryGetProperty("if", out var c) ? Condition($"{casePath}.if", c, faults) : faults.At<BranchCondition>($"{casePath}.if", "Required.");
+                    var condition = item.TryGetProperty("if", out var c) ? conditions.Read(c, $"{casePath}.if") : faults.At<Condition>($"{casePath}.if", "Required.");
                     if (faults.RequiredText(casePath, item, "next") is { } next && condition is not null) cases.Add(new BranchCase(condition, Resolved(next)));
                 }
                 return id is not null && cases.Count == body.GetArrayLength() ? new BranchStep(id, cases, Target("else")) : null;
@@ -209,29 +211,6 @@ public static class JourneyParser
         return channel is { } known && template is not null ? (known, template, scenario, url, group) : null;
     }
 
-    private static BranchCondition? Condition(string path, JsonElement condition, Faults faults)
-    {
-        if (condition.ValueKind != JsonValueKind.Object || condition.EnumerateObject().Count() != 1)
-            return faults.At<BranchCondition>(path, "Takes one of {\"segment\": id}, {\"and\": [...]}, {\"or\": [...]}, {\"not\": condition}.");
-        var property = condition.EnumerateObject().Single();
-        var at = $"{path}.{property.Name}";
-        switch (property.Name)
-        {
-            case "segment":
-                return SegmentId(at, property.Value, faults) is { } id ? new InSegment(id) : null;
-            case "not":
-                return Condition(at, property.Value, faults) is { } part ? new Not(part) : null;
-            case "and" or "or" when property.Value.ValueKind == JsonValueKind.Array && property.Value.GetArrayLength() > 0:
-                var parts = property.Value.EnumerateArray().Select((item, i) => Condition($"{at}[{i}]", item, faults)).ToList();
-                if (parts.Any(p => p is null)) return null;
-                return property.Name == "and" ? new AllOf(parts!) : new AnyOf(parts!);
-            case "and" or "or":
-                return faults.At<BranchCondition>(at, "Takes a non-empty list of conditions.");
-            default:
-                return faults.At<BranchCondition>(at, "Unknown condition; one of \"segment\", \"and\", \"or\", \"not\".");
-        }
-    }
-
     private static EventFilter? Filter(string path, JsonElement owner, string name, Faults faults)
     {
         var eventName = faults.RequiredText(path, owner, name);
@@ -249,9 +228,9 @@ public static class JourneyParser
     }
 
     private static string? SegmentId(string path, JsonElement value, Faults faults) =>
-        value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 and <= 128 } id && !id.Any(char.IsWhiteSpace)
-            ? id
-            : faults.At<string>(path, "Takes a segment id (a rule segment's, or a discovered one such as \"rfm.champions\").");
+        value.ValueKind == JsonValueKind.String && ConditionReader.IsAnySegmentId(value.GetString()!)
+            ? value.GetString()
+            : faults.At<string>(path, $"Takes {ConditionReader.AnySegmentIdRule}.");
 
     private static TimeSpan? Duration(string path, JsonElement value, Faults faults) =>
         value.ValueKind == JsonValueKind.String && Durations.Parse(value.GetString()) is { } span

@@ -1,3 +1,4 @@
+using Personalization.Contracts;
 using Personalization.Triggers.Definitions;
 using Personalization.Triggers.Templates;
 

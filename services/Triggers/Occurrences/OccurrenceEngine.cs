@@ -1,3 +1,4 @@
+using Personalization.Contracts.Conditions;
 using Personalization.Contracts.Profiles;
 using Personalization.Triggers.Journeys;
 using Personalization.Triggers.Policy;
@@ -108,7 +109,8 @@ public static class OccurrenceEngine
                     occurrence.DueAt = now + ProfileRetry;
                     return;
                 case BranchStep branch:
-                    var index = branch.Cases.ToList().FindIndex(c => Holds(c.If, facts.Profile));
+                    var index = branch.Cases.ToList().FindIndex(c => ProfileConditions.Holds(c.If, facts.Profile, now,
+                        leaf => leaf is MemberOf member && facts.Profile?.Segments.ContainsKey(member.SegmentId) == true));
                     turn.Records.Add(new StepRecord(step.Id, "branched", index < 0 ? "else" : $"case {index}"));
                     stepId = index < 0 ? branch.Else : branch.Cases[index].Next;
                     break;
@@ -141,15 +143,6 @@ public static class OccurrenceEngine
         occurrence.EndReason = reason;
         turn.Records.Add(new StepRecord(occurrence.StepId, status == OccurrenceStatus.Completed ? "completed" : "exited", reason));
     }
-
-    private static bool Holds(BranchCondition condition, CustomerProfile? profile) => condition switch
-    {
-        InSegment segment => profile?.Segments.ContainsKey(segment.SegmentId) == true,
-        AllOf all => all.Parts.All(p => Holds(p, profile)),
-        AnyOf any => any.Parts.Any(p => Holds(p, profile)),
-        Not not => !Holds(not.Part, profile),
-        _ => false,
-    };
 
     private static JourneyStep Step(JourneyDefinition journey, string id) => journey.Steps.First(s => s.Id == id);
 }

@@ -1,3 +1,4 @@
+using Personalization.Contracts;
 using System.Text.Json;
 using Fluid;
 using Personalization.Triggers.Definitions;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Personalization.Contracts;
+using Personalization.Contracts.Conditions;
 using Personalization.Segmentation.Segments.Definitions;
 
 namespace Personalization.Segmentation.Tests.Segments;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Personalization.Contracts;
+using Personalization.Contracts.Conditions;
 using Personalization.Contracts.Profiles;
 using Personalization.Contracts.V1;
 using Personalization.Segmentation.Segments.Definitions;

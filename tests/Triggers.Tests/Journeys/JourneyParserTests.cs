@@ -1,3 +1,5 @@
+using Personalization.Contracts;
+using Personalization.Contracts.Conditions;
 using System.Text.Json;
 using Personalization.Triggers.Journeys;
 using Personalization.Triggers.Templates;
@@ -72,6 +74,10 @@ public class JourneyParserTests
     [TestCase("""{"id": "purchase", "send": {"channel": "webhook", "template": "t"}}""", "$.steps[0].send.url", "url")]
     [TestCase("""{"id": "purchase", "send": {"channel": "sms", "template": "t"}}""", "$.steps[0].send.channel", "email")]
     [TestCase("""{"id": "purchase", "branch": [{"if": {"segmant": "x"}, "next": "email"}]}""", "$.steps[0].branch[0].if.segmant", "Unknown condition")]
+    [TestCase("""{"id": "purchase", "branch": [{"if": {"trait": "plan", "equal": "pro"}, "next": "email"}]}""", "$.steps[0].branch[0].if.equal", "Unknown operator")]
+    [TestCase("""{"id": "purchase", "branch": [{"if": {"profile": "shoeSize", "gt": 3}, "next": "email"}]}""", "$.steps[0].branch[0].if.profile", "cartValue")]
+    [TestCase("""{"id": "purchase", "branch": [{"if": {"profile": "country", "gt": 3}, "next": "email"}]}""", "$.steps[0].branch[0].if.gt", "text field")]
+    [TestCase("""{"id": "purchase", "branch": [{"if": {"performed": "Order Completed"}, "next": "email"}]}""", "$.steps[0].branch[0].if.performed", "Unknown condition")]
     [TestCase("""{"id": "purchase", "wait": "1h", "nxt": "email"}""", "$.steps[0].nxt", "Unknown property")]
     public void A_bad_step_gets_a_fault_at_its_path(string step, string path, string message)
     {

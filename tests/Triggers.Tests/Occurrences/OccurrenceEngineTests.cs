@@ -129,6 +129,35 @@ public class OccurrenceEngineTests
     }
 
     [Test]
+    public void A_branch_tests_traits_profile_fields_and_ages_as_segments_do()
+    {
+        var journey = Parse("""
+            {"name": "J", "entry": {"event": "Product Added"},
+             "steps": [{"id": "route", "branch": [
+                         {"if": {"and": [{"trait": "plan", "in": ["pro", "team"]}, {"profile": "cartValue", "gte": 100}]}, "next": "big-cart"},
+                         {"if": {"or": [{"profile": "daysSinceFirstSeen", "lt": 7}, {"trait": "email", "exists": false}]}, "next": "welcome"}],
+                       "else": "plain"},
+                       {"id": "plain", "send": {"channel": "email", "template": "plain"}, "next": "exit"},
+                       {"id": "welcome", "send": {"channel": "email", "template": "welcome"}, "next": "exit"},
+                       {"id": "big-cart", "send": {"channel": "email", "template": "big-cart"}}]}
+            """);
+        CustomerProfile Person(string plan, decimal price, int daysKnown) => new()
+        {
+            FirstSeen = Now.AddDays(-daysKnown),
+            Traits = { ["plan"] = JsonSerializer.SerializeToElement(plan), ["email"] = JsonSerializer.SerializeToElement("a@example.com") },
+            Cart = { ["sku"] = new CartLine("sku", null, 1, price) },
+        };
+        string Sent(CustomerProfile? profile) =>
+            OccurrenceEngine.Start(journey, New(), Now, new OccurrenceFacts(profile, true, TimeZoneInfo.Utc)).Sends.Single().Template;
+
+        Assert.That(Sent(Person("pro", 120, daysKnown: 30)), Is.EqualTo("big-cart"));
+        Assert.That(Sent(Person("free", 120, daysKnown: 30)), Is.EqualTo("plain"), "a trait outside the list fails the case");
+        Assert.That(Sent(Person("team", 99, daysKnown: 30)), Is.EqualTo("plain"), "both parts of an and must hold");
+        Assert.That(Sent(Person("team", 99, daysKnown: 3)), Is.EqualTo("welcome"), "known for under a week, counted from the turn's instant");
+        Assert.That(Sent(null), Is.EqualTo("welcome"), "with no profile every field is absent");
+    }
+
+    [Test]
     public void A_wait_until_a_time_of_day_ends_at_the_next_such_time_in_the_persons_zone()
     {
         var journey = Parse("""{"name": "J", "entry": {"event": "X"}, "steps": [{"id": "morning", "waitUntil": "09:00"}, {"id": "s", "send": {"channel": "email", "template": "t"}}]}""");

@@ -1,24 +1,6 @@
-using System.Text.Json;
+using Personalization.Contracts.Conditions;
 
 namespace Personalization.Segmentation.Segments.Definitions;
-
-/// <summary>A parsed segment condition: a tree of these, checked against a person at an instant.</summary>
-public abstract record Condition;
-
-public sealed record AllOf(IReadOnlyList<Condition> Parts) : Condition;
-
-public sealed record AnyOf(IReadOnlyList<Condition> Parts) : Condition;
-
-public sealed record Not(Condition Part) : Condition;
-
-/// <summary>A test of a trait (from identify calls) or of a profile field that does not change with time.</summary>
-public sealed record FieldTest(FieldSource Source, string Field, IReadOnlyList<Comparison> Comparisons) : Condition;
-
-/// <summary>
-/// A test of a duration in days since a profile instant (first seen, last seen, last purchase): its value grows with
-/// time, so a person can pass or fail it with no event at all, at an instant known in advance.
-/// </summary>
-public sealed record AgeTest(AgeField Field, IReadOnlyList<Comparison> Comparisons) : Condition;
 
 /// <summary>Performed an event at least / at most so many times, within a sliding window or ever.</summary>
 public sealed record EventCount(EventMatch Event, int? AtLeast, int? AtMost, TimeSpan? Within) : Condition
@@ -40,18 +22,6 @@ public sealed record NotFollowedBy(EventMatch First, EventMatch Then, TimeSpan W
 {
     public string TrackerKey => $"sequence|{First.Key}|{Then.Key}";
 }
-
-/// <summary>Membership of another rule segment of the tenant, as it stands at the same instant.</summary>
-public sealed record MemberOf(string SegmentId) : Condition;
-
-public enum FieldSource { Trait, Profile }
-
-public enum AgeField { FirstSeen, LastSeen, LastPurchase }
-
-public enum Operator { Equals, NotEquals, In, Exists, Gt, Gte, Lt, Lte, Before, After, Contains }
-
-/// <summary>One operator and its operand, as written (a JSON value), with the number or instant it stands for.</summary>
-public sealed record Comparison(Operator Operator, JsonElement Operand, double? Number = null, DateTimeOffset? Instant = null);
 
 /// <summary>Which events count: a call type, a name (commerce names match in any spelling) and property tests.</summary>
 public sealed record EventMatch(string Type, string Name, IReadOnlyList<PropertyTest> Where)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Personalization.Contracts.Conditions;
 
 namespace Personalization.Segmentation.Segments.Definitions;
 
@@ -10,5 +11,3 @@ public sealed record SegmentDefinition(string Name, string? Description, JsonEle
 
 /// <summary>A definition with its parsed condition and the other segments it refers to (with where, for errors).</summary>
 public sealed record ParsedDefinition(SegmentDefinition Definition, Condition Condition, IReadOnlyList<SegmentReference> References);
-
-public sealed record SegmentReference(string SegmentId, string Path);

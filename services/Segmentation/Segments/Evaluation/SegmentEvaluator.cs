@@ -1,3 +1,4 @@
+using Personalization.Contracts.Conditions;
 using Personalization.Contracts.Profiles;
 using Personalization.Segmentation.Segments.Definitions;
 
@@ -112,38 +113,20 @@ public static class SegmentEvaluator
                 Record(state, id, membership.Version, member: false, at, cause, transitions);
     }
 
-    public static bool Holds(Condition condition, SegmentState state, CustomerProfile profile, DateTimeOffset at, IReadOnlyDictionary<string, bool> members)
-    {
-        switch (condition)
+    public static bool Holds(Condition condition, SegmentState state, CustomerProfile profile, DateTimeOffset at, IReadOnlyDictionary<string, bool> members) =>
+        ProfileConditions.Holds(condition, profile, at, leaf => leaf switch
         {
-            case AllOf all:
-                foreach (var part in all.Parts) if (!Holds(part, state, profile, at, members)) return false;
-                return true;
-            case AnyOf any:
-                foreach (var part in any.Parts) if (Holds(part, state, profile, at, members)) return true;
-                return false;
-            case Not not:
-                return !Holds(not.Part, state, profile, at, members);
-            case FieldTest { Source: FieldSource.Trait } trait:
-                return Comparisons.AllHold(trait.Comparisons,
-                    profile.Traits.TryGetValue(trait.Field, out var value) ? FieldValue.Of(value) : FieldValue.Absent);
-            case FieldTest field:
-                return Comparisons.AllHold(field.Comparisons, ProfileFields.Read(profile, field.Field));
-            case AgeTest age:
-                return Comparisons.AllHold(age.Comparisons,
-                    ProfileFields.AnchorOf(profile, age.Field) is { } anchor ? FieldValue.Of((at - anchor).TotalDays) : FieldValue.Absent);
-            case EventCount count:
-                var tracker = state.Trackers.GetValueOrDefault(count.TrackerKey);
-                var n = count.Within is { } within ? CountAfter(tracker?.Times, at - within) : tracker?.Count ?? 0;
-                return (count.AtLeast is not { } least || n >= least) && (count.AtMost is not { } most || n <= most);
-            case NotFollowedBy sequence:
-                return state.Trackers.GetValueOrDefault(sequence.TrackerKey) is { First: { } opened, FollowedAt: null }
-                       && at >= opened + sequence.Within;
-            case MemberOf member:
-                return members.GetValueOrDefault(member.SegmentId);
-            default:
-                throw new NotSupportedException(condition.GetType().Name);
-        }
+            EventCount count => CountHolds(count, state.Trackers.GetValueOrDefault(count.TrackerKey), at),
+            NotFollowedBy sequence => state.Trackers.GetValueOrDefault(sequence.TrackerKey) is { First: { } opened, FollowedAt: null }
+                                      && at >= opened + sequence.Within,
+            MemberOf member => members.GetValueOrDefault(member.SegmentId),
+            _ => throw new NotSupportedException(leaf.GetType().Name),
+        });
+
+    private static bool CountHolds(EventCount count, EventTracker? tracker, DateTimeOffset at)
+    {
+        var n = count.Within is { } within ? CountAfter(tracker?.Times, at - within) : tracker?.Count ?? 0;
+        return (count.AtLeast is not { } least || n >= least) && (count.AtMost is not { } most || n <= most);
     }
 
     /// <summary>The first instant after <paramref name="after"/> at which a time-dependent test may change, or null.</summary>

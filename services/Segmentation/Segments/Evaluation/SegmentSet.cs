@@ -1,3 +1,4 @@
+using Personalization.Contracts.Conditions;
 using Personalization.Segmentation.Segments.Definitions;
 
 namespace Personalization.Segmentation.Segments.Evaluation;

@@ -1,6 +1,6 @@
 using Personalization.Contracts.Profiles;
 
-namespace Personalization.Segmentation.Segments.Definitions;
+namespace Personalization.Contracts.Conditions;
 
 public enum FieldKind { Number, Text, Instant }
 

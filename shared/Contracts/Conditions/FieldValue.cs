@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace Personalization.Segmentation.Segments.Definitions;
+namespace Personalization.Contracts.Conditions;
 
 /// <summary>
 /// A trait's or profile field's value as conditions see it: absent, or text, a number, an instant, a list of texts.

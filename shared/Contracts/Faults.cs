@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Personalization.Triggers.Definitions;
+namespace Personalization.Contracts;
 
 /// <summary>The faults found in a definition, each under the JSON path where it is, as a validation problem lists them.</summary>
 public sealed class Faults
