@@ -17,6 +17,8 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapModelsAdminApi();
 app.MapScenariosAdminApi();
+app.MapExperimentsAdminApi();
+app.MapAttributionAdminApi();
 app.MapRecommendationsApi();
 await app.RunAsync();
 return 0;

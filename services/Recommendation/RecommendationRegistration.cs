@@ -1,4 +1,9 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Npgsql;
+using Personalization.Recommendation.Api;
+using Personalization.Recommendation.Attribution;
+using Personalization.Recommendation.Experiments;
 using Personalization.Recommendation.Interactions;
 using Personalization.Recommendation.Models;
 using Personalization.Recommendation.Scenarios;
@@ -10,7 +15,7 @@ namespace Personalization.Recommendation;
 
 public static class RecommendationRegistration
 {
-    /// <summary>Model versions and training jobs in PostgreSQL, the training worker, the served models and catalogs kept current, the serving API's read tokens and the admin credential.</summary>
+    /// <summary>Model versions and training jobs in PostgreSQL, the training worker, the served models and catalogs kept current, the serving API's read tokens and the admin credential; experiments; attribution fed by the relay's events.</summary>
     public static IHostApplicationBuilder AddRecommendation(this IHostApplicationBuilder builder)
     {
         var connectionString = ConnectionStrings.GetRequired(builder.Configuration, ConnectionStrings.Postgres);
@@ -32,9 +37,23 @@ public static class RecommendationRegistration
         builder.Services.AddSingleton<Impressions>();
         builder.Services.AddSingleton<CandidateCache>();
         builder.Services.AddSingleton<ScenarioStore>();
+        builder.Services.AddSingleton<ExperimentStore>();
+        builder.Services.AddSingleton<RequestResolver>();
+        builder.Services.AddOptions<AttributionSettings>().BindConfiguration(AttributionSettings.Section);
+        builder.Services.AddSingleton<AttributionStore>();
+        builder.Services.AddSingleton<EventLogReader>();
+        builder.Services.AddSingleton<AttributionRebuild>();
+        // Serving needs no broker: without one only attribution waits, so readiness shows it as degraded.
+        builder.AddRabbitMqMessaging(bus =>
+        {
+            bus.AddConsumer<AttributionEventConsumer>();
+            bus.AddConsumer<AttributionErasureConsumer>();
+        }, readinessNeedsBroker: false);
         builder.Services.AddSingleton<Recommendations>();
         builder.Services.AddHostedService<ServingRefresher>();
         builder.AddTenantReaders("Recommendation");
+
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
 
         builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section);
         builder.Services.AddAuthentication().AddAdminToken();

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using System.Text.Json;
-using Personalization.Recommendation.Scenarios;
 using Personalization.Recommendation.Serving;
 using Personalization.ServiceDefaults;
 
@@ -17,36 +16,36 @@ public static class RecommendationsApi
     public static IEndpointRouteBuilder MapRecommendationsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/v1/recommendations").RequireTenantReader().WithTags("Recommendations");
-        api.MapGet("/users/{userId}", (string userId, HttpRequest request, ClaimsPrincipal caller, Recommendations recommendations, ScenarioStore scenarios, CancellationToken ct) =>
-            ForUserAsync(userId, RequestedOptions.FromQuery(request.Query), caller, recommendations, scenarios, ct));
-        api.MapPost("/users/{userId}", async (string userId, HttpRequest request, ClaimsPrincipal caller, Recommendations recommendations, ScenarioStore scenarios, CancellationToken ct) =>
+        api.MapGet("/users/{userId}", (string userId, HttpRequest request, ClaimsPrincipal caller, Recommendations recommendations, RequestResolver resolver, CancellationToken ct) =>
+            ForUserAsync(userId, RequestedOptions.FromQuery(request.Query), caller, recommendations, resolver, ct));
+        api.MapPost("/users/{userId}", async (string userId, HttpRequest request, ClaimsPrincipal caller, Recommendations recommendations, RequestResolver resolver, CancellationToken ct) =>
             await JsonBody.ReadAsync(request, ct) is { } body
-                ? await ForUserAsync(userId, RequestedOptions.FromJson(body), caller, recommendations, scenarios, ct)
+                ? await ForUserAsync(userId, RequestedOptions.FromJson(body), caller, recommendations, resolver, ct)
                 : JsonBody.NotJson());
-        api.MapGet("/items/{itemId}/related", (string itemId, HttpRequest request, ClaimsPrincipal caller, Recommendations recommendations, ScenarioStore scenarios, CancellationToken ct) =>
-            ForItemsAsync([itemId], AnchorKind.Page, RequestedOptions.FromQuery(request.Query), caller, recommendations, scenarios, ct));
+        api.MapGet("/items/{itemId}/related", (string itemId, HttpRequest request, ClaimsPrincipal caller, Recommendations recommendations, RequestResolver resolver, CancellationToken ct) =>
+            ForItemsAsync([itemId], AnchorKind.Page, RequestedOptions.FromQuery(request.Query), caller, recommendations, resolver, ct));
         api.MapPost("/cart", CartAsync);
         return app;
     }
 
     private static async Task<IResult> ForUserAsync(string userId, RequestedOptions.Validated validated, ClaimsPrincipal caller,
-        Recommendations recommendations, ScenarioStore scenarios, CancellationToken ct)
+        Recommendations recommendations, RequestResolver resolver, CancellationToken ct)
     {
         var tenant = TenantReaders.TenantOf(caller);
-        var (options, rules, problem) = await ServingRequest.ResolveAsync(tenant, validated, scenarios, ct);
+        var (options, rules, problem) = await resolver.ResolveAsync(tenant, validated, userId, ct);
         return problem ?? Answer(tenant, options!, await recommendations.ForUserAsync(tenant, userId, options!, rules, ct));
     }
 
     private static async Task<IResult> ForItemsAsync(IReadOnlyList<string> itemIds, AnchorKind kind, RequestedOptions.Validated validated,
-        ClaimsPrincipal caller, Recommendations recommendations, ScenarioStore scenarios, CancellationToken ct)
+        ClaimsPrincipal caller, Recommendations recommendations, RequestResolver resolver, CancellationToken ct)
     {
         var tenant = TenantReaders.TenantOf(caller);
-        var (options, rules, problem) = await ServingRequest.ResolveAsync(tenant, validated, scenarios, ct);
+        var (options, rules, problem) = await resolver.ResolveAsync(tenant, validated, null, ct);
         return problem ?? Answer(tenant, options!, await recommendations.ForItemsAsync(tenant, itemIds, kind, options!, rules, ct));
     }
 
     /// <summary><c>{"items": ["sku-1", "sku-2"], ...options}</c>: items that go with the cart's.</summary>
-    private static async Task<IResult> CartAsync(HttpRequest request, ClaimsPrincipal caller, Recommendations recommendations, ScenarioStore scenarios,
+    private static async Task<IResult> CartAsync(HttpRequest request, ClaimsPrincipal caller, Recommendations recommendations, RequestResolver resolver,
         CancellationToken ct)
     {
         if (await JsonBody.ReadAsync(request, ct) is not { } body) return JsonBody.NotJson();
@@ -59,7 +58,7 @@ public static class RecommendationsApi
             {
                 ["items"] = [$"'items' must be an array of 1 to {MaxCartItems} item ids (strings), the items in the cart."],
             });
-        return await ForItemsAsync(items, AnchorKind.InCart, RequestedOptions.FromJson(body), caller, recommendations, scenarios, ct);
+        return await ForItemsAsync(items, AnchorKind.InCart, RequestedOptions.FromJson(body), caller, recommendations, resolver, ct);
     }
 
     /// <summary>The answer; without one, a version asked for by name that is not stored (400), else no model yet (503).</summary>

@@ -1,35 +1,21 @@
-using Personalization.Recommendation.Scenarios;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Personalization.Recommendation.Serving;
 using Personalization.Recommendation.Serving.Rules;
 
 namespace Personalization.Recommendation.Api;
 
-/// <summary>Validated options made servable: the scenario's defaults under them and both sets of rules parsed, or the 400 that says why not.</summary>
+/// <summary>The serving API's shared checks: rules that do not parse and versions that are not stored are 400s naming the field.</summary>
 public static class ServingRequest
 {
-    public sealed record Resolved(RecommendationOptions? Options, ItemRules Rules, IResult? Problem);
-
-    public static async Task<Resolved> ResolveAsync(string tenantId, RequestedOptions.Validated validated, ScenarioStore scenarios, CancellationToken ct)
-    {
-        if (validated.Options is not { } requested)
-            return new(null, ItemRules.None, TypedResults.ValidationProblem(validated.Errors, title: "The request's options are not valid"));
-        ScenarioDefinition? defaults = null;
-        if (requested.Scenario is { } name)
-        {
-            defaults = (await scenarios.FindAsync(tenantId, name, ct))?.Definition;
-            if (defaults is null)
-                return new(null, ItemRules.None, TypedResults.Problem(title: "Unknown scenario",
-                    detail: $"There is no scenario '{name}' for this tenant (PUT /admin/tenants/{tenantId}/scenarios/{name} defines one).",
-                    statusCode: StatusCodes.Status400BadRequest));
-        }
-        if (ParseRules(requested.Filter, requested.Boost, out var rules) is { } problem) return new(null, ItemRules.None, problem);
-        if (defaults is not null && ParseRules(defaults.Filter, defaults.Boost, out var scenarioRules) is null) rules = scenarioRules.And(rules);
-        return new(requested.Resolve(defaults?.ToOptions()), rules, null);
-    }
-
     public static IResult UnknownVersion(string tenantId, int version) => TypedResults.ValidationProblem(
         new Dictionary<string, string[]> { ["modelVersion"] = [$"Tenant '{tenantId}' has no model version {version} (GET /admin/tenants/{tenantId}/models lists them)."] },
         title: "Unknown model version");
+
+    /// <summary>Which of a filter and a boost expression does not parse, and why; null when both do.</summary>
+    public static (string Parameter, string Message)? RuleMistake(string? filter, string? boost) =>
+        ParseRules(filter, boost, out _) is ProblemHttpResult { ProblemDetails: var problem }
+            ? ((string)problem.Extensions["parameter"]!, problem.Detail!)
+            : null;
 
     /// <summary>The rules of a filter and a boost expression, either absent; or a 400 naming the expression and the position of its mistake.</summary>
     public static IResult? ParseRules(string? filter, string? boost, out ItemRules rules)

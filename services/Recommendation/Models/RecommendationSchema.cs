@@ -5,7 +5,8 @@ namespace Personalization.Recommendation.Models;
 
 /// <summary>
 /// The service's own tables in PostgreSQL schema <c>recommendation</c>: model versions, the active version per
-/// tenant, training jobs, scenarios.
+/// tenant, training jobs, scenarios, experiments and who is in which of their variants, and the
+/// impressions, clicks and orders attribution reads from the event log.
 /// </summary>
 public sealed class RecommendationSchema(NpgsqlDataSource dataSource) : OwnedSchema(dataSource, Name, Ddl)
 {
@@ -48,5 +49,67 @@ public sealed class RecommendationSchema(NpgsqlDataSource dataSource) : OwnedSch
             definition jsonb not null,
             updated_at timestamptz not null,
             primary key (tenant_id, name));
+        create table if not exists {Name}.experiments (
+            tenant_id text not null,
+            id text not null,
+            scenario text not null,
+            definition jsonb not null,
+            state text not null,
+            created_at timestamptz not null,
+            updated_at timestamptz not null,
+            stopped_at timestamptz,
+            promoted text,
+            primary key (tenant_id, id));
+        create unique index if not exists experiments_running_per_scenario on {Name}.experiments (tenant_id, scenario) where state = 'Running';
+        create table if not exists {Name}.experiment_assignments (
+            tenant_id text not null,
+            experiment_id text not null,
+            person text not null,
+            variant text not null,
+            assigned_at timestamptz not null,
+            primary key (tenant_id, experiment_id, person));
+        create table if not exists {Name}.attribution_views (
+            event_id uuid primary key,
+            tenant_id text not null,
+            recommendation_id text not null,
+            person text not null,
+            anonymous_id text,
+            stream_key text not null,
+            at timestamptz not null,
+            model_version int,
+            scenario text,
+            experiment text,
+            variant text,
+            shown int not null);
+        create index if not exists attribution_views_response on {Name}.attribution_views (tenant_id, recommendation_id);
+        create index if not exists attribution_views_time on {Name}.attribution_views (tenant_id, at);
+        create table if not exists {Name}.attribution_clicks (
+            event_id uuid primary key,
+            tenant_id text not null,
+            recommendation_id text not null,
+            person text not null,
+            anonymous_id text,
+            stream_key text not null,
+            at timestamptz not null,
+            model_version int,
+            scenario text,
+            experiment text,
+            variant text,
+            item_id text not null,
+            position int);
+        create index if not exists attribution_clicks_item on {Name}.attribution_clicks (tenant_id, item_id);
+        create table if not exists {Name}.attribution_orders (
+            event_id uuid not null,
+            line int not null,
+            tenant_id text not null,
+            person text not null,
+            anonymous_id text,
+            stream_key text not null,
+            at timestamptz not null,
+            order_id text,
+            item_id text not null,
+            revenue numeric not null,
+            primary key (event_id, line));
+        create index if not exists attribution_orders_item on {Name}.attribution_orders (tenant_id, item_id);
         """;
 }

@@ -9,6 +9,11 @@ public sealed record ScenarioDefinition(
 {
     public RequestedOptions ToOptions() => new(Count, null, new RequestContext(), Filter, Boost, Exclude ?? [], Diversity, MaxPerCategory, ModelVersion);
 
+    /// <summary>These settings over <paramref name="below"/>: each one this names replaces the one below.</summary>
+    public ScenarioDefinition Over(ScenarioDefinition? below) => below is null ? this : new(
+        Filter ?? below.Filter, Boost ?? below.Boost, Count ?? below.Count, Diversity ?? below.Diversity, MaxPerCategory ?? below.MaxPerCategory,
+        Exclude ?? below.Exclude, ModelVersion ?? below.ModelVersion);
+
     public static ScenarioDefinition From(RequestedOptions options) =>
         new(options.Filter, options.Boost, options.Count, options.Diversity, options.MaxPerCategory, options.Exclude.Count > 0 ? options.Exclude : null,
             options.ModelVersion);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Personalization.Recommendation.Experiments;
 
 namespace Personalization.Recommendation.Serving;
 
@@ -125,7 +126,9 @@ public sealed record RequestedOptions(
 
 /// <summary>
 /// The options a request is served with: its own, else its scenario's, else the defaults. <see cref="ModelVersion"/>
-/// names a stored version to answer with instead of the active one (a variant), null for the active one.
+/// names a stored version to answer with instead of the active one, null for the active one. Under an experiment,
+/// <see cref="Experiment"/> is the person's arm, and a holdout arm is served <see cref="PopularityOnly"/>.
 /// </summary>
 public sealed record RecommendationOptions(
-    int Count, string? Scenario, RequestContext Context, IReadOnlyList<string> Exclude, double Diversity, int? MaxPerCategory, int? ModelVersion = null);
+    int Count, string? Scenario, RequestContext Context, IReadOnlyList<string> Exclude, double Diversity, int? MaxPerCategory, int? ModelVersion = null,
+    ExperimentArm? Experiment = null, bool PopularityOnly = false);

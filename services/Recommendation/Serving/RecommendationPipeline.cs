@@ -46,7 +46,9 @@ public static class RecommendationPipeline
         List<Candidate> admitted;
         for (var pool = Math.Max(MinimumPool, wanted); ; pool *= 4)
         {
-            var proposed = candidates.GetOrAdd(model.TenantId, model.Version, subject, pool, () => [.. Propose(model, subject, pool)]);
+            var proposed = options.PopularityOnly
+                ? [.. Popular(model, subject, pool)]
+                : candidates.GetOrAdd(model.TenantId, model.Version, subject, pool, () => [.. Propose(model, subject, pool)]);
             admitted = [.. proposed.Where(c => Admits(c.Item))];
             // Enough, or all the generator has to give (the hybrid's candidates per source are bounded).
             if (admitted.Count >= wanted || proposed.Count < pool || pool >= matrix.ItemCount) break;
@@ -87,7 +89,7 @@ public static class RecommendationPipeline
         if (subject.IsCold || subject.Interests.Count > 0)
         {
             lists.Add([.. subject.Interests.Take(pool).Select(i => new Candidate(i.Item, 0, [Algorithms.Content]))]);
-            lists.Add([.. model.Popular.RecommendFor(subject.Person.Context, pool, exclude).Select(s => new Candidate(s.Item, s.Score, [Algorithms.PopularityByContext]))]);
+            lists.Add([.. Popular(model, subject, pool)]);
         }
         if (model.Model.Content is { } content && subject.Person.Row < 0 && !subject.IsCold)
             lists.Add([.. content.Recommend(subject.Person, pool, exclude).Select(s => new Candidate(s.Item, s.Score, [content.Name]))]);
@@ -103,6 +105,10 @@ public static class RecommendationPipeline
             }
         return fused.Select(f => new Candidate(f.Key, f.Value.Score, f.Value.ProposedBy)).OrderByDescending(c => c.Score).ThenBy(c => c.Item);
     }
+
+    /// <summary>The context's most popular items: one of the lists fused for a first visit, and all a popularity-only holdout gets.</summary>
+    private static IEnumerable<Candidate> Popular(ServedModel model, Subject subject, int pool) =>
+        model.Popular.RecommendFor(subject.Person.Context, pool, [.. subject.Exclude]).Select(s => new Candidate(s.Item, s.Score, [Algorithms.PopularityByContext]));
 
     /// <summary>Appends the context's popular items that the rules admit, below everything proposed.</summary>
     private static void FillWithPopular(ServedModel model, Subject subject, List<Candidate> admitted, Func<int, bool> admits, int count)

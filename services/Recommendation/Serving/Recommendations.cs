@@ -5,11 +5,16 @@ using Personalization.ServiceDefaults;
 
 namespace Personalization.Recommendation.Serving;
 
-/// <summary>An answer: its id (for attribution of impressions and clicks), the version that made it, and the items.</summary>
+/// <summary>
+/// An answer: its id (for attribution of impressions and clicks; see <see cref="ResponseOrigin"/>), the version that
+/// made it, the experiment and variant it was served under, and the items.
+/// </summary>
 public sealed record RecommendationAnswer(
     string RecommendationId,
     int ModelVersion,
     string? Scenario,
+    string? Experiment,
+    string? Variant,
     RequestContext Context,
     bool ProfileRead,
     IReadOnlyList<RecommendedItem> Items);
@@ -44,6 +49,7 @@ public sealed class Recommendations(ActiveModels models, CatalogueCache catalogu
 
     private RecommendationAnswer Answer(ServedModel model, TenantCatalogue catalogue, Subject subject, RecommendationOptions options, ItemRules rules,
         IReadOnlyDictionary<string, double> damping, bool profileRead) =>
-        new(Guid.CreateVersion7().ToString(), model.Version, options.Scenario, options.Context, profileRead,
+        new(new ResponseOrigin(model.Version, options.Scenario, options.Experiment?.Experiment, options.Experiment?.Variant).NewId(),
+            model.Version, options.Scenario, options.Experiment?.Experiment, options.Experiment?.Variant, options.Context, profileRead,
             RecommendationPipeline.Run(model, catalogue, subject, options, rules, damping, clock.GetUtcNow(), candidates));
 }

@@ -81,7 +81,8 @@ public static class CommerceEvents
     private static int Quantity(JsonElement product) =>
         JsonFields.Number(product, "quantity") is { } q && q >= 1 ? (int)Math.Min(q, int.MaxValue) : 1;
 
-    private static string Normalize(string name)
+    /// <summary>An event name without case or separators ("Recommendation Viewed" → "recommendationviewed"), as names are matched.</summary>
+    public static string Normalize(string name)
     {
         Span<char> buffer = stackalloc char[Math.Min(name.Length, 64)];
         var length = 0;

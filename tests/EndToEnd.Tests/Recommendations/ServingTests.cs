@@ -13,7 +13,7 @@ namespace Personalization.EndToEnd.Tests.Recommendations;
 /// profile actor behind the sidecar emulator and real read tokens: 40 products (even ones under Home > Kitchen, odd
 /// ones in Garden, every fifth on sale, sku-38 out of stock, sku-39 deleted) and 30 shoppers.
 /// </summary>
-public class ServingTests
+public partial class ServingTests
 {
     private const string ServingToken = "serving-read-token";
     private const string OtherTenantToken = "serving-other-tenant-token";

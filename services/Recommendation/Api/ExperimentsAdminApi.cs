@@ -1,0 +1,99 @@
+using Microsoft.Extensions.Options;
+using Personalization.Contracts;
+using Personalization.Recommendation.Attribution;
+using Personalization.Recommendation.Experiments;
+using Personalization.Recommendation.Models;
+using Personalization.Recommendation.Scenarios;
+using Personalization.ServiceDefaults;
+
+namespace Personalization.Recommendation.Api;
+
+/// <summary>
+/// A tenant's A/B experiments on scenarios: define one (it runs at once), change its weights for new people, read it
+/// with how many people each variant has, read its results, and stop it, promoting a variant's settings into the scenario in the same call.
+/// </summary>
+public static class ExperimentsAdminApi
+{
+    public static IEndpointRouteBuilder MapExperimentsAdminApi(this IEndpointRouteBuilder app)
+    {
+        var experiments = app.MapGroup("/admin/tenants/{tenantId}/experiments").RequireAdmin().WithTags("Experiments");
+        experiments.MapPut("/{experimentId}", PutAsync);
+        experiments.MapGet("/", async (string tenantId, ExperimentStore store, CancellationToken ct) => TypedResults.Ok(await store.ListAsync(tenantId, ct)));
+        experiments.MapGet("/{experimentId}", async (string tenantId, string experimentId, ExperimentStore store, CancellationToken ct) =>
+            await store.GetAsync(tenantId, experimentId, ct) is { } experiment
+                ? TypedResults.Ok(new { experiment, people = await store.PeopleAsync(tenantId, experimentId, ct) })
+                : NotFound(tenantId, experimentId));
+        experiments.MapPost("/{experimentId}/stop", StopAsync);
+        experiments.MapGet("/{experimentId}/results", async (string tenantId, string experimentId, ExperimentStore store, AttributionStore attribution,
+            IOptions<AttributionSettings> settings, CancellationToken ct) =>
+            await store.GetAsync(tenantId, experimentId, ct) is { } experiment
+                ? TypedResults.Ok(ExperimentResults.Of(experiment, await store.PeopleAsync(tenantId, experimentId, ct),
+                    await attribution.ExperimentAsync(tenantId, experimentId, settings.Value.Window, ct)))
+                : NotFound(tenantId, experimentId));
+        return app;
+    }
+
+    private static async Task<IResult> PutAsync(string tenantId, string experimentId, HttpRequest request, ExperimentStore store, ScenarioStore scenarios,
+        ModelRegistry registry, CancellationToken ct)
+    {
+        if (!DefinitionIds.IsValid(experimentId))
+            return Invalid(new() { ["experimentId"] = [$"An experiment id is {DefinitionIds.Rule}; it was '{experimentId}'."] });
+        if (await JsonBody.ReadAsync(request, ct) is not { } body) return JsonBody.NotJson();
+        var (definition, errors) = ExperimentRequest.Parse(body);
+        if (definition is null) return Invalid(errors);
+        if (await scenarios.GetAsync(tenantId, definition.Scenario, ct) is null)
+            return Invalid(new() { ["scenario"] = [$"Tenant '{tenantId}' has no scenario '{definition.Scenario}' (PUT /admin/tenants/{tenantId}/scenarios/{definition.Scenario} defines one)."] });
+        var versions = (await registry.ListAsync(tenantId, ct)).Select(v => v.Version).ToHashSet();
+        for (var i = 0; i < definition.Variants.Count; i++)
+            if (definition.Variants[i].Settings?.ModelVersion is { } version && !versions.Contains(version))
+                errors[$"variants[{i}].settings.modelVersion"] = [$"Tenant '{tenantId}' has no model version {version} (GET /admin/tenants/{tenantId}/models lists them)."];
+        if (errors.Count > 0) return Invalid(errors);
+
+        var (outcome, experiment) = await store.PutAsync(tenantId, experimentId, definition, ct);
+        return outcome switch
+        {
+            PutOutcome.Created => TypedResults.Created($"/admin/tenants/{tenantId}/experiments/{experimentId}", experiment),
+            PutOutcome.Updated => TypedResults.Ok(experiment),
+            PutOutcome.Stopped => Conflict("The experiment has stopped", $"Experiment '{experimentId}' stopped at {experiment!.StoppedAt:u}; its figures stay as they are. Start a new one under another id."),
+            PutOutcome.ScenarioBusy => Conflict("The scenario already runs an experiment",
+                $"Scenario '{definition.Scenario}' runs experiment '{experiment?.Id}'; stop it (POST /admin/tenants/{tenantId}/experiments/{experiment?.Id}/stop) first."),
+            PutOutcome.ScenarioChanged => Invalid(new() { ["scenario"] = [$"Experiment '{experimentId}' runs on scenario '{experiment!.Definition.Scenario}'; a running experiment keeps its scenario."] }),
+            _ => Invalid(new()
+            {
+                ["variants"] = [$"A running experiment keeps its variants (people are in them): {string.Join(", ", experiment!.Definition.Variants.Select(v => v.Name))}. Give one a weight of 0 to send no new people to it."],
+            }),
+        };
+    }
+
+    /// <summary><c>{"promote": "v7"}</c> (optional): the variant whose settings the scenario takes on as the experiment stops.</summary>
+    private static async Task<IResult> StopAsync(string tenantId, string experimentId, HttpRequest request, ExperimentStore store, ScenarioStore scenarios,
+        CancellationToken ct)
+    {
+        if (await JsonBody.ReadAsync(request, ct) is not { } body) return JsonBody.NotJson();
+        if (await store.GetAsync(tenantId, experimentId, ct) is not { } experiment) return NotFound(tenantId, experimentId);
+        if (experiment.State != ExperimentState.Running) return Conflict("The experiment has stopped", $"Experiment '{experimentId}' stopped at {experiment.StoppedAt:u}.");
+        var promote = body.ValueKind == System.Text.Json.JsonValueKind.Object ? JsonFields.Text(body, "promote") : null;
+        Scenario? promotedTo = null;
+        if (promote is not null)
+        {
+            if (experiment.Definition.Find(promote) is not { } variant)
+                return Invalid(new() { ["promote"] = [$"Experiment '{experimentId}' has no variant '{promote}'; it has {string.Join(", ", experiment.Definition.Variants.Select(v => v.Name))}."] });
+            if (variant.PopularityOnly)
+                return Invalid(new() { ["promote"] = [$"Variant '{promote}' is a popularity-only holdout; it measures what the models add and cannot replace them."] });
+            if (variant.Settings is { } settings && await scenarios.GetAsync(tenantId, experiment.Definition.Scenario, ct) is { } scenario)
+                (promotedTo, _) = await scenarios.PutAsync(tenantId, scenario.Name, settings.Over(scenario.Definition), ct);
+        }
+        return await store.StopAsync(tenantId, experimentId, promote, ct) is { } stopped
+            ? TypedResults.Ok(new { experiment = stopped, scenario = promotedTo })
+            : Conflict("The experiment has stopped", $"Experiment '{experimentId}' was stopped by another call.");
+    }
+
+    private static IResult Invalid(Dictionary<string, string[]> errors) =>
+        TypedResults.ValidationProblem(errors, title: "The experiment is not valid");
+
+    private static IResult Conflict(string title, string detail) =>
+        TypedResults.Problem(title: title, detail: detail, statusCode: StatusCodes.Status409Conflict);
+
+    private static IResult NotFound(string tenantId, string experimentId) =>
+        TypedResults.Problem(title: "Experiment not found", detail: $"Tenant '{tenantId}' has no experiment '{experimentId}'.", statusCode: StatusCodes.Status404NotFound);
+}
