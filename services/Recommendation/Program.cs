@@ -19,6 +19,8 @@ app.MapModelsAdminApi();
 app.MapScenariosAdminApi();
 app.MapExperimentsAdminApi();
 app.MapAttributionAdminApi();
+app.MapPlacementsAdminApi();
+app.MapDecisionsApi();
 app.MapRecommendationsApi();
 await app.RunAsync();
 return 0;

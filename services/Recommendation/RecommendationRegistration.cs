@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Npgsql;
 using Personalization.Recommendation.Api;
 using Personalization.Recommendation.Attribution;
+using Personalization.Recommendation.Decisions;
 using Personalization.Recommendation.Experiments;
 using Personalization.Recommendation.Interactions;
 using Personalization.Recommendation.Models;
@@ -15,7 +16,7 @@ namespace Personalization.Recommendation;
 
 public static class RecommendationRegistration
 {
-    /// <summary>Model versions and training jobs in PostgreSQL, the training worker, the served models and catalogs kept current, the serving API's read tokens and the admin credential; experiments; attribution fed by the relay's events.</summary>
+    /// <summary>Model versions and training jobs in PostgreSQL, the training worker, the served models and catalogs kept current, the serving API's read tokens and the admin credential; experiments; placements' content rules; attribution fed by the relay's events.</summary>
     public static IHostApplicationBuilder AddRecommendation(this IHostApplicationBuilder builder)
     {
         var connectionString = ConnectionStrings.GetRequired(builder.Configuration, ConnectionStrings.Postgres);
@@ -39,6 +40,7 @@ public static class RecommendationRegistration
         builder.Services.AddSingleton<ScenarioStore>();
         builder.Services.AddSingleton<ExperimentStore>();
         builder.Services.AddSingleton<RequestResolver>();
+        builder.Services.AddSingleton<PlacementStore>();
         builder.Services.AddOptions<AttributionSettings>().BindConfiguration(AttributionSettings.Section);
         builder.Services.AddSingleton<AttributionStore>();
         builder.Services.AddSingleton<EventLogReader>();

@@ -6,7 +6,8 @@ namespace Personalization.Recommendation.Models;
 /// <summary>
 /// The service's own tables in PostgreSQL schema <c>recommendation</c>: model versions, the active version per
 /// tenant, training jobs, scenarios, experiments and who is in which of their variants, and the
-/// impressions, clicks and orders attribution reads from the event log.
+/// impressions, clicks and orders attribution reads from the event log,
+/// and every version of each placement's content rules.
 /// </summary>
 public sealed class RecommendationSchema(NpgsqlDataSource dataSource) : OwnedSchema(dataSource, Name, Ddl)
 {
@@ -111,5 +112,13 @@ public sealed class RecommendationSchema(NpgsqlDataSource dataSource) : OwnedSch
             revenue numeric not null,
             primary key (event_id, line));
         create index if not exists attribution_orders_item on {Name}.attribution_orders (tenant_id, item_id);
+        create table if not exists {Name}.placement_versions (
+            tenant_id text not null,
+            placement_id text not null,
+            version int not null,
+            definition jsonb not null,
+            note text,
+            created_at timestamptz not null,
+            primary key (tenant_id, placement_id, version));
         """;
 }

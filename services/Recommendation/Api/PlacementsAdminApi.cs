@@ -1,0 +1,38 @@
+using Personalization.Contracts;
+using Personalization.Recommendation.Decisions;
+using Personalization.ServiceDefaults;
+
+namespace Personalization.Recommendation.Api;
+
+/// <summary>A tenant's placements through the admin API: ordered content rules, each put a new version.</summary>
+public static class PlacementsAdminApi
+{
+    public static IEndpointRouteBuilder MapPlacementsAdminApi(this IEndpointRouteBuilder app)
+    {
+        var placements = app.MapGroup("/admin/tenants/{tenantId}/placements").RequireAdmin().WithTags("Placements");
+        placements.MapPut("/{placementId}", PutAsync);
+        placements.MapGet("/", async (string tenantId, PlacementStore store, CancellationToken ct) => TypedResults.Ok(await store.ListAsync(tenantId, ct)));
+        placements.MapGet("/{placementId}", async (string tenantId, string placementId, PlacementStore store, CancellationToken ct) =>
+            await store.GetAsync(tenantId, placementId, null, ct) is { } latest ? Results.Ok(latest) : NotFound(tenantId, placementId));
+        placements.MapGet("/{placementId}/versions", async (string tenantId, string placementId, PlacementStore store, CancellationToken ct) =>
+            await store.VersionsAsync(tenantId, placementId, ct) is { Count: > 0 } versions ? Results.Ok(versions) : NotFound(tenantId, placementId));
+        placements.MapGet("/{placementId}/versions/{version:int}", async (string tenantId, string placementId, int version, PlacementStore store, CancellationToken ct) =>
+            await store.GetAsync(tenantId, placementId, version, ct) is { } found ? Results.Ok(found)
+                : TypedResults.Problem(title: "Version not found", detail: $"Placement '{placementId}' of tenant '{tenantId}' has no version {version}.", statusCode: StatusCodes.Status404NotFound));
+        return app;
+    }
+
+    private static async Task<IResult> PutAsync(string tenantId, string placementId, HttpRequest request, PlacementStore store, CancellationToken ct)
+    {
+        if (!DefinitionIds.IsValid(placementId))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["placementId"] = [$"A placement id is {DefinitionIds.Rule}; it was '{placementId}'."] });
+        if (await JsonBody.ReadAsync(request, ct) is not { } body) return JsonBody.NotJson();
+        var (parsed, errors) = PlacementParser.Parse(body);
+        if (parsed is null) return TypedResults.ValidationProblem(errors, title: "The placement's rules are not valid");
+        var version = await store.PutAsync(tenantId, placementId, body, JsonFields.Text(body, "note"), ct);
+        return version.Version == 1 ? TypedResults.Created($"/admin/tenants/{tenantId}/placements/{placementId}", version) : TypedResults.Ok(version);
+    }
+
+    private static IResult NotFound(string tenantId, string placementId) =>
+        TypedResults.Problem(title: "Placement not found", detail: $"Tenant '{tenantId}' has no placement '{placementId}'.", statusCode: StatusCodes.Status404NotFound);
+}
