@@ -17,6 +17,7 @@ public class Platform
     public const string WriteKey = "e2e-write-key";
     public const string AdminToken = "e2e-admin-token";
     public const string ReadToken = "e2e-read-token";
+    public const string RecommendationToken = "e2e-recommendation-read-token";
     public const string SidecarApiToken = "e2e-dapr-api-token";
     public const string AppApiToken = "e2e-app-api-token";
     public const string WebhookSecret = "e2e-webhook-signing-secret";
@@ -62,6 +63,9 @@ public class Platform
             [$"Segmentation__AccessTokens__{ReadToken}"] = Tenant,
             // Triggers reads broadcast segments' members from Segmentation with the same token.
             [$"Segmentation__Tokens__{Tenant}"] = ReadToken,
+            // Triggers asks Recommendation (when a test starts it) for the tenant's recommendations with this token.
+            [$"Recommendation__AccessTokens__{RecommendationToken}"] = Tenant,
+            [$"Recommendation__Tokens__{Tenant}"] = RecommendationToken,
             ["Admin__Token"] = AdminToken,
             ["Ingestion__MaxRequestBytes"] = "65536",
             ["Email__Smtp__Host"] = infra.Environment["Email__Smtp__Host"],
@@ -97,6 +101,9 @@ public class Platform
     public static Task KillTriggersAsync(Func<Task> whileStopped) => _processes.KillTriggersAsync(whileStopped);
 
     public static Task KillSidecarAsync(Func<Task> whileStopped) => _processes.KillSidecarAsync(whileStopped);
+
+    /// <summary>Starts Recommendation where the platform's Triggers asks for recommendations; the caller stops it.</summary>
+    public static Task<ServiceProcess> StartRecommendationAsync(IReadOnlyDictionary<string, string> settings) => _processes.StartRecommendationAsync(settings);
 
     [OneTimeTearDown]
     public async Task StopAsync()

@@ -13,6 +13,7 @@ public sealed class PlatformProcesses : IAsyncDisposable
     private readonly int _sidecarPort = ServiceProcess.FreePort();
     private readonly int _segmentationPort = ServiceProcess.FreePort();
     private readonly int _triggersPort = ServiceProcess.FreePort();
+    private readonly int _recommendationPort = ServiceProcess.FreePort();
 
     private PlatformProcesses(IReadOnlyDictionary<string, string> environment, IReadOnlyDictionary<string, string> relaySettings)
     {
@@ -88,7 +89,17 @@ public sealed class PlatformProcesses : IAsyncDisposable
             ["Email__PublicUrl"] = $"http://127.0.0.1:{_triggersPort}",
             ["Feedback__IngestionUrl"] = Ingestion.BaseAddress.ToString(),
             ["Segmentation__Url"] = $"http://127.0.0.1:{_segmentationPort}",
+            // Where tests that need one start Recommendation (StartRecommendationAsync); without it templates fall back.
+            ["Recommendation__Url"] = $"http://127.0.0.1:{_recommendationPort}",
         }, _triggersPort);
+
+    /// <summary>Recommendation on the port Triggers asks for recommendations, with the platform's settings and <paramref name="settings"/> over them.</summary>
+    public Task<ServiceProcess> StartRecommendationAsync(IReadOnlyDictionary<string, string> settings)
+    {
+        var environment = new Dictionary<string, string>(_environment);
+        foreach (var (key, value) in settings) environment[key] = value;
+        return ServiceProcess.StartAsync("services/Recommendation", environment, _recommendationPort);
+    }
 
     /// <summary>Kills Triggers (no graceful stop), runs <paramref name="whileStopped"/>, and starts it again.</summary>
     public async Task KillTriggersAsync(Func<Task> whileStopped)

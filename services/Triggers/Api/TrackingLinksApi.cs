@@ -18,7 +18,7 @@ public static class TrackingLinksApi
         app.MapGet($"{TrackedLink.OpenPath}/{{token}}", async (string token, HttpResponse response, LinkSigner links, MessageFeedback feedback, CancellationToken ct) =>
         {
             if (links.Read<TrackedLink>(token, l => l.SendKey.Length > 0) is { } link)
-                await feedback.EngagedAsync(link.SendKey, Engagement.Opened, null, ct);
+                await feedback.EngagedAsync(link, Engagement.Opened, ct);
             response.Headers.CacheControl = "no-store";
             return TypedResults.File(Pixel, "image/gif");
         }).WithTags("Tracking links");
@@ -27,7 +27,7 @@ public static class TrackingLinksApi
             if (links.Read<TrackedLink>(token, l => l.SendKey.Length > 0 && Uri.TryCreate(l.Url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https") is not { Url: { } url } link)
                 return (IResult)TypedResults.Problem(title: "Not a valid link", detail: "The link is incomplete or was changed; use the one in the message as it came.",
                     statusCode: StatusCodes.Status400BadRequest);
-            await feedback.EngagedAsync(link.SendKey, Engagement.Clicked, url, ct);
+            await feedback.EngagedAsync(link, Engagement.Clicked, ct);
             return TypedResults.Redirect(url);
         }).WithTags("Tracking links");
         return app;

@@ -12,7 +12,8 @@ using Personalization.Triggers.Subscriptions;
 namespace Personalization.Triggers.Delivery;
 
 /// <summary>An email to send: the rendered parts, who to, the key that names this send, and the group it is sent in (for its unsubscribe link).</summary>
-public sealed record OutgoingEmail(string To, IReadOnlyDictionary<string, string> Parts, string SendKey, UnsubscribeLink? Unsubscribe);
+public sealed record OutgoingEmail(string To, IReadOnlyDictionary<string, string> Parts, string SendKey, UnsubscribeLink? Unsubscribe,
+    IReadOnlyList<string>? RecommendedItems = null);
 
 /// <summary>
 /// Sends email over SMTP with MailKit: STARTTLS (or TLS, or neither, as configured) and SMTP AUTH when credentials are
@@ -108,8 +109,10 @@ public sealed class EmailSender(IOptions<EmailSettings> options, LinkSigner link
         message.MessageId = $"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(email.SendKey)))[..32]}@{from.Domain}";
         var html = email.Parts.GetValueOrDefault("html") is { } part
             ? LinkTracking.Rewrite(part,
-                url => Link(settings, TrackedLink.ClickPath, new TrackedLink(email.SendKey, url)),
-                Link(settings, TrackedLink.OpenPath, new TrackedLink(email.SendKey, null)))
+                url => Link(settings, TrackedLink.ClickPath, TrackedLink.RecommendedItemOf(url, email.RecommendedItems ?? []) is var (item, position)
+                    ? new TrackedLink(email.SendKey, url, item, position)
+                    : new TrackedLink(email.SendKey, url)),
+                Link(settings, TrackedLink.OpenPath, new TrackedLink(email.SendKey, null, Items: email.RecommendedItems)))
             : null;
         var body = new BodyBuilder { TextBody = email.Parts.GetValueOrDefault("text"), HtmlBody = html };
         message.Body = body.ToMessageBody();

@@ -101,7 +101,8 @@ public sealed class MessageDispatcher(
                 await push.SendAsync(message.TenantId, message.UserId, parts, message.SendKey, ct);
             else
                 await email.SendAsync(new OutgoingEmail(address!, parts, message.SendKey,
-                    message.Group is { } group ? new UnsubscribeLink(message.TenantId, message.UserId, group) : null), ct);
+                    message.Group is { } group ? new UnsubscribeLink(message.TenantId, message.UserId, group) : null,
+                    rendered.UsedFallback ? null : picks?.ItemIds), ct);
         }, cancellationToken);
         return new Sent(rendered.RecommendationId);
     }

@@ -6,7 +6,10 @@ using Personalization.Contracts.Profiles;
 namespace Personalization.Triggers.Templates;
 
 /// <summary>Recommended items as the Recommendation service answered for this message, with the id its links carry.</summary>
-public sealed record RecommendationList(string RecommendationId, JsonElement Items);
+public sealed record RecommendationList(string RecommendationId, JsonElement Items)
+{
+    public IReadOnlyList<string> ItemIds => [.. Items.EnumerateArray().Select(item => item.GetProperty("itemId").GetString()!)];
+}
 
 /// <summary>What a message is rendered from: the person's profile, the event that started the journey, and the recommendations asked for it.</summary>
 public sealed record RenderInput(CustomerProfile? Profile, JsonElement? EntryEvent, RecommendationList? Recommendations);

@@ -23,3 +23,25 @@ public class LinkTrackingTests
         Assert.That(LinkTracking.Rewrite("<p>Hi</p>", Click, "https://t.example/o/x"), Does.StartWith("<p>Hi</p><img src=\"https://t.example/o/x\""));
     }
 }
+
+public class RecommendedItemLinkTests
+{
+    private static readonly string[] Items = ["book-1", "book 2", "book-3"];
+
+    [TestCase("https://shop.example/p/book-3?ref=r1", "book-3", 3)]
+    [TestCase("https://shop.example/product?id=book-1&ref=r1", "book-1", 1)]
+    [TestCase("https://shop.example/p/book%202", "book 2", 2)]
+    public void A_link_that_names_a_recommended_item_is_a_click_on_it_at_its_position(string url, string item, int position)
+    {
+        Assert.That(TrackedLink.RecommendedItemOf(url, Items), Is.EqualTo((item, position)));
+    }
+
+    [TestCase("https://shop.example/account")]
+    [TestCase("https://shop.example/p/book-10")]
+    [TestCase("not a url")]
+    public void Any_other_link_is_not(string url)
+    {
+        Assert.That(TrackedLink.RecommendedItemOf(url, Items), Is.Null);
+        Assert.That(TrackedLink.RecommendedItemOf("https://shop.example/p/book-1", []), Is.Null, "a message without recommendations");
+    }
+}
