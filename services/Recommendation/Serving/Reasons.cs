@@ -6,6 +6,7 @@ namespace Personalization.Recommendation.Serving;
 public sealed record Reason(string Kind, string Text, string? ItemId = null)
 {
     public const string Viewed = "viewed";
+    public const string Bought = "bought";
     public const string BoughtTogether = "bought-together";
     public const string Cart = "cart";
     public const string Interest = "interest";
@@ -55,6 +56,7 @@ public sealed class Reasons
             {
                 AnchorKind.InCart => new Reason(Reason.Cart, "similar to items in your cart", id),
                 AnchorKind.Page => new Reason(Reason.BoughtTogether, $"often bought together with {title}", id),
+                AnchorKind.Purchased => new Reason(Reason.Bought, $"goes with {title}, which you bought", id),
                 _ => new Reason(Reason.Viewed, $"because you viewed {title}", id),
             });
         }

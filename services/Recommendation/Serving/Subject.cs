@@ -7,12 +7,13 @@ using Personalization.Recommendation.Models;
 
 namespace Personalization.Recommendation.Serving;
 
-/// <summary>Why an item of the person's is an anchor: seen, in the cart, or the product page being looked at.</summary>
+/// <summary>Why an item of the person's is an anchor: seen (or clicked), in the cart, bought, or the product page being looked at.</summary>
 public enum AnchorKind
 {
     Viewed,
     InCart,
     Page,
+    Purchased,
 }
 
 /// <summary>One of the items a request is about, which the reasons point at.</summary>
@@ -23,7 +24,7 @@ public readonly record struct InterestMatch(int Item, string Interest);
 
 /// <summary>
 /// Whom or what a request is for, in the served model's terms: the person for the generators (their trained row,
-/// with what they viewed and carted since, from the profile), the anchors the reasons point at, the items they must
+/// with what they bought, viewed, clicked and carted since, from the profile), the anchors the reasons point at, the items they must
 /// not be shown again, and for someone with no items yet the catalog items matching their declared interests.
 /// </summary>
 public sealed record Subject(Person Person, IReadOnlyList<Anchor> Anchors, IReadOnlyList<int> Exclude, IReadOnlyList<InterestMatch> Interests)
@@ -43,6 +44,8 @@ public sealed record Subject(Person Person, IReadOnlyList<Anchor> Anchors, IRead
         var row = matrix.UserIndex(userId);
         var anchors = new List<Anchor>();
         var recent = new List<(int Item, float Weight)>();
+        foreach (var bought in profile?.RecentlyPurchased ?? [])
+            Add(matrix.ItemIndex(bought.ItemId), AnchorKind.Purchased, InteractionTypes.Purchase);
         foreach (var line in profile?.Cart.Values ?? Enumerable.Empty<CartLine>())
             Add(matrix.ItemIndex(line.ItemId), AnchorKind.InCart, InteractionTypes.AddToCart);
         foreach (var view in profile?.RecentlyViewed ?? [])

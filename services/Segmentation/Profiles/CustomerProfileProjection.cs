@@ -13,6 +13,7 @@ namespace Personalization.Segmentation.Profiles;
 public static class CustomerProfileProjection
 {
     public const int RecentlyViewedCap = 20;
+    public const int RecentlyPurchasedCap = 20;
     public static readonly TimeSpan SessionTimeout = TimeSpan.FromMinutes(30);
 
     public static void Apply(CustomerProfile profile, EventRecorded e)
@@ -69,11 +70,9 @@ public static class CustomerProfileProjection
         var properties = CommerceEvents.Properties(e.Payload);
         switch (CommerceEvents.ActionOf(e.Name))
         {
-            case CommerceAction.ProductViewed when CommerceEvents.Line(properties) is { } viewed:
-                profile.RecentlyViewed.RemoveAll(item => item.ItemId == viewed.ItemId);
-                profile.RecentlyViewed.Insert(0, new ViewedItem(viewed.ItemId, viewed.Name, e.Timestamp));
-                if (profile.RecentlyViewed.Count > RecentlyViewedCap)
-                    profile.RecentlyViewed.RemoveRange(RecentlyViewedCap, profile.RecentlyViewed.Count - RecentlyViewedCap);
+            // A click on a product (in a recommendation, a list, an email) shows the same interest as a view of it.
+            case CommerceAction.ProductViewed or CommerceAction.ProductClicked when CommerceEvents.Line(properties) is { } viewed:
+                MostRecentFirst(profile.RecentlyViewed, new ViewedItem(viewed.ItemId, viewed.Name, e.Timestamp), v => v.ItemId, RecentlyViewedCap);
                 break;
 
             case CommerceAction.ProductAdded when CommerceEvents.Line(properties) is { } added:
@@ -98,8 +97,18 @@ public static class CustomerProfileProjection
                     profile.Purchases.MonetaryTotal + revenue,
                     profile.Purchases.LastPurchaseAt is { } last && last > e.Timestamp ? last : e.Timestamp);
                 profile.Cart.Clear();
+                foreach (var bought in CommerceEvents.Products(properties))
+                    MostRecentFirst(profile.RecentlyPurchased, new PurchasedItem(bought.ItemId, bought.Name, e.Timestamp), p => p.ItemId, RecentlyPurchasedCap);
                 break;
         }
+    }
+
+    private static void MostRecentFirst<T>(List<T> items, T latest, Func<T, string> idOf, int cap)
+    {
+        var id = idOf(latest);
+        items.RemoveAll(item => idOf(item) == id);
+        items.Insert(0, latest);
+        if (items.Count > cap) items.RemoveRange(cap, items.Count - cap);
     }
 
     private static ProfileContext MergeContext(ProfileContext last, JsonElement payload)

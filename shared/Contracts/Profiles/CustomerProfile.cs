@@ -27,8 +27,11 @@ public sealed class CustomerProfile
     public DateTimeOffset? SessionStartedAt { get; set; }
     public ProfileContext LastContext { get; set; } = new();
 
-    /// <summary>Most recent first, one entry per item, at most Segmentation's RecentlyViewedCap.</summary>
+    /// <summary>Viewed or clicked, most recent first, one entry per item, at most Segmentation's RecentlyViewedCap.</summary>
     public List<ViewedItem> RecentlyViewed { get; set; } = [];
+
+    /// <summary>Items of the person's orders, most recent first, one entry per item, at most Segmentation's RecentlyPurchasedCap.</summary>
+    public List<PurchasedItem> RecentlyPurchased { get; set; } = [];
 
     public Dictionary<string, CartLine> Cart { get; set; } = [];
     public decimal CartValue => Cart.Values.Sum(line => line.Price * line.Quantity);
@@ -49,6 +52,8 @@ public sealed record ProfileContext(
     string? TimeZone = null);
 
 public sealed record ViewedItem(string ItemId, string? Name, DateTimeOffset ViewedAt);
+
+public sealed record PurchasedItem(string ItemId, string? Name, DateTimeOffset PurchasedAt);
 
 public sealed record CartLine(string ItemId, string? Name, int Quantity, decimal Price);
 

@@ -290,6 +290,24 @@ public partial class ServingTests
         Assert.That(after.Items.Select(i => i.ItemId), Is.Not.EqualTo(before.Items.Select(i => i.ItemId)));
     }
 
+    [TestCase("Product Clicked", "viewed")]
+    [TestCase("Order Completed", "bought")]
+    public async Task A_click_or_a_purchase_changes_the_next_answer_without_retraining(string name, string reason)
+    {
+        var user = "learner-" + Guid.NewGuid().ToString("N")[..6];
+        var before = await AnswerAsync($"/v1/recommendations/users/{user}");
+        object properties = name == "Order Completed"
+            ? new { order_id = $"{user}-order", products = new[] { new { product_id = "sku-12", price = 17 } } }
+            : new { product_id = "sku-12", recommendation_id = before.RecommendationId, position = 1 };
+
+        await PostAsync([Event(user, name, DateTimeOffset.UtcNow, properties)]);
+        var after = await Eventually.ReturnsAsync(() => AnswerAsync($"/v1/recommendations/users/{user}"),
+            a => a.Items.Any(i => i.Reasons.Any(r => r.Kind == reason && r.ItemId == "sku-12")), TimeSpan.FromSeconds(30), $"the {name} to reach the answer");
+        Assert.That(after.ModelVersion, Is.EqualTo(before.ModelVersion), "the same model answers differently");
+        Assert.That(after.Items.Select(i => i.ItemId), Has.None.EqualTo("sku-12"), "the item itself is not recommended back");
+        Assert.That(after.Items.Select(i => i.ItemId), Is.Not.EqualTo(before.Items.Select(i => i.ItemId)));
+    }
+
     [Test]
     public async Task A_product_page_and_a_cart_get_items_that_go_with_theirs()
     {

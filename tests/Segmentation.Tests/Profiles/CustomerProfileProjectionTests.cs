@@ -160,6 +160,18 @@ public class CustomerProfileProjectionTests
     }
 
     [Test]
+    public void A_click_counts_as_a_view_and_ordered_items_are_kept_most_recent_first()
+    {
+        var profile = Project(
+            Event(EventTypes.Track, "Product Clicked", T0, new { product_id = "sku-1", recommendation_id = "r1", position = 2 }),
+            Event(EventTypes.Track, "Order Completed", T0.AddMinutes(1), new { order_id = "o1", products = new object[] { new { product_id = "sku-1" }, new { sku = "sku-2", name = "Mug" } } }),
+            Event(EventTypes.Track, "Order Completed", T0.AddMinutes(2), new { order_id = "o2", products = new[] { new { product_id = "sku-1" } } }));
+
+        Assert.That(profile.RecentlyViewed, Is.EqualTo(new[] { new ViewedItem("sku-1", null, T0) }));
+        Assert.That(profile.RecentlyPurchased, Is.EqualTo(new[] { new PurchasedItem("sku-1", null, T0.AddMinutes(2)), new PurchasedItem("sku-2", "Mug", T0.AddMinutes(1)) }));
+    }
+
+    [Test]
     public void Flagged_events_are_counted_as_excluded_and_shape_nothing()
     {
         var bot = Event(EventTypes.Track, "Product Added", T0, new { product_id = "a", price = 5 }) with { Flags = EventFlags.KnownBot };
