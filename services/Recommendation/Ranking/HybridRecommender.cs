@@ -314,6 +314,28 @@ public sealed class HybridRecommender(Func<ICandidateGenerator[]> createGenerato
 
     private const float FusionRankOffset = 60;
 
+    /// <summary>One feature of the ranker and how much it moved an item's score.</summary>
+    public sealed record FeatureContribution(string Feature, double Value);
+
+    /// <summary>
+    /// The ranker's feature contributions (<see cref="RankerContributions"/>) to each of <paramref name="items"/> it
+    /// scored for the person, largest first; none for items it did not propose, or for someone without a training
+    /// row, whom the ranker does not order.
+    /// </summary>
+    public IReadOnlyDictionary<int, IReadOnlyList<FeatureContribution>> Explain(Person person, IReadOnlyCollection<int> items, ReadOnlySpan<int> exclude)
+    {
+        if (person.Row < 0 || items.Count == 0) return new Dictionary<int, IReadOnlyList<FeatureContribution>>();
+        var candidates = Candidates(_generators, _features, person, exclude, _features.ItemCount);
+        var rows = Enumerable.Range(0, candidates.Count).Where(n => items.Contains(candidates.Items[n])).ToList();
+        if (rows.Count == 0) return new Dictionary<int, IReadOnlyList<FeatureContribution>>();
+        var names = _generators.SelectMany(g => new[] { $"{g.Name}.score", $"{g.Name}.reciprocalRank" }).Concat(RankingFeatures.Names).ToArray();
+        var contributions = RankerContributions.Of(_ml, _ranker, [.. rows.SelectMany(n => candidates.Row(n).ToArray())], candidates.Width);
+        return rows.Select((n, r) => (Item: candidates.Items[n], Contributions: (IReadOnlyList<FeatureContribution>)[.. contributions[r]
+                .Select((value, f) => new FeatureContribution(names[f], Math.Round(value, 6)))
+                .Where(c => c.Value != 0).OrderByDescending(c => Math.Abs(c.Value))]))
+            .ToDictionary(e => e.Item, e => e.Contributions);
+    }
+
     private sealed class RankRow
     {
         public float Label { get; set; }

@@ -15,6 +15,13 @@ public sealed class RankingFeatures
 {
     public const int ItemAndUserFeatureCount = 11;
 
+    /// <summary>The item's and the person's features in the order <see cref="Write"/> writes them, as explanations name them.</summary>
+    public static readonly IReadOnlyList<string> Names =
+    [
+        "item.popularity", "item.users", "item.recencyDays", "item.ageDays", "item.price", "item.usersLastWeek", "item.usersLastMonth",
+        "user.recencyDays", "user.frequency", "user.monetary", "user.items",
+    ];
+
     /// <summary>Items of the matrix the features were computed for.</summary>
     public int ItemCount => _itemPopularity.Length;
 

@@ -16,7 +16,7 @@ public sealed record RequestContext(string? Country = null, string? Device = nul
 /// </summary>
 public sealed record RequestedOptions(
     int? Count, string? Scenario, RequestContext Context, string? Filter, string? Boost, IReadOnlyList<string> Exclude, double? Diversity,
-    int? MaxPerCategory, int? ModelVersion = null)
+    int? MaxPerCategory, int? ModelVersion = null, bool Debug = false)
 {
     public const int DefaultCount = 10;
     public const int MaxCount = 100;
@@ -30,9 +30,10 @@ public sealed record RequestedOptions(
         [.. Exclude.Concat(defaults?.Exclude ?? []).Distinct(StringComparer.Ordinal)],
         Diversity ?? defaults?.Diversity ?? 0,
         MaxPerCategory ?? defaults?.MaxPerCategory,
-        ModelVersion ?? defaults?.ModelVersion);
+        ModelVersion ?? defaults?.ModelVersion,
+        Debug: Debug);
 
-    /// <summary>From the query string: <c>count, scenario, country, device, timeOfDay, filter, boost, exclude (repeated or comma-separated), diversity, maxPerCategory, modelVersion</c>.</summary>
+    /// <summary>From the query string: <c>count, scenario, country, device, timeOfDay, filter, boost, exclude (repeated or comma-separated), diversity, maxPerCategory, modelVersion, debug</c>.</summary>
     public static Validated FromQuery(IQueryCollection query) => Parse(new Fields(
         name => query.TryGetValue(name, out var values) ? string.Join(',', values.Where(v => v is not null)) : null,
         name => query.TryGetValue(name, out var values)
@@ -51,8 +52,8 @@ public sealed record RequestedOptions(
         string? Text(JsonElement parent, string name, string path)
         {
             if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
-            if (value.ValueKind is JsonValueKind.String or JsonValueKind.Number) return value.ToString();
-            errors[path] = [$"'{path}' must be a string or a number."];
+            if (value.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False) return value.ToString();
+            errors[path] = [$"'{path}' must be a string, a number or true/false."];
             return null;
         }
         var context = body.TryGetProperty("context", out var c) && c.ValueKind == JsonValueKind.Object ? c : default;
@@ -104,6 +105,9 @@ public sealed record RequestedOptions(
             modelVersion = int.TryParse(versionText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= 1
                 ? v
                 : Error<int>("modelVersion", $"'modelVersion' must be a stored version's number (1 or more); it was '{versionText}'.");
+        var debug = false;
+        if (fields.Text("debug") is { } debugText && !bool.TryParse(debugText, out debug))
+            errors["debug"] = [$"'debug' must be true or false; it was '{debugText}'."];
         var timeOfDay = Blank(fields.Text("timeOfDay"));
         if (timeOfDay is not null && !RequestContext.TimesOfDay.Contains(timeOfDay, StringComparer.OrdinalIgnoreCase))
             errors["context.timeOfDay"] = [$"'timeOfDay' must be one of {string.Join(", ", RequestContext.TimesOfDay)}; it was '{timeOfDay}'."];
@@ -112,7 +116,7 @@ public sealed record RequestedOptions(
         if (errors.Count > 0) return new Validated(null, errors);
         var context = new RequestContext(Blank(fields.Text("country")), Blank(fields.Text("device")), timeOfDay?.ToLowerInvariant());
         return new Validated(new RequestedOptions(count, Blank(fields.Text("scenario")), context,
-            Blank(fields.Text("filter")), Blank(fields.Text("boost")), [.. exclude.Distinct(StringComparer.Ordinal)], diversity, maxPerCategory, modelVersion), errors);
+            Blank(fields.Text("filter")), Blank(fields.Text("boost")), [.. exclude.Distinct(StringComparer.Ordinal)], diversity, maxPerCategory, modelVersion, debug), errors);
 
         T? Error<T>(string field, string message) where T : struct
         {
@@ -131,4 +135,4 @@ public sealed record RequestedOptions(
 /// </summary>
 public sealed record RecommendationOptions(
     int Count, string? Scenario, RequestContext Context, IReadOnlyList<string> Exclude, double Diversity, int? MaxPerCategory, int? ModelVersion = null,
-    ExperimentArm? Experiment = null, bool PopularityOnly = false);
+    ExperimentArm? Experiment = null, bool PopularityOnly = false, bool Debug = false);

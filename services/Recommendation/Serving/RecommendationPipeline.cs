@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Personalization.Contracts.Catalog;
 using Personalization.Recommendation.Candidates;
 using Personalization.Recommendation.Models;
@@ -14,8 +15,12 @@ public sealed record ItemSummary(string Title, string? Category, decimal? Price,
         item is null ? null : new ItemSummary(item.Title, item.CategoryPath, item.Price, item.Currency, item.Attributes);
 }
 
-/// <summary>One recommended item: its score (0..1, comparable within one answer), its reasons and the generators that proposed it.</summary>
-public sealed record RecommendedItem(string ItemId, double Score, IReadOnlyList<Reason> Reasons, IReadOnlyList<string> ProposedBy, ItemSummary? Item);
+/// <summary>
+/// One recommended item: its score (0..1, comparable within one answer), its reasons, the generators that proposed
+/// it, and with <c>debug=true</c> how much each of the ranker's features moved its ranker score.
+/// </summary>
+public sealed record RecommendedItem(string ItemId, double Score, IReadOnlyList<Reason> Reasons, IReadOnlyList<string> ProposedBy, ItemSummary? Item,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<HybridRecommender.FeatureContribution>? Contributions = null);
 
 /// <summary>
 /// One request's way from the served model to the answer: the generator's candidates for the subject (for someone
@@ -64,10 +69,16 @@ public static class RecommendationPipeline
         }).ToList();
         var picked = Diversity.Select(choices, options.Count, options.Diversity, options.MaxPerCategory, model.Similar);
         var reasons = new Reasons(model, catalogue, subject);
+        // Without a ranker (another algorithm, a holdout, someone the ranker was not trained on) there is nothing to explain.
+        var explained = !options.Debug ? null
+            : model.Model.Generator is HybridRecommender hybrid && !options.PopularityOnly
+                ? hybrid.Explain(subject.Person, [.. picked.Select(c => c.Item)], [.. subject.Exclude])
+                : new Dictionary<int, IReadOnlyList<HybridRecommender.FeatureContribution>>();
         return [.. picked.Select(c =>
         {
             var id = matrix.ItemIds[c.Item];
-            return new RecommendedItem(id, Math.Round(c.Score, 4), reasons.For(c.Item, proposedBy[c.Item]), proposedBy[c.Item], ItemSummary.Of(catalogue.Find(id)));
+            return new RecommendedItem(id, Math.Round(c.Score, 4), reasons.For(c.Item, proposedBy[c.Item]), proposedBy[c.Item], ItemSummary.Of(catalogue.Find(id)),
+                explained is null ? null : explained.GetValueOrDefault(c.Item) ?? []);
         })];
     }
 

@@ -211,6 +211,22 @@ public partial class ServingTests
         Assert.That(answer.Items.Select(i => i.ItemId), Is.EqualTo(new[] { "sku-38" }));
     }
 
+    [Test]
+    public async Task Debug_adds_the_rankers_feature_contributions_to_each_item_and_only_then()
+    {
+        // This tenant's small history is served by EASE, which has no ranker: the lists are there and empty (the
+        // hybrid's contributions are tested in HybridRecommenderTests).
+        var (_, plain, _) = await SendAsync(HttpMethod.Get, "/v1/recommendations/users/shopper-2");
+        var (status, debug, _) = await SendAsync(HttpMethod.Get, "/v1/recommendations/users/shopper-2?debug=true");
+
+        Assert.That(status, Is.EqualTo(HttpStatusCode.OK), debug);
+        Assert.That(JsonDocument.Parse(plain).RootElement.GetProperty("items").EnumerateArray().Any(i => i.TryGetProperty("contributions", out _)), Is.False);
+        var items = JsonDocument.Parse(debug).RootElement.GetProperty("items").EnumerateArray().ToList();
+        Assert.That(items, Has.All.Matches<JsonElement>(i => i.TryGetProperty("contributions", out var c) && c.ValueKind == JsonValueKind.Array
+            && c.EnumerateArray().All(x => x.GetProperty("feature").GetString()!.Length > 0 && x.GetProperty("value").ValueKind == JsonValueKind.Number)));
+        Assert.That(items, Has.Count.EqualTo(10));
+    }
+
     [TestCase("count=0", "count")]
     [TestCase("count=101", "count")]
     [TestCase("count=ten", "count")]
@@ -219,6 +235,7 @@ public partial class ServingTests
     [TestCase("maxPerCategory=0", "maxPerCategory")]
     [TestCase("modelVersion=0", "modelVersion")]
     [TestCase("modelVersion=latest", "modelVersion")]
+    [TestCase("debug=maybe", "debug")]
     public async Task Options_out_of_range_are_a_400_that_names_them(string query, string field)
     {
         var (status, body, mediaType) = await SendAsync(HttpMethod.Get, $"/v1/recommendations/users/shopper-1?{query}");

@@ -110,6 +110,26 @@ public class HybridRecommenderTests
     }
 
     [Test]
+    public void The_ranker_explains_each_item_it_ranked_for_a_trained_person_by_its_features()
+    {
+        var data = TrainingData.Build(GroupedHistory(), new InteractionWeighting());
+        var hybrid = new HybridRecommender(Generators, SmallRanker);
+        hybrid.Fit(data);
+        var person = Person.Of(data.Matrix, 5);
+        var top = hybrid.Rank(person, 5, data.Matrix.ItemsOf(5));
+
+        var explained = hybrid.Explain(person, [.. top.Select(r => r.Item)], data.Matrix.ItemsOf(5));
+
+        Assert.That(explained.Keys, Is.EquivalentTo(top.Select(r => r.Item)));
+        var names = Generators().SelectMany(g => new[] { $"{g.Name}.score", $"{g.Name}.reciprocalRank" }).Concat(RankingFeatures.Names).ToList();
+        Assert.That(explained.Values.SelectMany(c => c).Select(c => c.Feature).Except(names), Is.Empty);
+        Assert.That(explained.Values, Has.All.Not.Empty, "every ranked item got there by some feature");
+        Assert.That(explained.Values, Has.All.Matches<IReadOnlyList<HybridRecommender.FeatureContribution>>(
+            c => c.Select(x => Math.Abs(x.Value)).SequenceEqual(c.Select(x => Math.Abs(x.Value)).OrderDescending())), "largest first");
+        Assert.That(hybrid.Explain(Person.FromItems([(0, 1f)]), [.. top.Select(r => r.Item)], []), Is.Empty, "the ranker does not order someone it was not trained on");
+    }
+
+    [Test]
     public void Hybrid_never_recommends_what_the_user_already_has()
     {
         var data = TrainingData.Build(GroupedHistory(), new InteractionWeighting());

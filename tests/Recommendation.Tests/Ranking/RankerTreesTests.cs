@@ -66,6 +66,29 @@ public class RankerTreesTests
     }
 
     [Test]
+    public void Feature_contributions_point_at_the_features_the_label_follows_and_say_which_way()
+    {
+        var ml = new MLContext(3);
+        var trainer = ml.Ranking.Trainers.LightGbm(new LightGbmRankingTrainer.Options
+        {
+            LabelColumnName = nameof(Row.Label), FeatureColumnName = nameof(Row.Features), RowGroupColumnName = "GroupKey",
+            NumberOfIterations = 60, NumberOfLeaves = 7, MinimumExampleCountPerLeaf = 10, LearningRate = 0.1, Seed = 3, Silent = true,
+        });
+        var ranker = ml.Transforms.Conversion.MapValueToKey("GroupKey", nameof(Row.Group)).Append(trainer).Fit(ml.Data.LoadFromEnumerable(Rows(1, 60)));
+        var rows = Rows(4, 3);
+        float[] high = [0.95f, 0.5f, 0.5f, 0.95f, 0.5f, 0.5f], low = [0.05f, 0.5f, 0.5f, 0.05f, 0.5f, 0.5f];
+
+        var contributions = RankerContributions.Of(ml, ranker, [.. rows.SelectMany(r => r.Features), .. high, .. low], Width);
+
+        Assert.That(contributions, Has.Length.EqualTo(rows.Count + 2));
+        Assert.That(contributions, Has.All.Length.EqualTo(Width));
+        var strongest = Enumerable.Range(0, Width).OrderByDescending(f => rows.Select((_, r) => Math.Abs(contributions[r][f])).Sum()).Take(2);
+        Assert.That(strongest, Is.EquivalentTo(new[] { 0, 3 }), "the label follows features 0 and 3");
+        Assert.That(new[] { contributions[^2][0], contributions[^2][3] }, Has.All.Positive, "high values of both raise the score");
+        Assert.That(new[] { contributions[^1][0], contributions[^1][3] }, Has.All.Negative, "low values lower it");
+    }
+
+    [Test]
     public void A_pipeline_without_lightgbm_ranking_trees_is_refused()
     {
         var ml = new MLContext(3);
