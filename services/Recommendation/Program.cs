@@ -16,6 +16,7 @@ builder.AddRecommendation();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapModelsAdminApi();
+app.MapDriftAdminApi();
 app.MapScenariosAdminApi();
 app.MapExperimentsAdminApi();
 app.MapAttributionAdminApi();

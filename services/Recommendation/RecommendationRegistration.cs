@@ -4,6 +4,7 @@ using Npgsql;
 using Personalization.Recommendation.Api;
 using Personalization.Recommendation.Attribution;
 using Personalization.Recommendation.Decisions;
+using Personalization.Recommendation.Drift;
 using Personalization.Recommendation.Experiments;
 using Personalization.Recommendation.Interactions;
 using Personalization.Recommendation.Models;
@@ -16,7 +17,7 @@ namespace Personalization.Recommendation;
 
 public static class RecommendationRegistration
 {
-    /// <summary>Model versions and training jobs in PostgreSQL, the training worker, the served models and catalogs kept current, the serving API's read tokens and the admin credential; experiments; placements' content rules; attribution fed by the relay's events.</summary>
+    /// <summary>Model versions and training jobs in PostgreSQL, the training worker, the served models and catalogs kept current, the serving API's read tokens and the admin credential; experiments; placements' content rules; attribution fed by the relay's events; the drift monitor.</summary>
     public static IHostApplicationBuilder AddRecommendation(this IHostApplicationBuilder builder)
     {
         var connectionString = ConnectionStrings.GetRequired(builder.Configuration, ConnectionStrings.Postgres);
@@ -45,6 +46,10 @@ public static class RecommendationRegistration
         builder.Services.AddSingleton<AttributionStore>();
         builder.Services.AddSingleton<EventLogReader>();
         builder.Services.AddSingleton<AttributionRebuild>();
+        builder.Services.AddOptions<DriftSettings>().BindConfiguration(DriftSettings.Section);
+        builder.Services.AddSingleton<DriftStore>();
+        builder.Services.AddSingleton<DriftMonitor>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DriftMonitor>());
         // Serving needs no broker: without one only attribution waits, so readiness shows it as degraded.
         builder.AddRabbitMqMessaging(bus =>
         {

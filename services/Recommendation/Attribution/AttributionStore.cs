@@ -149,6 +149,28 @@ public sealed class AttributionStore(NpgsqlDataSource dataSource, Recommendation
         return figures;
     }
 
+    /// <summary>For the latest <paramref name="limit"/> responses of a model version that were viewed, oldest first: whether each was clicked.</summary>
+    public async Task<IReadOnlyList<bool>> OutcomesAsync(string tenantId, int modelVersion, int limit, CancellationToken cancellationToken)
+    {
+        await schema.EnsureAsync();
+        await using var command = dataSource.CreateCommand($"""
+            select clicked from (
+                select v.recommendation_id, min(v.at) as at, bool_or(c.event_id is not null) as clicked
+                from {Views} v left join {Clicks} c on c.tenant_id = v.tenant_id and c.recommendation_id = v.recommendation_id
+                where v.tenant_id = $1 and v.model_version = $2
+                group by v.recommendation_id
+                order by at desc, v.recommendation_id desc limit $3) recent
+            order by at, recommendation_id
+            """);
+        command.Parameters.AddWithValue(tenantId);
+        command.Parameters.AddWithValue(modelVersion);
+        command.Parameters.AddWithValue(limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var outcomes = new List<bool>();
+        while (await reader.ReadAsync(cancellationToken)) outcomes.Add(reader.GetBoolean(0));
+        return outcomes;
+    }
+
     private static double Rate(long part, long whole) => whole == 0 ? 0 : Math.Round((double)part / whole, 6);
 
     private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);

@@ -48,4 +48,23 @@ public sealed class EventLogInteractionReader(IEventLogStore eventLog)
                 interactions[n] = interactions[n] with { User = user };
         return new InteractionFile(interactions, new Dictionary<string, int>());
     }
+
+    /// <summary>
+    /// The interactions of the tenant's latest <paramref name="limit"/> events that happened after
+    /// <paramref name="since"/> (by the event's own time): what people do now, for the drift check. Users as sent.
+    /// </summary>
+    public async Task<IReadOnlyList<Interaction>> RecentAsync(string tenantId, DateTime since, int limit, CancellationToken cancellationToken)
+    {
+        var streamPrefix = tenantId + "/";
+        await using var session = eventLog.QuerySession();
+        var page = await session.Events.QueryAllRawEvents()
+            .Where(e => e.StreamKey!.StartsWith(streamPrefix))
+            .OrderByDescending(e => e.Sequence)
+            .Take(limit)
+            .ToListAsync(cancellationToken);
+        return [.. page
+            .Where(stored => stored.Data is EventAccepted accepted && accepted.TenantId == tenantId)
+            .SelectMany(stored => EventLogInteractions.From(((EventAccepted)stored.Data).ToMessage(stored.Id, stored.Sequence, stored.Version)))
+            .Where(interaction => interaction.Timestamp > since)];
+    }
 }

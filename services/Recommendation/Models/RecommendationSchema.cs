@@ -7,7 +7,7 @@ namespace Personalization.Recommendation.Models;
 /// The service's own tables in PostgreSQL schema <c>recommendation</c>: model versions, the active version per
 /// tenant, training jobs, scenarios, experiments and who is in which of their variants, and the
 /// impressions, clicks and orders attribution reads from the event log,
-/// and every version of each placement's content rules.
+/// every version of each placement's content rules, and the drift checks of served models.
 /// </summary>
 public sealed class RecommendationSchema(NpgsqlDataSource dataSource) : OwnedSchema(dataSource, Name, Ddl)
 {
@@ -99,6 +99,7 @@ public sealed class RecommendationSchema(NpgsqlDataSource dataSource) : OwnedSch
             item_id text not null,
             position int);
         create index if not exists attribution_clicks_item on {Name}.attribution_clicks (tenant_id, item_id);
+        create index if not exists attribution_clicks_response on {Name}.attribution_clicks (tenant_id, recommendation_id);
         create table if not exists {Name}.attribution_orders (
             event_id uuid not null,
             line int not null,
@@ -120,5 +121,15 @@ public sealed class RecommendationSchema(NpgsqlDataSource dataSource) : OwnedSch
             note text,
             created_at timestamptz not null,
             primary key (tenant_id, placement_id, version));
+        create table if not exists {Name}.drift_checks (
+            id uuid primary key,
+            tenant_id text not null,
+            version int not null,
+            checked_at timestamptz not null,
+            drifted boolean not null,
+            action text not null,
+            job_id uuid,
+            report jsonb not null);
+        create index if not exists drift_checks_latest on {Name}.drift_checks (tenant_id, checked_at desc);
         """;
 }

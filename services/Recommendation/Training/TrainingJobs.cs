@@ -56,9 +56,9 @@ public sealed class TrainingJobs(NpgsqlDataSource dataSource, RecommendationSche
 
     /// <summary>
     /// Queues a job for the tenant unless one is queued or running, or one was asked for after <paramref name="since"/>;
-    /// replicas doing this at once queue one job between them. True when it queued one.
+    /// replicas doing this at once queue one job between them. The job's id when it queued one.
     /// </summary>
-    public async Task<bool> QueueUnlessAskedSinceAsync(string tenantId, DateTimeOffset since, CancellationToken cancellationToken)
+    public async Task<Guid?> QueueUnlessAskedSinceAsync(string tenantId, DateTimeOffset since, CancellationToken cancellationToken)
     {
         await schema.EnsureAsync();
         var now = clock.GetUtcNow();
@@ -74,13 +74,14 @@ public sealed class TrainingJobs(NpgsqlDataSource dataSource, RecommendationSche
             where not exists (select 1 from {Table} where tenant_id = $2
                 and (state in ('{TrainingJob.Queued}', '{TrainingJob.Running}') or requested_at > $4))
             """, connection, transaction);
-        insert.Parameters.AddWithValue(Guid.NewGuid());
+        var id = Guid.NewGuid();
+        insert.Parameters.AddWithValue(id);
         insert.Parameters.AddWithValue(tenantId);
         insert.Parameters.AddWithValue(now);
         insert.Parameters.AddWithValue(since);
         var queued = await insert.ExecuteNonQueryAsync(cancellationToken) == 1;
         await transaction.CommitAsync(cancellationToken);
-        return queued;
+        return queued ? id : null;
     }
 
     /// <summary>

@@ -46,7 +46,7 @@ public sealed class TrainingSchedule(
     private async Task QueueScheduledAsync(IEnumerable<string> served, TimeSpan schedule, CancellationToken cancellationToken)
     {
         foreach (var tenant in served.Union(readers.Value.AccessTokens.Values).Distinct())
-            if (await jobs.QueueUnlessAskedSinceAsync(tenant, clock.GetUtcNow() - schedule, cancellationToken))
+            if (await jobs.QueueUnlessAskedSinceAsync(tenant, clock.GetUtcNow() - schedule, cancellationToken) is not null)
                 logger.LogInformation("Queued the scheduled training of tenant {Tenant}", tenant);
     }
 
@@ -61,7 +61,7 @@ public sealed class TrainingSchedule(
             if (unknown.Count == 0) continue;
             var newest = unknown.Max(item => item.CreatedAt);
             if (clock.GetUtcNow() - newest < delay) continue;
-            if (await jobs.QueueUnlessAskedSinceAsync(tenant, newest, cancellationToken))
+            if (await jobs.QueueUnlessAskedSinceAsync(tenant, newest, cancellationToken) is not null)
                 logger.LogInformation("Queued a training of tenant {Tenant} for {Count} catalog items its model does not know", tenant, unknown.Count);
         }
     }
