@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.Extensions.Options;
 using Personalization.Recommendation.Decisions;
+using Personalization.Recommendation.Experiments;
 using Personalization.Recommendation.Serving;
 using Personalization.ServiceDefaults;
 
@@ -9,6 +10,7 @@ namespace Personalization.Recommendation.Api;
 /// <summary>
 /// <c>GET /v1/decisions/{placement}?userId=…&amp;device=mobile&amp;timeZone=Europe/Berlin</c>: the content of the
 /// placement's first rule that holds for the person now, read from their profile actor, and the rule that matched.
+/// Under an experiment on the placement, the person's variant picks the version of the rules (or only the fallback).
 /// </summary>
 public static class DecisionsApi
 {
@@ -19,22 +21,33 @@ public static class DecisionsApi
     }
 
     private static async Task<IResult> DecideAsync(string placementId, string? userId, string? timeZone, HttpRequest request, ClaimsPrincipal caller,
-        PlacementStore placements, ProfileReader profiles, IOptions<ServingSettings> settings, TimeProvider clock, CancellationToken ct)
+        PlacementStore placements, ExperimentStore experiments, ProfileReader profiles, IOptions<ServingSettings> settings, TimeProvider clock, CancellationToken ct)
     {
         var tenant = TenantReaders.TenantOf(caller);
         var now = clock.GetUtcNow();
         var (context, error) = DecisionContext.From(field => request.Query[field].FirstOrDefault(), timeZone, now);
         if (context is null) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["timeZone"] = [error!] });
-        if (await placements.ServedAsync(tenant, placementId, ct) is not { } placement)
+        if (await placements.ServedAsync(tenant, placementId, null, ct) is not { } placement)
             return TypedResults.Problem(title: "Unknown placement",
                 detail: $"There is no placement '{placementId}' for this tenant (PUT /admin/tenants/{tenant}/placements/{placementId} defines one).",
                 statusCode: StatusCodes.Status404NotFound);
-        var profile = string.IsNullOrWhiteSpace(userId) ? null : await profiles.ReadAsync(tenant, userId, settings.Value.ProfileTimeout, ct);
-        var decision = Decider.Decide(placement.Parsed, profile?.Profile, context, now);
+        var person = string.IsNullOrWhiteSpace(userId) ? null : userId;
+        ExperimentArm? arm = null;
+        var fallbackOnly = false;
+        if (person is not null && await experiments.RunningOnAsync(tenant, ExperimentDefinition.PlacementTarget(placementId), ct) is { } experiment)
+        {
+            var variant = await experiments.AssignAsync(tenant, experiment, person, ct);
+            (arm, fallbackOnly) = (new ExperimentArm(experiment.Id, variant.Name), variant.FallbackOnly);
+            if (variant.PlacementVersion is { } version && await placements.ServedAsync(tenant, placementId, version, ct) is { } chosen) placement = chosen;
+        }
+        var profile = person is null ? null : await profiles.ReadAsync(tenant, person, settings.Value.ProfileTimeout, ct);
+        var decision = fallbackOnly ? new Decision(null, placement.Parsed.Fallback) : Decider.Decide(placement.Parsed, profile?.Profile, context, now);
         return TypedResults.Ok(new
         {
+            // Reported back with "Decision Viewed" and "Decision Clicked", it counts for the placement and its variant.
+            decisionId = new ResponseOrigin(null, placementId, arm?.Experiment, arm?.Variant).NewId(),
             placement = placementId, version = placement.Version.Version, rule = decision.Rule, content = decision.Content,
-            profileRead = profile?.Reached ?? false, context = context.Values,
+            experiment = arm?.Experiment, variant = arm?.Variant, profileRead = profile?.Reached ?? false, context = context.Values,
         });
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Personalization.Contracts;
 using Personalization.Recommendation.Attribution;
+using Personalization.Recommendation.Decisions;
 using Personalization.Recommendation.Experiments;
 using Personalization.Recommendation.Models;
 using Personalization.Recommendation.Scenarios;
@@ -9,7 +10,7 @@ using Personalization.ServiceDefaults;
 namespace Personalization.Recommendation.Api;
 
 /// <summary>
-/// A tenant's A/B experiments on scenarios: define one (it runs at once), change its weights for new people, read it
+/// A tenant's A/B experiments on scenarios and placements: define one (it runs at once), change its weights for new people, read it
 /// with how many people each variant has, read its results, and stop it, promoting a variant's settings into the scenario in the same call.
 /// </summary>
 public static class ExperimentsAdminApi
@@ -34,30 +35,41 @@ public static class ExperimentsAdminApi
     }
 
     private static async Task<IResult> PutAsync(string tenantId, string experimentId, HttpRequest request, ExperimentStore store, ScenarioStore scenarios,
-        ModelRegistry registry, CancellationToken ct)
+        PlacementStore placements, ModelRegistry registry, CancellationToken ct)
     {
         if (!DefinitionIds.IsValid(experimentId))
             return Invalid(new() { ["experimentId"] = [$"An experiment id is {DefinitionIds.Rule}; it was '{experimentId}'."] });
         if (await JsonBody.ReadAsync(request, ct) is not { } body) return JsonBody.NotJson();
         var (definition, errors) = ExperimentRequest.Parse(body);
         if (definition is null) return Invalid(errors);
-        if (await scenarios.GetAsync(tenantId, definition.Scenario, ct) is null)
-            return Invalid(new() { ["scenario"] = [$"Tenant '{tenantId}' has no scenario '{definition.Scenario}' (PUT /admin/tenants/{tenantId}/scenarios/{definition.Scenario} defines one)."] });
+        if (definition.Scenario is { } name && await scenarios.GetAsync(tenantId, name, ct) is null)
+            return Invalid(new() { ["scenario"] = [$"Tenant '{tenantId}' has no scenario '{name}' (PUT /admin/tenants/{tenantId}/scenarios/{name} defines one)."] });
+        var latest = definition.Placement is { } placement ? await placements.GetAsync(tenantId, placement, null, ct) : null;
+        if (definition.Placement is not null && latest is null)
+            return Invalid(new() { ["placement"] = [$"Tenant '{tenantId}' has no placement '{definition.Placement}' (PUT /admin/tenants/{tenantId}/placements/{definition.Placement} defines one)."] });
         var versions = (await registry.ListAsync(tenantId, ct)).Select(v => v.Version).ToHashSet();
         for (var i = 0; i < definition.Variants.Count; i++)
+        {
             if (definition.Variants[i].Settings?.ModelVersion is { } version && !versions.Contains(version))
                 errors[$"variants[{i}].settings.modelVersion"] = [$"Tenant '{tenantId}' has no model version {version} (GET /admin/tenants/{tenantId}/models lists them)."];
+            if (definition.Variants[i].PlacementVersion is { } rules && rules > latest!.Version)
+                errors[$"variants[{i}].placementVersion"] = [$"Placement '{definition.Placement}' has versions 1 to {latest.Version}; there is no {rules}."];
+        }
         if (errors.Count > 0) return Invalid(errors);
 
         var (outcome, experiment) = await store.PutAsync(tenantId, experimentId, definition, ct);
+        var target = definition.Scenario is { } s ? $"scenario '{s}'" : $"placement '{definition.Placement}'";
         return outcome switch
         {
             PutOutcome.Created => TypedResults.Created($"/admin/tenants/{tenantId}/experiments/{experimentId}", experiment),
             PutOutcome.Updated => TypedResults.Ok(experiment),
             PutOutcome.Stopped => Conflict("The experiment has stopped", $"Experiment '{experimentId}' stopped at {experiment!.StoppedAt:u}; its figures stay as they are. Start a new one under another id."),
-            PutOutcome.ScenarioBusy => Conflict("The scenario already runs an experiment",
-                $"Scenario '{definition.Scenario}' runs experiment '{experiment?.Id}'; stop it (POST /admin/tenants/{tenantId}/experiments/{experiment?.Id}/stop) first."),
-            PutOutcome.ScenarioChanged => Invalid(new() { ["scenario"] = [$"Experiment '{experimentId}' runs on scenario '{experiment!.Definition.Scenario}'; a running experiment keeps its scenario."] }),
+            PutOutcome.TargetBusy => Conflict("Another experiment runs there",
+                $"The {target} runs experiment '{experiment?.Id}'; stop it (POST /admin/tenants/{tenantId}/experiments/{experiment?.Id}/stop) first."),
+            PutOutcome.TargetChanged => Invalid(new()
+            {
+                [definition.Scenario is null ? "placement" : "scenario"] = [$"Experiment '{experimentId}' runs on {experiment!.Definition.Target}; a running experiment keeps what it runs on."],
+            }),
             _ => Invalid(new()
             {
                 ["variants"] = [$"A running experiment keeps its variants (people are in them): {string.Join(", ", experiment!.Definition.Variants.Select(v => v.Name))}. Give one a weight of 0 to send no new people to it."],
@@ -65,26 +77,32 @@ public static class ExperimentsAdminApi
         };
     }
 
-    /// <summary><c>{"promote": "v7"}</c> (optional): the variant whose settings the scenario takes on as the experiment stops.</summary>
+    /// <summary>
+    /// <c>{"promote": "v7"}</c> (optional): the variant the experiment's target takes on as it stops: a scenario its
+    /// settings, a placement its version's rules (as a new version).
+    /// </summary>
     private static async Task<IResult> StopAsync(string tenantId, string experimentId, HttpRequest request, ExperimentStore store, ScenarioStore scenarios,
-        CancellationToken ct)
+        PlacementStore placements, CancellationToken ct)
     {
         if (await JsonBody.ReadAsync(request, ct) is not { } body) return JsonBody.NotJson();
         if (await store.GetAsync(tenantId, experimentId, ct) is not { } experiment) return NotFound(tenantId, experimentId);
         if (experiment.State != ExperimentState.Running) return Conflict("The experiment has stopped", $"Experiment '{experimentId}' stopped at {experiment.StoppedAt:u}.");
         var promote = body.ValueKind == System.Text.Json.JsonValueKind.Object ? JsonFields.Text(body, "promote") : null;
-        Scenario? promotedTo = null;
+        object? promotedTo = null;
         if (promote is not null)
         {
-            if (experiment.Definition.Find(promote) is not { } variant)
-                return Invalid(new() { ["promote"] = [$"Experiment '{experimentId}' has no variant '{promote}'; it has {string.Join(", ", experiment.Definition.Variants.Select(v => v.Name))}."] });
-            if (variant.PopularityOnly)
-                return Invalid(new() { ["promote"] = [$"Variant '{promote}' is a popularity-only holdout; it measures what the models add and cannot replace them."] });
-            if (variant.Settings is { } settings && await scenarios.GetAsync(tenantId, experiment.Definition.Scenario, ct) is { } scenario)
-                (promotedTo, _) = await scenarios.PutAsync(tenantId, scenario.Name, settings.Over(scenario.Definition), ct);
+            var definition = experiment.Definition;
+            if (definition.Find(promote) is not { } variant)
+                return Invalid(new() { ["promote"] = [$"Experiment '{experimentId}' has no variant '{promote}'; it has {string.Join(", ", definition.Variants.Select(v => v.Name))}."] });
+            if (variant.IsHoldout)
+                return Invalid(new() { ["promote"] = [$"Variant '{promote}' is a holdout; it measures what the others add and cannot replace them."] });
+            if (variant.Settings is { } settings && definition.Scenario is { } name && await scenarios.GetAsync(tenantId, name, ct) is { } scenario)
+                promotedTo = (await scenarios.PutAsync(tenantId, scenario.Name, settings.Over(scenario.Definition), ct)).Scenario;
+            if (variant.PlacementVersion is { } version && definition.Placement is { } placement && await placements.GetAsync(tenantId, placement, version, ct) is { } rules)
+                promotedTo = await placements.PutAsync(tenantId, placement, rules.Definition, $"promoted from experiment '{experimentId}' (version {version})", ct);
         }
         return await store.StopAsync(tenantId, experimentId, promote, ct) is { } stopped
-            ? TypedResults.Ok(new { experiment = stopped, scenario = promotedTo })
+            ? TypedResults.Ok(new { experiment = stopped, promotedTo })
             : Conflict("The experiment has stopped", $"Experiment '{experimentId}' was stopped by another call.");
     }
 

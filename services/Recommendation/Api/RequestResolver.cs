@@ -28,7 +28,7 @@ public sealed class RequestResolver(ScenarioStore scenarios, ExperimentStore exp
                 return new(null, ItemRules.None, TypedResults.Problem(title: "Unknown scenario",
                     detail: $"There is no scenario '{name}' for this tenant (PUT /admin/tenants/{tenantId}/scenarios/{name} defines one).",
                     statusCode: StatusCodes.Status400BadRequest));
-            if (person is not null && await experiments.RunningOnAsync(tenantId, name, ct) is { } experiment)
+            if (person is not null && await experiments.RunningOnAsync(tenantId, ExperimentDefinition.ScenarioTarget(name), ct) is { } experiment)
             {
                 var variant = await experiments.AssignAsync(tenantId, experiment, person, ct);
                 defaults = variant.Settings?.Over(defaults) ?? defaults;

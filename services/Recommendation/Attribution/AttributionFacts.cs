@@ -24,11 +24,14 @@ public sealed record Ordered(Guid EventId, int Line, string TenantId, Actor Acto
 /// <summary>
 /// The events attribution reads, out of everything in the log; every other event, and any event flagged as a bot's,
 /// a burst's or without consent, is none of its business. Names match as the commerce events do ("Recommendation
-/// Viewed", "recommendation_viewed"); the id is <c>recommendationId</c> or <c>recommendation_id</c>.
+/// Viewed", "recommendation_viewed"); the id is <c>recommendationId</c> or <c>recommendation_id</c>. A content decision
+/// comes back the same way as <c>Decision Viewed</c> and <c>Decision Clicked</c> with its <c>decisionId</c>.
 /// </summary>
 public static class AttributionFacts
 {
     private static readonly string ViewedName = CommerceEvents.Normalize("Recommendation Viewed");
+    private static readonly string DecisionViewedName = CommerceEvents.Normalize("Decision Viewed");
+    private static readonly string DecisionClickedName = CommerceEvents.Normalize("Decision Clicked");
 
     public sealed record Facts(Viewed? Viewed, Clicked? Clicked, IReadOnlyList<Ordered> Ordered)
     {
@@ -42,9 +45,17 @@ public static class AttributionFacts
         if (e.Flags != EventFlags.None || e.Type != EventTypes.Track || e.Name is null) return None;
         var properties = CommerceEvents.Properties(e.Payload);
         var recommendationId = JsonFields.FirstText(properties, "recommendationId", "recommendation_id");
+        var decisionId = JsonFields.FirstText(properties, "decisionId", "decision_id");
         var actor = Actor.Of(e);
-        if (recommendationId is not null && CommerceEvents.Normalize(e.Name) == ViewedName)
+        var name = CommerceEvents.Normalize(e.Name);
+        if (recommendationId is not null && name == ViewedName)
             return new(new Viewed(e.EventId, e.TenantId, recommendationId, ResponseOrigin.Of(recommendationId), actor, e.Timestamp, Shown(properties)), null, []);
+        if (decisionId is not null && name == DecisionViewedName)
+            return new(new Viewed(e.EventId, e.TenantId, decisionId, ResponseOrigin.Of(decisionId), actor, e.Timestamp, 1), null, []);
+        // A decision's click names what was clicked when it is a product, else the rule whose content it was.
+        if (decisionId is not null && name == DecisionClickedName)
+            return new(null, new Clicked(e.EventId, e.TenantId, decisionId, ResponseOrigin.Of(decisionId), actor, e.Timestamp,
+                CommerceEvents.ItemId(properties) ?? JsonFields.Text(properties, "rule") ?? "content", null), []);
         switch (CommerceEvents.ActionOf(e.Name))
         {
             case CommerceAction.ProductClicked when recommendationId is not null && CommerceEvents.ItemId(properties) is { } item:

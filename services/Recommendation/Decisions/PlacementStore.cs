@@ -36,7 +36,7 @@ public sealed class PlacementStore(NpgsqlDataSource dataSource, RecommendationSc
                     select $1, $2, coalesce(max(version), 0) + 1, $3::jsonb, $4, $5 from {Table} where tenant_id = $1 and placement_id = $2
                     returning {Columns}
                     """, [tenantId, placementId, definition.GetRawText(), (object?)note ?? DBNull.Value, clock.GetUtcNow()], cancellationToken)).Single();
-                _cache.Remove((tenantId, placementId));
+                _cache.Remove((tenantId, placementId, (int?)null));
                 return stored;
             }
             // Two puts at once chose the same number: the later one takes the next.
@@ -58,14 +58,17 @@ public sealed class PlacementStore(NpgsqlDataSource dataSource, RecommendationSc
         (await QueryAsync($"select {Columns} from {Table} where tenant_id = $1 and placement_id = $2 and ($3::int is null or version = $3) order by version desc limit 1",
             [tenantId, placementId, (object?)version ?? DBNull.Value], cancellationToken)).SingleOrDefault();
 
-    /// <summary>The latest version with its rules read, as decisions see it: from this replica's cache when read within <see cref="CacheFor"/>.</summary>
-    public async ValueTask<ServedPlacement?> ServedAsync(string tenantId, string placementId, CancellationToken cancellationToken)
+    /// <summary>
+    /// A version with its rules read (the latest when <paramref name="version"/> is null), as decisions see it: from
+    /// this replica's cache when read within <see cref="CacheFor"/>.
+    /// </summary>
+    public async ValueTask<ServedPlacement?> ServedAsync(string tenantId, string placementId, int? version, CancellationToken cancellationToken)
     {
-        if (_cache.TryGetValue((tenantId, placementId), out ServedPlacement? cached)) return cached;
-        var latest = await GetAsync(tenantId, placementId, null, cancellationToken);
+        if (_cache.TryGetValue((tenantId, placementId, version), out ServedPlacement? cached)) return cached;
+        var found = await GetAsync(tenantId, placementId, version, cancellationToken);
         // Stored versions were valid when put, so they read again.
-        var served = latest is null ? null : new ServedPlacement(latest, PlacementParser.Parse(latest.Definition).Parsed!);
-        _cache.Set((tenantId, placementId), served, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = CacheFor, Size = 1 });
+        var served = found is null ? null : new ServedPlacement(found, PlacementParser.Parse(found.Definition).Parsed!);
+        _cache.Set((tenantId, placementId, version), served, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = CacheFor, Size = 1 });
         return served;
     }
 

@@ -7,12 +7,12 @@ using Personalization.Recommendation.Models;
 namespace Personalization.Recommendation.Experiments;
 
 /// <summary>How a put went: made, changed, or refused with the reason.</summary>
-public enum PutOutcome { Created, Updated, Stopped, ScenarioChanged, VariantRemoved, ScenarioBusy }
+public enum PutOutcome { Created, Updated, Stopped, TargetChanged, VariantRemoved, TargetBusy }
 
 /// <summary>
 /// Experiments and their people in PostgreSQL. A person's variant is written the first time they are served under
 /// an experiment and read back ever after, so changing the weights moves new people only. Serving finds a
-/// scenario's running experiment through a short per-replica cache (<see cref="CacheFor"/>).
+/// scenario's or a placement's running experiment through a short per-replica cache (<see cref="CacheFor"/>).
 /// </summary>
 public sealed class ExperimentStore(NpgsqlDataSource dataSource, RecommendationSchema schema, TimeProvider clock) : IDisposable
 {
@@ -27,8 +27,8 @@ public sealed class ExperimentStore(NpgsqlDataSource dataSource, RecommendationS
     public void Dispose() => _cache.Dispose();
 
     /// <summary>
-    /// Creates the experiment, or changes a running one: its weights, settings, control and effect may change, its
-    /// scenario may not, and no variant may go (people are in it). One experiment runs on a scenario at a time.
+    /// Creates the experiment, or changes a running one: its weights, settings, control and effect may change, what
+    /// it runs on may not, and no variant may go (people are in it). One experiment runs on a scenario or placement at a time.
     /// </summary>
     public async Task<(PutOutcome Outcome, Experiment? Experiment)> PutAsync(string tenantId, string id, ExperimentDefinition definition, CancellationToken cancellationToken)
     {
@@ -39,16 +39,16 @@ public sealed class ExperimentStore(NpgsqlDataSource dataSource, RecommendationS
             .SingleOrDefault();
         var now = clock.GetUtcNow();
         if (existing is { State: ExperimentState.Stopped }) return (PutOutcome.Stopped, existing);
-        if (existing is not null && existing.Definition.Scenario != definition.Scenario) return (PutOutcome.ScenarioChanged, existing);
+        if (existing is not null && existing.Definition.Target != definition.Target) return (PutOutcome.TargetChanged, existing);
         if (existing is not null && existing.Definition.Variants.Any(v => definition.Find(v.Name) is null)) return (PutOutcome.VariantRemoved, existing);
         await using var command = new NpgsqlCommand($"""
-            insert into {Experiments} (tenant_id, id, scenario, definition, state, created_at, updated_at)
+            insert into {Experiments} (tenant_id, id, target, definition, state, created_at, updated_at)
             values ($1, $2, $3, $4::jsonb, 'Running', $5, $5)
             on conflict (tenant_id, id) do update set definition = excluded.definition, updated_at = excluded.updated_at
             """, connection, transaction);
         command.Parameters.AddWithValue(tenantId);
         command.Parameters.AddWithValue(id);
-        command.Parameters.AddWithValue(definition.Scenario);
+        command.Parameters.AddWithValue(definition.Target);
         command.Parameters.AddWithValue(JsonSerializer.Serialize(definition, Json));
         command.Parameters.AddWithValue(now);
         try
@@ -57,10 +57,10 @@ public sealed class ExperimentStore(NpgsqlDataSource dataSource, RecommendationS
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            return (PutOutcome.ScenarioBusy, await RunningOnAsync(tenantId, definition.Scenario, cancellationToken));
+            return (PutOutcome.TargetBusy, await RunningOnAsync(tenantId, definition.Target, cancellationToken));
         }
         await transaction.CommitAsync(cancellationToken);
-        _cache.Remove((tenantId, definition.Scenario));
+        _cache.Remove((tenantId, definition.Target));
         return existing is null
             ? (PutOutcome.Created, new Experiment(id, definition, ExperimentState.Running, now, now))
             : (PutOutcome.Updated, existing with { Definition = definition, UpdatedAt = now });
@@ -79,17 +79,20 @@ public sealed class ExperimentStore(NpgsqlDataSource dataSource, RecommendationS
             update {Experiments} set state = 'Stopped', stopped_at = $3, promoted = $4, updated_at = $3
             where tenant_id = $1 and id = $2 and state = 'Running' returning {Columns}
             """, [tenantId, id, clock.GetUtcNow(), (object?)promoted ?? DBNull.Value], cancellationToken)).SingleOrDefault();
-        if (stopped is not null) _cache.Remove((tenantId, stopped.Definition.Scenario));
+        if (stopped is not null) _cache.Remove((tenantId, stopped.Definition.Target));
         return stopped;
     }
 
-    /// <summary>The experiment running on a scenario, as serving sees it: from this replica's cache when read within <see cref="CacheFor"/>.</summary>
-    public async ValueTask<Experiment?> RunningOnAsync(string tenantId, string scenario, CancellationToken cancellationToken)
+    /// <summary>
+    /// The experiment running on a target (<see cref="ExperimentDefinition.ScenarioTarget"/>, <see cref="ExperimentDefinition.PlacementTarget"/>),
+    /// as serving sees it: from this replica's cache when read within <see cref="CacheFor"/>.
+    /// </summary>
+    public async ValueTask<Experiment?> RunningOnAsync(string tenantId, string target, CancellationToken cancellationToken)
     {
-        if (_cache.TryGetValue((tenantId, scenario), out Experiment? cached)) return cached;
-        var running = (await QueryAsync($"select {Columns} from {Experiments} where tenant_id = $1 and scenario = $2 and state = 'Running'",
-            [tenantId, scenario], cancellationToken)).SingleOrDefault();
-        _cache.Set((tenantId, scenario), running, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = CacheFor, Size = 1 });
+        if (_cache.TryGetValue((tenantId, target), out Experiment? cached)) return cached;
+        var running = (await QueryAsync($"select {Columns} from {Experiments} where tenant_id = $1 and target = $2 and state = 'Running'",
+            [tenantId, target], cancellationToken)).SingleOrDefault();
+        _cache.Set((tenantId, target), running, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = CacheFor, Size = 1 });
         return running;
     }
 

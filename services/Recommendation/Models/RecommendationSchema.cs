@@ -53,7 +53,7 @@ public sealed class RecommendationSchema(NpgsqlDataSource dataSource) : OwnedSch
         create table if not exists {Name}.experiments (
             tenant_id text not null,
             id text not null,
-            scenario text not null,
+            target text not null,
             definition jsonb not null,
             state text not null,
             created_at timestamptz not null,
@@ -61,7 +61,7 @@ public sealed class RecommendationSchema(NpgsqlDataSource dataSource) : OwnedSch
             stopped_at timestamptz,
             promoted text,
             primary key (tenant_id, id));
-        create unique index if not exists experiments_running_per_scenario on {Name}.experiments (tenant_id, scenario) where state = 'Running';
+        create unique index if not exists experiments_running_per_target on {Name}.experiments (tenant_id, target) where state = 'Running';
         create table if not exists {Name}.experiment_assignments (
             tenant_id text not null,
             experiment_id text not null,

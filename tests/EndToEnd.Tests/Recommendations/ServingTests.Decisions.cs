@@ -55,6 +55,66 @@ public partial class ServingTests
     }
 
     [Test]
+    public async Task A_placement_runs_an_experiment_between_rule_versions_and_a_fallback_holdout_and_promotes_the_winner()
+    {
+        async Task PutPlacementAsync(string rules)
+        {
+            using var put = await _recommendation.Client.SendAsync(Platform.Admin(HttpMethod.Put, $"/admin/tenants/{_tenant}/placements/home-banner",
+                JsonDocument.Parse(rules).RootElement));
+            Assert.That(put.IsSuccessStatusCode, Is.True, await put.Content.ReadAsStringAsync());
+        }
+        await PutPlacementAsync("""{"rules": [{"id": "spring", "content": {"banner": "spring-sale"}}], "fallback": {"banner": "plain"}}""");
+        await PutPlacementAsync("""{"rules": [{"id": "summer", "content": {"banner": "summer-sale"}}], "fallback": {"banner": "plain"}}""");
+        var (created, _) = await AdminAsync(HttpMethod.Put, "/experiments/banner-test", new
+        {
+            placement = "home-banner",
+            variants = new object[]
+            {
+                new { name = "spring", weight = 1, placementVersion = 1 },
+                new { name = "summer", weight = 1, placementVersion = 2 },
+                new { name = "plain", weight = 1, fallbackOnly = true },
+            },
+        });
+        Assert.That(created, Is.EqualTo(HttpStatusCode.Created));
+
+        var events = new List<string>();
+        var seen = new Dictionary<string, string>();
+        for (var n = 0; n < 30; n++)
+        {
+            var (status, body, _) = await SendAsync(HttpMethod.Get, $"/v1/decisions/home-banner?userId=banner-{n}");
+            Assert.That(status, Is.EqualTo(HttpStatusCode.OK), body);
+            var decision = JsonDocument.Parse(body).RootElement;
+            var variant = decision.GetProperty("variant").GetString()!;
+            seen[$"banner-{n}"] = variant;
+            Assert.That(decision.GetProperty("content").GetProperty("banner").GetString(), Is.EqualTo(variant switch
+            {
+                "spring" => "spring-sale", "summer" => "summer-sale", _ => "plain",
+            }), "each variant shows its version's rules, the holdout only the fallback");
+            var decisionId = decision.GetProperty("decisionId").GetString()!;
+            Assert.That(decisionId, Does.EndWith($".home-banner.banner-test.{variant}"));
+            events.Add(Event($"banner-{n}", "Decision Viewed", DateTimeOffset.UtcNow, new { decisionId }));
+            if (variant == "summer") events.Add(Event($"banner-{n}", "Decision Clicked", DateTimeOffset.UtcNow, new { decisionId, rule = "summer" }));
+        }
+        Assert.That(seen.Values.Distinct().Count(), Is.EqualTo(3), "30 people fall in all three");
+        await PostAsync(events);
+
+        var results = await Eventually.ReturnsAsync(async () => (await AdminAsync(HttpMethod.Get, "/experiments/banner-test/results")).Body,
+            r => r.GetProperty("variants").EnumerateArray().Sum(v => v.GetProperty("impressions").GetInt64()) == 30, TimeSpan.FromSeconds(30),
+            "the decisions' views to be attributed");
+        var byName = results.GetProperty("variants").EnumerateArray().ToDictionary(v => v.GetProperty("name").GetString()!);
+        Assert.That(byName["summer"].GetProperty("ctr").GetDouble(), Is.EqualTo(1));
+        Assert.That(byName["spring"].GetProperty("ctr").GetDouble(), Is.Zero);
+
+        var (stopped, stop) = await AdminAsync(HttpMethod.Post, "/experiments/banner-test/stop", new { promote = "summer" });
+        Assert.That(stopped, Is.EqualTo(HttpStatusCode.OK), stop.ToString());
+        Assert.That(stop.GetProperty("promotedTo").GetProperty("version").GetInt32(), Is.EqualTo(3), "the winner's rules become the latest version");
+        var after = await Eventually.ReturnsAsync(async () => JsonDocument.Parse((await SendAsync(HttpMethod.Get, "/v1/decisions/home-banner?userId=banner-0")).Body).RootElement.Clone(),
+            d => d.GetProperty("version").GetInt32() == 3, TimeSpan.FromSeconds(10), "the promoted version to be served");
+        Assert.That((after.GetProperty("content").GetProperty("banner").GetString(), after.GetProperty("experiment").ValueKind),
+            Is.EqualTo(("summer-sale", JsonValueKind.Null)), "everyone gets the winner, outside any experiment");
+    }
+
+    [Test]
     public async Task Bad_rules_are_400s_naming_their_path_and_another_tenant_has_no_such_placement()
     {
         using (var bad = await _recommendation.Client.SendAsync(Platform.Admin(HttpMethod.Put, $"/admin/tenants/{_tenant}/placements/bad-offer",

@@ -96,7 +96,7 @@ public partial class ServingTests
             "one experiment runs on a scenario at a time");
         var (stopped, result) = await AdminAsync(HttpMethod.Post, "/experiments/count-test/stop", new { promote = "three" });
         Assert.That(stopped, Is.EqualTo(HttpStatusCode.OK), result.ToString());
-        Assert.That(result.GetProperty("scenario").GetProperty("definition").GetProperty("count").GetInt32(), Is.EqualTo(3));
+        Assert.That(result.GetProperty("promotedTo").GetProperty("definition").GetProperty("count").GetInt32(), Is.EqualTo(3));
         await Task.Delay(TimeSpan.FromSeconds(2.5));
         Assert.That((await ArmAsync("shopper-1", "exp-promote")).Items, Has.Length.EqualTo(3), "the scenario now serves the winner's settings to everyone");
     }

@@ -66,6 +66,18 @@ public class AttributionFactsTests
     }
 
     [Test]
+    public void A_decisions_view_and_click_count_like_a_recommendations()
+    {
+        var decisionId = new ResponseOrigin(null, "checkout-offer", "offer-test", "v2").NewId();
+
+        var viewed = AttributionFacts.Of(Track("Decision Viewed", new { decisionId })).Viewed;
+        var clicked = AttributionFacts.Of(Track("Decision Clicked", new { decision_id = decisionId, rule = "big-cart" })).Clicked;
+
+        Assert.That(viewed!.Origin, Is.EqualTo(new ResponseOrigin(null, "checkout-offer", "offer-test", "v2")));
+        Assert.That((clicked!.RecommendationId, clicked.ItemId), Is.EqualTo((decisionId, "big-cart")));
+    }
+
+    [Test]
     public void A_view_of_a_made_up_id_is_kept_with_an_unknown_origin()
     {
         var view = AttributionFacts.Of(Track("Recommendation Viewed", new { recommendationId = "from-an-old-app" })).Viewed;

@@ -27,6 +27,22 @@ public class ExperimentRequestTests
     }
 
     [Test]
+    public void A_placement_experiment_reads_its_versions_and_its_fallback_holdout()
+    {
+        var parsed = Parse("""
+            {"placement": "checkout-offer", "variants": [{"name": "v3", "weight": 1, "placementVersion": 3},
+             {"name": "latest", "weight": 1}, {"name": "none", "weight": 1, "fallbackOnly": true}]}
+            """);
+
+        Assert.That(parsed.Errors, Is.Empty);
+        var definition = parsed.Definition!;
+        Assert.That((definition.Scenario, definition.Placement, definition.Target), Is.EqualTo(((string?)null, "checkout-offer", "placement:checkout-offer")));
+        Assert.That(definition.Find("v3")!.PlacementVersion, Is.EqualTo(3));
+        Assert.That(definition.Find("latest")!.PlacementVersion, Is.Null);
+        Assert.That(definition.Find("none")!.IsHoldout, Is.True);
+    }
+
+    [Test]
     public void The_first_variant_is_the_control_and_the_effect_defaults_to_ten_percent()
     {
         var definition = Parse("""{"scenario": "s", "variants": [{"name": "a", "weight": 1}, {"name": "b", "weight": 1}]}""").Definition!;
@@ -36,6 +52,13 @@ public class ExperimentRequestTests
     }
 
     [TestCase("""{"variants": [{"name": "a", "weight": 1}, {"name": "b", "weight": 1}]}""", "scenario")]
+    [TestCase("""{"scenario": "s", "placement": "p", "variants": [{"name": "a", "weight": 1}, {"name": "b", "weight": 1}]}""", "scenario")]
+    [TestCase("""{"placement": "Not A Placement", "variants": [{"name": "a", "weight": 1}, {"name": "b", "weight": 1}]}""", "placement")]
+    [TestCase("""{"placement": "p", "variants": [{"name": "a", "weight": 1}, {"name": "b", "weight": 1, "settings": {"count": 3}}]}""", "variants[1].settings")]
+    [TestCase("""{"placement": "p", "variants": [{"name": "a", "weight": 1}, {"name": "b", "weight": 1, "popularityOnly": true}]}""", "variants[1].popularityOnly")]
+    [TestCase("""{"placement": "p", "variants": [{"name": "a", "weight": 1}, {"name": "b", "weight": 1, "placementVersion": 0}]}""", "variants[1].placementVersion")]
+    [TestCase("""{"placement": "p", "variants": [{"name": "a", "weight": 1, "fallbackOnly": true}, {"name": "b", "weight": 1}]}""", "control")]
+    [TestCase("""{"scenario": "s", "variants": [{"name": "a", "weight": 1}, {"name": "b", "weight": 1, "placementVersion": 2}]}""", "variants[1].placementVersion")]
     [TestCase("""{"scenario": "s", "variants": [{"name": "a", "weight": 1}]}""", "variants")]
     [TestCase("""{"scenario": "s", "variants": [{"name": "a", "weight": 1}, {"name": "a", "weight": 1}]}""", "variants")]
     [TestCase("""{"scenario": "s", "variants": [{"name": "a", "weight": 0}, {"name": "b", "weight": 0}]}""", "variants")]

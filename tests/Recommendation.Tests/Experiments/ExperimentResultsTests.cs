@@ -5,7 +5,7 @@ namespace Personalization.Recommendation.Tests.Experiments;
 
 public class ExperimentResultsTests
 {
-    private static Experiment Running(double expectedEffect = 0.2) => new("exp", new ExperimentDefinition("homepage",
+    private static Experiment Running(double expectedEffect = 0.2) => new("exp", new ExperimentDefinition("homepage", null,
         [new Variant("control", 1), new Variant("v7", 1), new Variant("holdout", 1, PopularityOnly: true)], "control", expectedEffect),
         ExperimentState.Running, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
 
