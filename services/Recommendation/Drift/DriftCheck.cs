@@ -1,16 +1,21 @@
+using Personalization.Recommendation.Ranking;
+
 namespace Personalization.Recommendation.Drift;
 
 /// <summary>The version's live CTR, by ADWIN over its impressions in time order: whether it changed, from what, to what.</summary>
 public sealed record CtrDrift(long Impressions, bool Detected, bool Fell, double? Before, double Now);
 
+/// <summary>How far the ranker's live inputs spread from its training profile: the feature that moved most, and each feature's index.</summary>
+public sealed record RankerDrift(long Rows, double? Index, string? Feature, bool Detected, IReadOnlyDictionary<string, double> Features);
+
 /// <summary>How far recent interactions spread over the training popularity deciles (and items new to the model) from how training did.</summary>
 public sealed record PopularityDrift(long Interactions, double? Index, bool Detected, IReadOnlyList<double> Expected, IReadOnlyList<double> Actual);
 
 /// <summary>
-/// The two checks of a served model version: (a) its live CTR against its own earlier days, by ADWIN over the
-/// clicked-or-not outcome of each impression; (b) the population stability index of what people interact with now
-/// against the training data, over bins of items by training popularity (ten of equal training mass, and one for
-/// items the model does not know).
+/// The checks of a served model version: (a) its live CTR against its own earlier days, by ADWIN over the
+/// clicked-or-not outcome of each impression; (b) its inputs against the training data by the population stability
+/// index: what people interact with now, over bins of items by training popularity (ten of equal training mass,
+/// and one for items the model does not know), and for a hybrid each of its ranker's features.
 /// </summary>
 public static class DriftCheck
 {
@@ -51,6 +56,22 @@ public static class DriftCheck
         if (recent.Count < minimum || total <= 0) return new PopularityDrift(recent.Count, null, false, shares, actualShares);
         var index = PopulationStability.Index(expected, actual);
         return new PopularityDrift(recent.Count, Math.Round(index, 6), index > threshold, shares, actualShares);
+    }
+
+    /// <summary>The population stability index of each ranker feature's live values against its training profile; the largest decides.</summary>
+    public static RankerDrift Ranker(IReadOnlyList<FeatureProfile> profiles, IReadOnlyList<string> names, IReadOnlyList<float[]> rows, double threshold, int minimum)
+    {
+        var indexes = new Dictionary<string, double>();
+        if (rows.Count >= minimum)
+            foreach (var profile in profiles)
+            {
+                var column = names.ToList().IndexOf(profile.Feature);
+                if (column < 0 || profile.Counts.Sum() == 0) continue;
+                indexes[profile.Feature] = Math.Round(PopulationStability.Index(profile.Counts, profile.CountsOf([.. rows.Select(r => r[column])])), 6);
+            }
+        if (indexes.Count == 0) return new RankerDrift(rows.Count, null, null, false, indexes);
+        var (feature, index) = indexes.MaxBy(i => i.Value);
+        return new RankerDrift(rows.Count, index, feature, index > threshold, indexes);
     }
 
     /// <summary>Each item's bin: items from most to least popular, cut where each bin has a tenth of the training mass.</summary>

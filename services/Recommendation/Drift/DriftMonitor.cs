@@ -2,14 +2,15 @@ using Microsoft.Extensions.Options;
 using Personalization.Recommendation.Attribution;
 using Personalization.Recommendation.Interactions;
 using Personalization.Recommendation.Models;
+using Personalization.Recommendation.Ranking;
 using Personalization.Recommendation.Training;
 
 namespace Personalization.Recommendation.Drift;
 
 /// <summary>
 /// Checks each served model version for drift (<see cref="DriftCheck"/>) every <see cref="DriftSettings.CheckEvery"/>,
-/// or when asked: its CTR from attribution, what people interact with now from the event log. A drift (the CTR fell,
-/// or the popularity index passed its threshold) is recorded, and with <see cref="DriftAction.Retrain"/> a training
+/// or when asked: its CTR from attribution, what people interact with now from the event log, and for a hybrid the
+/// ranker's inputs this replica saw lately. A drift (the CTR fell, or a stability index passed its threshold) is recorded, and with <see cref="DriftAction.Retrain"/> a training
 /// job is queued, once per activated version; the new version is activated only if it passes the activation rule.
 /// Every replica runs the loop; a tenant checked within half the interval is left alone.
 /// </summary>
@@ -50,18 +51,22 @@ public sealed class DriftMonitor(
         var popularity = DriftCheck.Popularity([.. Enumerable.Range(0, matrix.ItemCount).Select(model.Popular.Weight)],
             [.. recent.Select(i => matrix.ItemIndex(i.Item))], options.PsiThreshold, options.MinimumInteractions);
 
-        var drifted = ctr is { Detected: true, Fell: true } || popularity.Detected;
+        var ranker = model.Model.Generator is HybridRecommender hybrid && version.Summary.RankerFeatures is { Count: > 0 } profiles
+            ? DriftCheck.Ranker(profiles, hybrid.FeatureNames, hybrid.LiveRows(), options.PsiThreshold, options.MinimumInteractions)
+            : null;
+
+        var drifted = ctr is { Detected: true, Fell: true } || popularity.Detected || ranker is { Detected: true };
         Guid? job = null;
         var action = !drifted ? "none"
             : options.Action != DriftAction.Retrain ? "flagged"
             // Once per activated version: a retraining that did not pass the activation rule is not asked for again and again.
             : (job = await jobs.QueueUnlessAskedSinceAsync(tenantId, active.ActivatedAt, cancellationToken)) is not null ? "retraining"
             : "flagged (a training was already asked for since this version was activated)";
-        var report = new DriftReport(Guid.NewGuid(), tenantId, active.Version, clock.GetUtcNow(), drifted, action, job, ctr, popularity);
+        var report = new DriftReport(Guid.NewGuid(), tenantId, active.Version, clock.GetUtcNow(), drifted, action, job, ctr, popularity, ranker);
         await store.AddAsync(report, cancellationToken);
         if (drifted)
-            logger.LogWarning("Model version {Version} of tenant {Tenant} drifted (CTR {Before} → {Now}, popularity index {Index}): {Action}",
-                active.Version, tenantId, ctr.Before, ctr.Now, popularity.Index, action);
+            logger.LogWarning("Model version {Version} of tenant {Tenant} drifted (CTR {Before} → {Now}, popularity index {Index}, ranker {Feature} {RankerIndex}): {Action}",
+                active.Version, tenantId, ctr.Before, ctr.Now, popularity.Index, ranker?.Feature, ranker?.Index, action);
         return report;
     }
 }

@@ -7,7 +7,7 @@ namespace Personalization.Recommendation.Drift;
 
 /// <summary>One check of a served version: both checks' figures, whether it drifted, and what was done (the retraining job, if any).</summary>
 public sealed record DriftReport(Guid Id, string TenantId, int Version, DateTimeOffset CheckedAt, bool Drifted, string Action, Guid? JobId,
-    CtrDrift Ctr, PopularityDrift Popularity);
+    CtrDrift Ctr, PopularityDrift Popularity, RankerDrift? Ranker);
 
 /// <summary>Drift checks in PostgreSQL, newest first per tenant.</summary>
 public sealed class DriftStore(NpgsqlDataSource dataSource, RecommendationSchema schema)
@@ -15,7 +15,7 @@ public sealed class DriftStore(NpgsqlDataSource dataSource, RecommendationSchema
     private const string Table = RecommendationSchema.Name + ".drift_checks";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerOptions.Web) { Converters = { new JsonStringEnumConverter() } };
 
-    private sealed record Figures(CtrDrift Ctr, PopularityDrift Popularity);
+    private sealed record Figures(CtrDrift Ctr, PopularityDrift Popularity, RankerDrift? Ranker);
 
     public async Task AddAsync(DriftReport report, CancellationToken cancellationToken)
     {
@@ -29,7 +29,7 @@ public sealed class DriftStore(NpgsqlDataSource dataSource, RecommendationSchema
         command.Parameters.AddWithValue(report.Drifted);
         command.Parameters.AddWithValue(report.Action);
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)report.JobId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
-        command.Parameters.AddWithValue(JsonSerializer.Serialize(new Figures(report.Ctr, report.Popularity), Json));
+        command.Parameters.AddWithValue(JsonSerializer.Serialize(new Figures(report.Ctr, report.Popularity, report.Ranker), Json));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -46,7 +46,7 @@ public sealed class DriftStore(NpgsqlDataSource dataSource, RecommendationSchema
         {
             var figures = JsonSerializer.Deserialize<Figures>(reader.GetString(7), Json)!;
             reports.Add(new DriftReport(reader.GetGuid(0), reader.GetString(1), reader.GetInt32(2), reader.GetFieldValue<DateTimeOffset>(3), reader.GetBoolean(4),
-                reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetGuid(6), figures.Ctr, figures.Popularity));
+                reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetGuid(6), figures.Ctr, figures.Popularity, figures.Ranker));
         }
         return reports;
     }

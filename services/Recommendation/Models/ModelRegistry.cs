@@ -1,17 +1,22 @@
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
+using Personalization.Recommendation.Ranking;
 
 namespace Personalization.Recommendation.Models;
 
-/// <summary>What a training run records beside the model: the data it saw and its held-out metrics.</summary>
+/// <summary>
+/// What a training run records beside the model: the data it saw, its held-out metrics, and for a hybrid how its
+/// ranker's features were spread (the reference of the drift check).
+/// </summary>
 public sealed record ModelSummary(
     DateTimeOffset? DataFrom,
     DateTimeOffset? DataTo,
     int Interactions,
     int Users,
     int Items,
-    IReadOnlyDictionary<string, double> Metrics);
+    IReadOnlyDictionary<string, double> Metrics,
+    IReadOnlyList<FeatureProfile>? RankerFeatures = null);
 
 /// <summary>A stored model version without its payload.</summary>
 public sealed record ModelVersion(string TenantId, int Version, DateTimeOffset CreatedAt, string Algorithm, int PayloadBytes, ModelSummary Summary);

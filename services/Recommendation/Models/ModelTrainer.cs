@@ -1,3 +1,4 @@
+using Personalization.Recommendation.Ranking;
 using Personalization.Recommendation.Candidates;
 using Personalization.Recommendation.Evaluation;
 using Personalization.Recommendation.Interactions;
@@ -56,7 +57,7 @@ public static class ModelTrainer
                 var generator = Algorithms.Create(algorithm, options.Settings, hasCatalogue);
                 generator.Fit(data);
                 var summary = new ModelSummary(new DateTimeOffset(from, TimeSpan.Zero), new DateTimeOffset(to, TimeSpan.Zero),
-                    interactions.Count, data.Matrix.UserCount, data.Matrix.ItemCount, metrics);
+                    interactions.Count, data.Matrix.UserCount, data.Matrix.ItemCount, metrics, (generator as HybridRecommender)?.FeatureProfiles);
                 var model = new TrainedModel(algorithm, options.Settings, data, generator, Trending.From(interactions, data.Matrix));
                 if (hasCatalogue && model.ContentGenerator is null)
                 {

@@ -117,6 +117,54 @@ public sealed class HybridRecommender(Func<ICandidateGenerator[]> createGenerato
         _generators = [.. createGenerators().Where(g => _sources.Contains(g.Name))];
         foreach (var generator in _generators) generator.Fit(data);
         _features = RankingFeatures.From(history, data.Matrix, data.Catalogue, end.AddTicks(1));
+        FeatureProfiles = ProfileFeatures(data.Matrix);
+    }
+
+    /// <summary>People whose candidates make the features' profile at training.</summary>
+    private const int ProfiledUsers = 300;
+
+    /// <summary>How the ranker's features were spread over trained people's candidates when it was fitted: the reference its live inputs are checked against for drift.</summary>
+    public IReadOnlyList<FeatureProfile> FeatureProfiles { get; private set; } = [];
+
+    /// <summary>The names of the ranker's features, in row order.</summary>
+    public IReadOnlyList<string> FeatureNames =>
+        [.. _generators.SelectMany(g => new[] { $"{g.Name}.score", $"{g.Name}.reciprocalRank" }).Concat(RankingFeatures.Names)];
+
+    private List<FeatureProfile> ProfileFeatures(InteractionMatrix matrix)
+    {
+        var users = Enumerable.Range(0, matrix.UserCount).ToArray();
+        new Random(_options.Seed).Shuffle(users);
+        var columns = FeatureNames.Select(_ => new List<float>()).ToArray();
+        foreach (var user in users.Take(ProfiledUsers))
+        {
+            var candidates = Candidates(_generators, _features, Person.Of(matrix, user), matrix.ItemsOf(user), matrix.ItemCount);
+            for (var n = 0; n < candidates.Count; n++)
+            {
+                var row = candidates.Row(n);
+                for (var f = 0; f < columns.Length; f++) columns[f].Add(row[f]);
+            }
+        }
+        return [.. FeatureNames.Select((name, f) => FeatureProfile.Of(name, columns[f]))];
+    }
+
+    private const int LiveRowsKept = 5_000, LiveRowsPerRequest = 4;
+    private readonly Queue<float[]> _liveRows = new();
+    private readonly Random _liveSampler = new(7);
+
+    /// <summary>A sample of the rows the ranker scored lately on this replica (a few per request, the latest kept): its live inputs.</summary>
+    public IReadOnlyList<float[]> LiveRows()
+    {
+        lock (_liveRows) return [.. _liveRows];
+    }
+
+    private void KeepLiveRows(CandidateRows candidates)
+    {
+        lock (_liveRows)
+            for (var taken = 0; taken < Math.Min(LiveRowsPerRequest, candidates.Count); taken++)
+            {
+                _liveRows.Enqueue(candidates.Row(_liveSampler.Next(candidates.Count)).ToArray());
+                if (_liveRows.Count > LiveRowsKept) _liveRows.Dequeue();
+            }
     }
 
     /// <param name="now">When the features are taken: the start of the label period, or after the feature history.</param>
@@ -301,7 +349,11 @@ public sealed class HybridRecommender(Func<ICandidateGenerator[]> createGenerato
     {
         var candidates = Candidates(_generators, _features, person, exclude, _features.ItemCount);
         var scores = new float[candidates.Count];
-        if (person.Row >= 0) _trees.Score(candidates.Features, candidates.Width, scores);
+        if (person.Row >= 0)
+        {
+            _trees.Score(candidates.Features, candidates.Width, scores);
+            KeepLiveRows(candidates);
+        }
         else
             for (var n = 0; n < scores.Length; n++)
                 for (var g = 0; g < _generators.Length; g++)
@@ -328,7 +380,7 @@ public sealed class HybridRecommender(Func<ICandidateGenerator[]> createGenerato
         var candidates = Candidates(_generators, _features, person, exclude, _features.ItemCount);
         var rows = Enumerable.Range(0, candidates.Count).Where(n => items.Contains(candidates.Items[n])).ToList();
         if (rows.Count == 0) return new Dictionary<int, IReadOnlyList<FeatureContribution>>();
-        var names = _generators.SelectMany(g => new[] { $"{g.Name}.score", $"{g.Name}.reciprocalRank" }).Concat(RankingFeatures.Names).ToArray();
+        var names = FeatureNames;
         var contributions = RankerContributions.Of(_ml, _ranker, [.. rows.SelectMany(n => candidates.Row(n).ToArray())], candidates.Width);
         return rows.Select((n, r) => (Item: candidates.Items[n], Contributions: (IReadOnlyList<FeatureContribution>)[.. contributions[r]
                 .Select((value, f) => new FeatureContribution(names[f], Math.Round(value, 6)))

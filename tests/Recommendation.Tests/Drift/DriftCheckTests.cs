@@ -1,4 +1,5 @@
 using Personalization.Recommendation.Drift;
+using Personalization.Recommendation.Ranking;
 
 namespace Personalization.Recommendation.Tests.Drift;
 
@@ -86,5 +87,44 @@ public class DriftCheckTests
         var drift = DriftCheck.Popularity(Weights, [99, 98, 97], PopulationStability.Drift, 200);
 
         Assert.That((drift.Index, drift.Detected, drift.Interactions), Is.EqualTo(((double?)null, false, 3L)));
+    }
+}
+
+public class RankerDriftTests
+{
+    private static float[] Column(Random random, int count, double shift, double missing) =>
+        [.. Enumerable.Range(0, count).Select(_ => random.NextDouble() < missing ? float.NaN : (float)(random.NextDouble() + shift))];
+
+    [Test]
+    public void A_profile_bins_a_feature_by_training_deciles_and_counts_missing_values_apart()
+    {
+        var profile = FeatureProfile.Of("als.score", Column(new Random(1), 10_000, 0, 0.2));
+
+        Assert.That(profile.Edges, Has.Length.EqualTo(FeatureProfile.Bins - 1));
+        Assert.That(profile.Counts, Has.Length.EqualTo(FeatureProfile.Bins + 1));
+        Assert.That(profile.Counts[^1], Is.EqualTo(2000).Within(150), "a fifth missing");
+        var present = profile.Counts.Take(FeatureProfile.Bins).Sum();
+        Assert.That(present + profile.Counts[^1], Is.EqualTo(10_000));
+        Assert.That(profile.Counts.Take(FeatureProfile.Bins), Has.All.EqualTo(present / FeatureProfile.Bins).Within(2), "equal shares of the present values");
+    }
+
+    [Test]
+    public void Live_inputs_like_training_are_stable_and_a_shifted_feature_is_named()
+    {
+        var random = new Random(2);
+        FeatureProfile[] profiles = [FeatureProfile.Of("a", Column(random, 5000, 0, 0)), FeatureProfile.Of("b", Column(random, 5000, 0, 0))];
+        string[] names = ["a", "b"];
+        var same = Enumerable.Range(0, 2000).Select(_ => new[] { (float)random.NextDouble(), (float)random.NextDouble() }).ToList();
+        var moved = Enumerable.Range(0, 2000).Select(_ => new[] { (float)random.NextDouble(), (float)(random.NextDouble() + 0.5) }).ToList();
+
+        var stable = DriftCheck.Ranker(profiles, names, same, PopulationStability.Drift, 200);
+        var drifted = DriftCheck.Ranker(profiles, names, moved, PopulationStability.Drift, 200);
+
+        Assert.That(stable.Detected, Is.False);
+        Assert.That(stable.Features.Values, Has.All.LessThan(PopulationStability.ModerateShift));
+        Assert.That((drifted.Detected, drifted.Feature), Is.EqualTo((true, "b")));
+        Assert.That(DriftCheck.Ranker(profiles, names, moved.Take(10).ToList(), PopulationStability.Drift, 200).Index, Is.Null, "too few rows");
+        var missing = same.Select((r, n) => n % 3 == 0 ? new[] { float.NaN, r[1] } : r).ToList();
+        Assert.That(DriftCheck.Ranker(profiles, names, missing, PopulationStability.Drift, 200).Feature, Is.EqualTo("a"), "a feature gone missing a third of the time drifts");
     }
 }

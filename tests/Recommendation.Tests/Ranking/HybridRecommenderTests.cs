@@ -130,6 +130,22 @@ public class HybridRecommenderTests
     }
 
     [Test]
+    public void Fitting_profiles_the_rankers_features_and_serving_keeps_a_sample_of_its_live_inputs()
+    {
+        var data = TrainingData.Build(GroupedHistory(), new InteractionWeighting());
+        var hybrid = new HybridRecommender(Generators, SmallRanker);
+        hybrid.Fit(data);
+
+        Assert.That(hybrid.FeatureProfiles.Select(p => p.Feature), Is.EqualTo(hybrid.FeatureNames));
+        Assert.That(hybrid.FeatureProfiles, Has.All.Matches<FeatureProfile>(p => p.Counts.Sum() > 0));
+        Assert.That(hybrid.LiveRows(), Is.Empty);
+        hybrid.Rank(Person.FromItems([(0, 1f)]), 5, []);
+        Assert.That(hybrid.LiveRows(), Is.Empty, "the ranker does not score someone it was not trained on");
+        for (var user = 0; user < 10; user++) hybrid.Rank(Person.Of(data.Matrix, user), 5, data.Matrix.ItemsOf(user));
+        Assert.That(hybrid.LiveRows(), Has.Count.EqualTo(40).And.All.Length.EqualTo(hybrid.FeatureNames.Count));
+    }
+
+    [Test]
     public void Hybrid_never_recommends_what_the_user_already_has()
     {
         var data = TrainingData.Build(GroupedHistory(), new InteractionWeighting());
