@@ -113,6 +113,7 @@ public sealed class TriggersSchema(NpgsqlDataSource dataSource) : OwnedSchema(da
             properties jsonb not null,
             at timestamptz not null,
             posted_at timestamptz);
+        alter table {Name}.feedback add column if not exists refused text;
         create index if not exists feedback_pending on {Name}.feedback (at) where posted_at is null;
         create index if not exists feedback_person on {Name}.feedback (tenant_id, user_id);
         create table if not exists {Name}.inbox (

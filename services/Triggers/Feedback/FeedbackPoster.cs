@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
@@ -43,6 +44,11 @@ public sealed class FeedbackPoster(FeedbackStore store, IHttpClientFactory clien
         }
     }
 
+    /// <summary>
+    /// Posts the events; a batch ingestion refuses as too large or invalid (413, 400) is halved and each half posted,
+    /// so one event it will never take is set aside with its reason (<c>triggers.feedback.refused</c>) instead of
+    /// holding back every event after it. Anything else (ingestion away, 429, 5xx) fails the round, to be tried again.
+    /// </summary>
     private async Task PostAsync(FeedbackSettings settings, string tenantId, IReadOnlyList<FeedbackEvent> events, CancellationToken cancellationToken)
     {
         var batch = events.Select(e => new
@@ -53,8 +59,21 @@ public sealed class FeedbackPoster(FeedbackStore store, IHttpClientFactory clien
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(settings.IngestionUrl!, "/v1/batch")) { Content = JsonContent.Create(new { batch }) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(settings.WriteKeys[tenantId] + ":")));
         using var response = await clients.CreateClient(nameof(FeedbackPoster)).SendAsync(request, cancellationToken);
-        if (!response.IsSuccessStatusCode)
-            throw new HttpRequestException($"ingestion answered {(int)response.StatusCode} for tenant {tenantId}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
-        await store.PostedAsync(events.Select(e => e.MessageId), clock.GetUtcNow(), cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            await store.PostedAsync(events.Select(e => e.MessageId), clock.GetUtcNow(), cancellationToken);
+            return;
+        }
+        var answer = $"ingestion answered {(int)response.StatusCode} for tenant {tenantId}: {await response.Content.ReadAsStringAsync(cancellationToken)}";
+        if (response.StatusCode is not (HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge)) throw new HttpRequestException(answer);
+        if (events.Count == 1)
+        {
+            logger.LogError("Ingestion refuses feedback event {MessageId} ({Event}) for good; it is set aside: {Answer}", events[0].MessageId, events[0].Event, answer);
+            await store.RefusedAsync(events[0].MessageId, answer, clock.GetUtcNow(), cancellationToken);
+            return;
+        }
+        var half = events.Count / 2;
+        await PostAsync(settings, tenantId, [.. events.Take(half)], cancellationToken);
+        await PostAsync(settings, tenantId, [.. events.Skip(half)], cancellationToken);
     }
 }

@@ -48,6 +48,16 @@ public sealed class FeedbackStore(NpgsqlDataSource dataSource, TriggersSchema sc
         return pending;
     }
 
+    /// <summary>Sets aside an event ingestion refused for good, with why, so the ones after it are posted.</summary>
+    public async Task RefusedAsync(string messageId, string reason, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"update {Table} set posted_at = $2, refused = $3 where message_id = $1");
+        command.Parameters.AddWithValue(messageId);
+        command.Parameters.AddWithValue(at);
+        command.Parameters.AddWithValue(reason);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task PostedAsync(IEnumerable<string> messageIds, DateTimeOffset at, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand($"update {Table} set posted_at = $2 where message_id = any($1)");
