@@ -58,6 +58,7 @@ public static class IngestionRegistration
         builder.Services.AddSingleton<DeadLetters>();
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<WriteKeyDirectory>();
+        builder.Services.AddSingleton<SourceSettings>();
         builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section);
         builder.Services.AddAuthentication(WriteKeyAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, WriteKeyAuthentication>(WriteKeyAuthentication.SchemeName, null)

@@ -9,6 +9,27 @@ public static class Delivery
     // node/calls.js gives this time to one "Order Completed" track call per round.
     private static readonly DateTimeOffset ExplicitTimestamp = new(2025, 1, 2, 3, 4, 5, 678, TimeSpan.Zero);
 
+    /// <summary>
+    /// A run with one call Ingestion cannot take ("Bad Time", see node/calls.js): every request got a 200, none was
+    /// sent twice, every other call is stored once, and the bad one waits as a dead letter.
+    /// </summary>
+    public static async Task AssertTakenInPartAsync(SdkRun run, Publisher publisher, IReadOnlyList<RecordedRequest> requests)
+    {
+        var stored = await IngestionUnderTest.StoredEventsAsync(publisher.Tenant);
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Failures, Is.Empty, "the SDK reported failed deliveries");
+            Assert.That(run.Delivered, Has.Count.EqualTo(run.Calls), "the SDK reports every call delivered, the bad one too");
+            Assert.That(requests.Select(r => r.IngestionStatus), Is.All.EqualTo(200));
+            Assert.That(requests.SelectMany(r => r.MessageIds), Is.Unique, "no batch was sent again");
+            Assert.That(requests.Sum(r => r.Stored ?? 0), Is.EqualTo(run.Calls - 1));
+            Assert.That(stored.Select(e => e.MessageId), Is.EquivalentTo(run.Delivered.Select(m => m.MessageId).Except(requests.SelectMany(r => r.InvalidMessageIds))),
+                "everything else is stored once");
+            Assert.That(requests.SelectMany(r => r.InvalidMessageIds).ToList(), Has.Count.EqualTo(1));
+        });
+        Assert.That(await IngestionUnderTest.DeadLetterCountAsync(publisher.Tenant), Is.EqualTo(1), "the bad call waits as a dead letter");
+    }
+
     public static async Task AssertEveryCallStoredExactlyOnceAsync(SdkRun run, Publisher publisher)
     {
         var stored = await IngestionUnderTest.StoredEventsAsync(publisher.Tenant);

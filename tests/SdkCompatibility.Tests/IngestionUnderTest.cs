@@ -89,6 +89,17 @@ public sealed class IngestionUnderTest
         return events;
     }
 
+    /// <summary>How many dead letters the tenant has, read straight from the document store.</summary>
+    public static async Task<long> DeadLetterCountAsync(string tenant)
+    {
+        await using var connection = new NpgsqlConnection(_database!.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "select count(*) from ingestion.mt_doc_deadletter where coalesce(data->>'tenantId', data->>'TenantId') = @tenant", connection);
+        command.Parameters.AddWithValue("tenant", tenant);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     private static readonly JsonSerializerOptions StoredJson = new() { PropertyNameCaseInsensitive = true };
 
     // The EventAccepted fields these tests check, as Marten stores them in mt_events.data.

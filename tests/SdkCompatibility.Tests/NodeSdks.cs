@@ -45,13 +45,15 @@ public static class NodeSdks
 
     /// <summary>Runs a driver script against <paramref name="host"/> and returns its report.</summary>
     /// <param name="httpTimeout">The SDK's own request timeout, when a test needs one shorter than the SDK's default.</param>
-    public static async Task<SdkRun> RunAsync(string script, Uri host, string writeKey, TimeSpan? httpTimeout = null)
+    /// <param name="withInvalid">Adds one call Ingestion cannot take (see node/calls.js).</param>
+    public static async Task<SdkRun> RunAsync(string script, Uri host, string writeKey, TimeSpan? httpTimeout = null, bool withInvalid = false)
     {
         var environment = new Dictionary<string, string>
         {
             ["SDK_HOST"] = host.GetLeftPart(UriPartial.Authority),
             ["SDK_WRITE_KEY"] = writeKey,
             ["SDK_HTTP_TIMEOUT_MS"] = httpTimeout is { } timeout ? ((int)timeout.TotalMilliseconds).ToString() : "",
+            ["SDK_WITH_INVALID"] = withInvalid ? "1" : "",
         };
         var output = await RunAsync("node", [script], environment, RunTimeout, $"node {script}");
         var report = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault()

@@ -214,4 +214,10 @@ public sealed record RecordedRequest(
 {
     public int? Stored => IngestionAnswer?.TryGetProperty("stored", out var stored) == true ? stored.GetInt32() : null;
     public int? Duplicates => IngestionAnswer?.TryGetProperty("duplicates", out var duplicates) == true ? duplicates.GetInt32() : null;
+
+    /// <summary>The messages Ingestion named invalid in its answer (<c>errors</c> by <c>batch[i]</c>).</summary>
+    public IReadOnlyList<string> InvalidMessageIds =>
+        IngestionAnswer?.TryGetProperty("errors", out var errors) == true && errors.ValueKind == JsonValueKind.Object
+            ? [.. errors.EnumerateObject().Select(e => MessageIds[int.Parse(e.Name["batch[".Length..^1])])]
+            : [];
 }

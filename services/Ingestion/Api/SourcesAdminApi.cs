@@ -6,16 +6,17 @@ using Personalization.Ingestion.Sources;
 
 namespace Personalization.Ingestion.Api;
 
-/// <summary>Sources and their write keys, per tenant: create, list, rotate (add a key, then revoke the old) and revoke.</summary>
+/// <summary>Sources and their write keys, per tenant: create, list, change (name, strict batches), rotate (add a key, then revoke the old) and revoke.</summary>
 public static class SourcesAdminApi
 {
-    public sealed record CreateSource(string? SourceId, string? Name);
-    public sealed record SourceView(string TenantId, string SourceId, string Name, DateTimeOffset CreatedAt);
+    public sealed record CreateSource(string? SourceId, string? Name, bool? StrictBatches);
+    public sealed record UpdateSource(string? Name, bool? StrictBatches);
+    public sealed record SourceView(string TenantId, string SourceId, string Name, DateTimeOffset CreatedAt, bool StrictBatches);
     public sealed record KeyView(string KeyId, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
     public sealed record NewKey(string KeyId, string WriteKey, DateTimeOffset CreatedAt);
     public sealed record SourceCreated(SourceView Source, NewKey Key);
 
-    public sealed record AdminServices(IDocumentSession Session, WriteKeyDirectory Keys, TimeProvider Clock);
+    public sealed record AdminServices(IDocumentSession Session, WriteKeyDirectory Keys, SourceSettings Settings, TimeProvider Clock);
 
     public static IEndpointRouteBuilder MapSourcesAdminApi(this IEndpointRouteBuilder app)
     {
@@ -25,6 +26,7 @@ public static class SourcesAdminApi
 
         tenant.MapPost("/sources", CreateSourceAsync);
         tenant.MapGet("/sources", ListSourcesAsync);
+        tenant.MapPatch("/sources/{sourceId}", UpdateSourceAsync);
         tenant.MapPost("/sources/{sourceId}/keys", CreateKeyAsync);
         tenant.MapGet("/sources/{sourceId}/keys", ListKeysAsync);
         tenant.MapDelete("/sources/{sourceId}/keys/{keyId}", RevokeKeyAsync);
@@ -40,13 +42,27 @@ public static class SourcesAdminApi
             return TypedResults.Problem(title: "Source exists", detail: $"Tenant '{tenantId}' already has a source '{sourceId}'.", statusCode: StatusCodes.Status409Conflict);
 
         var now = services.Clock.GetUtcNow();
-        var source = new Source(Source.IdFor(tenantId, sourceId), tenantId, sourceId, request.Name ?? sourceId, now);
+        var source = new Source(Source.IdFor(tenantId, sourceId), tenantId, sourceId, request.Name ?? sourceId, now, request.StrictBatches ?? false);
         var (secret, key) = WriteKey.Create(tenantId, sourceId, now);
         services.Session.Insert(source);
         services.Session.Insert(key);
         await services.Session.SaveChangesAsync(ct);
         return TypedResults.Created($"/admin/tenants/{tenantId}/sources/{sourceId}",
             new SourceCreated(View(source), new NewKey(key.KeyId, secret, now)));
+    }
+
+    /// <summary><c>{"name": ..., "strictBatches": true}</c>: each field given replaces the source's.</summary>
+    private static async Task<Results<Ok<SourceView>, ValidationProblem, ProblemHttpResult>> UpdateSourceAsync(
+        string tenantId, string sourceId, UpdateSource request, [AsParameters] AdminServices services, CancellationToken ct)
+    {
+        if (Invalid(tenantId, sourceId) is { } invalid) return invalid;
+        if (await services.Session.LoadAsync<Source>(Source.IdFor(tenantId, sourceId), ct) is not { } source)
+            return SourceNotFound(tenantId, sourceId);
+        source = source with { Name = request.Name ?? source.Name, StrictBatches = request.StrictBatches ?? source.StrictBatches };
+        services.Session.Store(source);
+        await services.Session.SaveChangesAsync(ct);
+        services.Settings.Forget(tenantId, sourceId);
+        return TypedResults.Ok(View(source));
     }
 
     private static async Task<Results<Ok<IReadOnlyList<SourceView>>, ValidationProblem>> ListSourcesAsync(
@@ -102,7 +118,7 @@ public static class SourcesAdminApi
         return TypedResults.NoContent();
     }
 
-    private static SourceView View(Source source) => new(source.TenantId, source.SourceId, source.Name, source.CreatedAt);
+    private static SourceView View(Source source) => new(source.TenantId, source.SourceId, source.Name, source.CreatedAt, source.StrictBatches);
 
     private static ValidationProblem? Invalid(string tenantId, string? sourceId) =>
         SourceNames.IsValid(tenantId) && SourceNames.IsValid(sourceId) ? null : InvalidIds(("tenantId", tenantId), ("sourceId", sourceId));

@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Personalization.Contracts;
+using Personalization.Contracts.EventLog;
+using Personalization.Ingestion.Sources;
 using Personalization.Ingestion.Auth;
 using Personalization.Ingestion.CloudEvents;
 using Personalization.Ingestion.Identity;
@@ -17,11 +19,15 @@ namespace Personalization.Ingestion.Api;
 /// <summary>The Segment HTTP tracking API (<c>/v1/batch</c> and one route per call type), and CloudEvents.</summary>
 public static class TrackingApi
 {
-    /// <summary>Segment SDKs read only <c>success</c>; the counts help people debugging a source.</summary>
-    public sealed record Accepted(bool Success, int Stored, int Duplicates, int DeadLettered);
+    /// <summary>
+    /// Segment SDKs read only <c>success</c>; the counts help people debugging a source. <see cref="Invalid"/> counts
+    /// the messages of the batch that were not valid calls (dead-lettered with their <see cref="Errors"/> by path).
+    /// </summary>
+    public sealed record Accepted(bool Success, int Stored, int Duplicates, int DeadLettered, int Invalid = 0, IDictionary<string, string[]>? Errors = null);
 
     public sealed record TrackingServices(
-        RequestBodyReader BodyReader, IdentityResolver Identities, EventScreening Screening, ConsentDirectory Consents, TrackingPlanRegistry Plans, DeadLetters DeadLetters, GroupCommitWriter Writer, IngestionMetrics Metrics, TimeProvider Clock);
+        RequestBodyReader BodyReader, IdentityResolver Identities, EventScreening Screening, ConsentDirectory Consents, TrackingPlanRegistry Plans,
+        DeadLetters DeadLetters, GroupCommitWriter Writer, SourceSettings Sources, IngestionMetrics Metrics, TimeProvider Clock);
 
     public static IEndpointRouteBuilder MapTrackingApi(this IEndpointRouteBuilder app)
     {
@@ -44,6 +50,12 @@ public static class TrackingApi
         return app;
     }
 
+    /// <summary>
+    /// One request through the pipeline. A well-formed batch is taken in part unless its source is strict: its valid
+    /// messages are stored, and each invalid one, each that breaks its tracking plan and each the event store refuses
+    /// is dead-lettered (durably, before the answer) with its reasons; the answer is then a 200 with the counts and
+    /// the errors by path. Anything else is all or nothing.
+    /// </summary>
     private static async Task<Results<Ok<Accepted>, ValidationProblem, ProblemHttpResult>> IngestAsync(
         HttpContext http, TrackingServices services, Func<ReadOnlyMemory<byte>, EventOrigin, ParseResult> parse, CancellationToken ct)
     {
@@ -53,7 +65,8 @@ public static class TrackingApi
 
         var origin = WriteKeyAuthentication.OriginOf(http.User, services.Clock.GetUtcNow());
         var parsed = parse(body.Body, origin);
-        if (!parsed.IsValid)
+        var inPart = parsed.Invalid is not null && !await services.Sources.IsStrictAsync(origin.TenantId, origin.SourceId, ct);
+        if (!parsed.IsValid && !(inPart && parsed.CanTakeInPart))
         {
             services.Metrics.Rejected(origin, parsed.Errors.Count, IngestionMetrics.InvalidReason);
             return TypedResults.ValidationProblem(parsed.Errors, title: "The request was rejected; nothing was stored.");
@@ -61,16 +74,20 @@ public static class TrackingApi
 
         try
         {
-            // Events that break their tracking plan are kept as dead letters, durably, before the answer.
+            var invalid = parsed.Invalid?.Select(m => DeadLetter.OfInvalid(m, origin)).ToList() ?? [];
             var resolved = await services.Identities.ResolveAsync(parsed.Events, ct);
             var screened = await services.Consents.FlagWithdrawnAsync(services.Screening.Screen(resolved), ct);
             var (passed, failed) = await services.Plans.SplitAsync(screened, ct);
-            await services.DeadLetters.SaveAsync(failed, ct);
-            var outcome = passed.Count > 0 ? await services.Writer.AppendAsync(passed, ct) : new AppendOutcome(0, 0);
+            await services.DeadLetters.SaveAsync([.. invalid, .. failed], ct);
+            var (outcome, refused) = await AppendAsync(services, passed, inPart, ct);
+            await services.DeadLetters.SaveAsync(refused, ct);
             services.Metrics.Accepted(origin, outcome.Stored);
             services.Metrics.Deduplicated(origin, outcome.Duplicates);
+            services.Metrics.Rejected(origin, invalid.Count, IngestionMetrics.InvalidReason);
             services.Metrics.Rejected(origin, failed.Count, IngestionMetrics.TrackingPlanReason);
-            return TypedResults.Ok(new Accepted(true, outcome.Stored, outcome.Duplicates, failed.Count));
+            services.Metrics.Rejected(origin, refused.Count, IngestionMetrics.StoreReason);
+            return TypedResults.Ok(new Accepted(true, outcome.Stored, outcome.Duplicates, invalid.Count + failed.Count + refused.Count, invalid.Count,
+                invalid.Count > 0 ? parsed.Errors : null));
         }
         catch (EventsRefusedException ex)
         {
@@ -89,6 +106,35 @@ public static class TrackingApi
                 title: "The events could not be stored right now; retry the same request.",
                 detail: ex is IngestionOverloadedException ? ex.Message : "The event store is unavailable.",
                 statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    /// <summary>
+    /// Appends the events; when the store refuses some of a batch taken in part, each is appended alone (what was
+    /// stored already is deduplicated) and those it still refuses come back as dead letters.
+    /// </summary>
+    private static async Task<(AppendOutcome Outcome, List<DeadLetter> Refused)> AppendAsync(
+        TrackingServices services, List<EventAccepted> events, bool inPart, CancellationToken ct)
+    {
+        if (events.Count == 0) return (new AppendOutcome(0, 0), []);
+        try
+        {
+            return (await services.Writer.AppendAsync(events, ct), []);
+        }
+        catch (EventsRefusedException) when (inPart && events.Count > 1)
+        {
+            var (stored, duplicates, refused) = (0, 0, new List<DeadLetter>());
+            foreach (var e in events)
+                try
+                {
+                    var one = await services.Writer.AppendAsync([e], ct);
+                    (stored, duplicates) = (stored + one.Stored, duplicates + one.Duplicates);
+                }
+                catch (EventsRefusedException refusal)
+                {
+                    refused.Add(DeadLetter.OfRefusal(e, refusal.Message));
+                }
+            return (new AppendOutcome(stored, duplicates), refused);
         }
     }
 }

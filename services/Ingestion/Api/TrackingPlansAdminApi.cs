@@ -13,7 +13,9 @@ public static class TrackingPlansAdminApi
 {
     public sealed record PlanRequest(Dictionary<string, JsonElement>? Events);
     public sealed record PlanView(string TenantId, string SourceId, int Version, Dictionary<string, JsonElement> Events, DateTimeOffset CreatedAt);
-    public sealed record DeadLetterView(Guid Id, string SourceId, int PlanVersion, string MessageId, string Type, string? Name, IReadOnlyList<string> Reasons, DateTimeOffset ReceivedAt, DateTimeOffset? ReplayedAt);
+    /// <summary>A dead letter as listed: <c>kind</c> is <c>trackingPlan</c>, <c>invalid</c> (with the message as sent in <c>raw</c>) or <c>refused</c> (by the event store).</summary>
+    public sealed record DeadLetterView(Guid Id, string Kind, string SourceId, int PlanVersion, string? MessageId, string? Type, string? Name, IReadOnlyList<string> Reasons,
+        DateTimeOffset? ReceivedAt, DateTimeOffset? ReplayedAt, JsonElement? Raw);
     public sealed record ReplayRequest(List<Guid>? Ids);
 
     public sealed record PlanServices(IDocumentSession Session, TrackingPlanRegistry Plans, DeadLetters DeadLetters, TimeProvider Clock);
@@ -75,9 +77,12 @@ public static class TrackingPlansAdminApi
         var query = services.Session.Query<DeadLetter>().Where(d => d.TenantId == tenantId);
         if (sourceId is not null) query = query.Where(d => d.SourceId == sourceId);
         if (includeReplayed != true) query = query.Where(d => d.ReplayedAt == null);
-        var letters = await query.OrderBy(d => d.Event.ReceivedAt).Take(Math.Clamp(limit ?? 100, 1, 1_000)).ToListAsync(ct);
+        var letters = await query.OrderBy(d => d.ReceivedAt).Take(Math.Clamp(limit ?? 100, 1, 1_000)).ToListAsync(ct);
         return TypedResults.Ok<IReadOnlyList<DeadLetterView>>(letters.Select(d => new DeadLetterView(
-            d.Id, d.SourceId, d.PlanVersion, d.Event.MessageId, d.Event.Type, d.Event.Name, d.Reasons, d.Event.ReceivedAt, d.ReplayedAt)).ToList());
+            d.Id, d.Raw is not null ? "invalid" : d.PlanVersion == DeadLetter.NoPlan ? "refused" : "trackingPlan", d.SourceId, d.PlanVersion,
+            d.Event?.MessageId ?? DeadLetter.RawField(d.Raw, "messageId"), d.Event?.Type ?? DeadLetter.RawField(d.Raw, "type"),
+            d.Event?.Name ?? DeadLetter.RawField(d.Raw, "event"), d.Reasons, d.ReceivedAt ?? d.Event?.ReceivedAt, d.ReplayedAt,
+            d.Raw is null ? null : JsonDocument.Parse(d.Raw).RootElement.Clone())).ToList());
     }
 
     private static async Task<Ok<ReplayOutcome>> ReplayAsync(

@@ -42,7 +42,7 @@ public sealed class UserErasure(IDocumentStore store, NpgsqlDataSource dataSourc
             await store.Advanced.Clean.DeleteSingleEventStreamAsync(stream, ct: cancellationToken);
 
         await using var write = store.LightweightSession();
-        write.DeleteWhere<DeadLetter>(d => d.TenantId == tenantId && d.Event.UserId == userId);
+        write.DeleteWhere<DeadLetter>(d => d.TenantId == tenantId && (d.UserId == userId || d.Event!.UserId == userId));
         write.Delete<Consent>(Consent.IdFor(tenantId, userId));
         write.QueueSqlCommand($"delete from {store.Options.DatabaseSchemaName}.{IdentityLinks.Table} where tenant_id = ? and user_id = ?", tenantId, userId);
         write.Events.Append(ErasuresStream(tenantId),

@@ -25,7 +25,7 @@ public sealed class UserExport(IDocumentStore store, UserErasure erasure, TimePr
                     events.Add(new ExportedEvent(stream, stored.Version, stored.Sequence, stored.Timestamp, accepted));
 
         var consent = await session.LoadAsync<Consent>(Consent.IdFor(tenantId, userId), cancellationToken);
-        var deadLetters = await session.Query<DeadLetter>().Where(d => d.TenantId == tenantId && d.Event.UserId == userId).ToListAsync(cancellationToken);
+        var deadLetters = await session.Query<DeadLetter>().Where(d => d.TenantId == tenantId && (d.UserId == userId || d.Event!.UserId == userId)).ToListAsync(cancellationToken);
         return new UserExportDocument(tenantId, userId, clock.GetUtcNow(), streams, events, consent, deadLetters,
             "Profiles, segments and recommendations are derived only from these events; the profile itself is at GET /api/profiles/{userId} of Segmentation.");
     }

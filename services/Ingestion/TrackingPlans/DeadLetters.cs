@@ -1,5 +1,7 @@
 using Marten;
+using Personalization.Contracts.EventLog;
 using Personalization.Ingestion.Storage;
+using Personalization.Ingestion.Validation;
 
 namespace Personalization.Ingestion.TrackingPlans;
 
@@ -19,8 +21,9 @@ public sealed class DeadLetters(IDocumentStore store, TrackingPlanRegistry plans
     }
 
     /// <summary>
-    /// Checks the tenant's waiting dead letters (or the given ones) against the current plans: those that pass are
-    /// appended (deduplicated like any event) and marked replayed; the rest keep their new reasons.
+    /// Checks the tenant's waiting dead letters (or the given ones) again: an invalid message is parsed again, and
+    /// every event is checked against the current plans; those that pass are appended (deduplicated like any event)
+    /// and marked replayed; the rest keep their new reasons.
     /// </summary>
     public async Task<ReplayOutcome> ReplayAsync(string tenantId, IReadOnlyCollection<Guid>? ids, CancellationToken cancellationToken)
     {
@@ -28,18 +31,32 @@ public sealed class DeadLetters(IDocumentStore store, TrackingPlanRegistry plans
         var query = session.Query<DeadLetter>().Where(d => d.TenantId == tenantId && d.ReplayedAt == null);
         if (ids is { Count: > 0 })
             query = query.Where(d => d.Id.IsOneOf(ids.ToArray()));
-        var waiting = await query.OrderBy(d => d.Event.ReceivedAt).Take(MaxPerReplay).ToListAsync(cancellationToken);
-
-        var (passed, failed) = await plans.SplitAsync(waiting.Select(d => d.Event).ToList(), cancellationToken);
-        var appended = passed.Count > 0 ? await writer.AppendAsync(passed, cancellationToken) : new AppendOutcome(0, 0);
+        var waiting = await query.OrderBy(d => d.ReceivedAt).Take(MaxPerReplay).ToListAsync(cancellationToken);
 
         var now = clock.GetUtcNow();
-        var failures = failed.ToDictionary(f => (object)f.Event, ReferenceEqualityComparer.Instance);
+        var events = new Dictionary<Guid, EventAccepted>();
+        var reasons = new Dictionary<Guid, IReadOnlyList<string>>();
         foreach (var letter in waiting)
-            session.Store(failures.TryGetValue(letter.Event, out var failure)
-                ? letter with { Reasons = failure.Reasons, PlanVersion = failure.PlanVersion }
+        {
+            if (letter.Event is { } stored)
+            {
+                events[letter.Id] = stored;
+                continue;
+            }
+            var (parsed, problems) = SegmentMessageParser.ParseStored(letter.Raw!, new EventOrigin(letter.TenantId, letter.SourceId, letter.ReceivedAt ?? now));
+            if (parsed is not null) events[letter.Id] = parsed;
+            else reasons[letter.Id] = problems;
+        }
+        var (passed, failed) = await plans.SplitAsync([.. events.Values], cancellationToken);
+        var appended = passed.Count > 0 ? await writer.AppendAsync(passed, cancellationToken) : new AppendOutcome(0, 0);
+
+        var failures = failed.ToDictionary(f => (object)f.Event!, ReferenceEqualityComparer.Instance);
+        foreach (var letter in waiting)
+            session.Store(reasons.TryGetValue(letter.Id, out var invalid) ? letter with { Reasons = invalid }
+                : failures.TryGetValue(events[letter.Id], out var failure) ? letter with { Reasons = failure.Reasons, PlanVersion = failure.PlanVersion }
                 : letter with { ReplayedAt = now });
         await session.SaveChangesAsync(cancellationToken);
-        return new ReplayOutcome(waiting.Count - failures.Count, failures.Count, appended.Stored, appended.Duplicates);
+        var stillFailing = reasons.Count + failures.Count;
+        return new ReplayOutcome(waiting.Count - stillFailing, stillFailing, appended.Stored, appended.Duplicates);
     }
 }

@@ -40,7 +40,7 @@ public sealed class TrackingPlanRegistry(IDocumentStore store, IMemoryCache cach
             {
                 var reasons = plan?.Check(e) ?? [];
                 if (reasons.Count == 0) passed.Add(e);
-                else failed.Add(new DeadLetter(Guid.NewGuid(), e.TenantId, e.SourceId, plan!.Plan.Version, e, reasons));
+                else failed.Add(DeadLetter.OfPlan(e, plan!.Plan.Version, reasons));
             }
         }
         return (passed, failed);

@@ -10,8 +10,9 @@ namespace Personalization.Ingestion.Validation;
 
 /// <summary>
 /// Parses Segment tracking-API bodies (https://segment.com/docs/connections/sources/catalog/libraries/server/http-api/):
-/// a batch (<c>{"batch":[...]}</c>) or a single call whose type comes from the route.
-/// A request is all or nothing: one bad message rejects it, so publishers see and fix the problem.
+/// a batch (<c>{"batch":[...]}</c>) or a single call whose type comes from the route. A body that is not JSON or
+/// not a batch is rejected whole; in a well-formed batch each message is judged on its own (<see cref="ParseResult.Invalid"/>),
+/// so its valid messages can be stored as Segment does, or the whole batch refused for a source that asks for that.
 /// </summary>
 public static class SegmentMessageParser
 {
@@ -30,17 +31,27 @@ public static class SegmentMessageParser
             if (batch.GetArrayLength() > MaxMessagesPerBatch)
                 return (null, $"\"batch\" holds more than {MaxMessagesPerBatch} messages.");
             return (batch.EnumerateArray().Select((message, i) => ($"batch[{i}]", message, (string?)null)).ToList(), null);
-        });
+        }, inParts: true);
 
     public static ParseResult ParseSingle(ReadOnlyMemory<byte> body, string type, EventOrigin origin) =>
         Parse(body, origin, root => root.ValueKind == JsonValueKind.Object
             ? ([("$", root, type)], null)
-            : (null, "The body must be a JSON object."));
+            : (null, "The body must be a JSON object."), inParts: false);
+
+    /// <summary>A message set aside as invalid, judged again (as a batch's message) when it is replayed.</summary>
+    public static (EventAccepted? Event, IReadOnlyList<string> Problems) ParseStored(string raw, EventOrigin origin)
+    {
+        using var document = JsonDocument.Parse(ReplaceUnstorableText(System.Text.Encoding.UTF8.GetBytes(raw)), new JsonDocumentOptions { MaxDepth = 64 });
+        var problems = new List<string>();
+        var parsed = ParseMessage(document.RootElement, null, origin, problems);
+        return (problems.Count == 0 ? parsed : null, problems);
+    }
 
     private static ParseResult Parse(
         ReadOnlyMemory<byte> body,
         EventOrigin origin,
-        Func<JsonElement, (List<(string Path, JsonElement Message, string? RouteType)>? Messages, string? Error)> select)
+        Func<JsonElement, (List<(string Path, JsonElement Message, string? RouteType)>? Messages, string? Error)> select,
+        bool inParts)
     {
         var errors = new Dictionary<string, string[]>();
         JsonDocument document;
@@ -64,16 +75,20 @@ public static class SegmentMessageParser
             }
 
             var events = new List<EventAccepted>(messages.Count);
+            var invalid = new List<InvalidMessage>();
             foreach (var (path, message, routeType) in messages)
             {
                 var problems = new List<string>();
                 var parsed = ParseMessage(message, routeType, origin, problems);
                 if (problems.Count > 0)
+                {
                     errors[path] = [.. problems];
+                    invalid.Add(new InvalidMessage(path, message.GetRawText(), problems));
+                }
                 else
                     events.Add(parsed!);
             }
-            return errors.Count > 0 ? new ParseResult([], errors) : new ParseResult(events, errors);
+            return new ParseResult(events, errors, inParts ? invalid : null);
         }
     }
 

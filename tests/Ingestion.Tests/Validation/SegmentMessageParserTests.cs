@@ -62,7 +62,10 @@ public class SegmentMessageParserTests
             """);
 
         Assert.That(result.IsValid, Is.False);
-        Assert.That(result.Events, Is.Empty, "a rejected request stores nothing, not even its valid messages");
+        Assert.That(result.Events.Select(e => e.Name), Is.EqualTo(new[] { "ok" }), "the valid message, which a batch taken in part stores");
+        Assert.That(result.CanTakeInPart, Is.True);
+        Assert.That(result.Invalid!.Select(m => m.Path), Is.EqualTo(Enumerable.Range(1, 9).Select(i => $"batch[{i}]")));
+        Assert.That(result.Invalid![0].Raw, Is.EqualTo("""{"event":"no type","userId":"u1"}"""), "each invalid message is kept as sent");
         Assert.That(result.Errors.Keys, Is.EquivalentTo(Enumerable.Range(1, 9).Select(i => $"batch[{i}]")));
         Assert.Multiple(() =>
         {
@@ -107,6 +110,26 @@ public class SegmentMessageParserTests
         var result = SegmentMessageParser.ParseSingle(Encoding.UTF8.GetBytes("""{"type":"page","event":"x","userId":"u"}"""), "track", Origin);
 
         Assert.That(result.Errors["$"], Has.Some.Contains("takes \"track\" calls"));
+        Assert.That(result.CanTakeInPart, Is.False, "a single call is all there is: nothing to take in part");
+    }
+
+    [TestCase("{\"batch\":{}}")]
+    [TestCase("not json")]
+    public void A_body_that_is_not_a_batch_cannot_be_taken_in_part(string body)
+    {
+        Assert.That(Batch(body).CanTakeInPart, Is.False);
+    }
+
+    [Test]
+    public void A_stored_invalid_message_is_judged_again_on_replay()
+    {
+        var (invalid, problems) = SegmentMessageParser.ParseStored("""{"event":"x"}""", Origin);
+        var (valid, none) = SegmentMessageParser.ParseStored("""{"type":"track","event":"x","userId":"u1"}""", Origin);
+
+        Assert.That(invalid, Is.Null);
+        Assert.That(problems, Has.Some.Contains("\"type\" is required"));
+        Assert.That(valid!.Name, Is.EqualTo("x"));
+        Assert.That(none, Is.Empty);
     }
 
     [Test]

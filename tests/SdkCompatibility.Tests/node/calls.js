@@ -48,6 +48,13 @@ function plan({ numericIds }) {
       ['alias', { userId: numericIds ? 4200 + round : user(4), previousId: numericIds ? 98700 + round : linked(4) }],
     );
   }
+  // SDK_WITH_INVALID: one call the SDK sends as given but Ingestion cannot take, to show a batch holding it is
+  // taken in part: the SDK sees a 200, retries nothing and drops nothing else. Each SDK checks other fields itself:
+  // Segment's passes a timestamp that is no date-time, Rudder's (which wants a Date) properties that are no object.
+  if (setting('SDK_WITH_INVALID', '') === '1')
+    calls.splice(3, 0, ['track', numericIds
+      ? { userId: 'user-1-1', event: 'Bad Properties', properties: ['not', 'an', 'object'] }
+      : { userId: 'user-1-1', event: 'Bad Time', timestamp: 'yesterday' }]);
   return calls;
 }
 
@@ -59,8 +66,14 @@ function summary(message) {
     userId: message.userId ?? null,
     anonymousId: message.anonymousId ?? null,
     // The time the event happened: Rudder sends originalTimestamp, and timestamp only when the caller gave one.
-    timestamp: message.timestamp ?? message.originalTimestamp ?? null,
+    // (A time that is no date-time, as SDK_WITH_INVALID sends through Segment's SDK, is reported as none.)
+    timestamp: dateTimeOrNull(message.timestamp ?? message.originalTimestamp),
   };
+}
+
+function dateTimeOrNull(value) {
+  if (value === undefined || value === null) return null;
+  return Number.isNaN(new Date(value).getTime()) ? null : value;
 }
 
 // Prints the run's report as the one JSON line the test reads, and sets the exit code.

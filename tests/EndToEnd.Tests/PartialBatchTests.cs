@@ -1,0 +1,88 @@
+using System.Net;
+using System.Text.Json;
+using static Personalization.EndToEnd.Tests.Platform;
+
+namespace Personalization.EndToEnd.Tests;
+
+/// <summary>
+/// Partial batch acceptance through the real tracking API, as Segment's API does it: a well-formed batch's valid
+/// messages are stored and each invalid one is dead-lettered with its reasons, answered with a 200; a strict source
+/// keeps all or nothing.
+/// </summary>
+public class PartialBatchTests
+{
+    private static async Task<(string Tenant, string WriteKey)> SourceAsync(bool? strict = null)
+    {
+        var tenant = "partial-" + Guid.NewGuid().ToString("N")[..8];
+        using var created = await Ingestion.Client.SendAsync(Admin(HttpMethod.Post, $"/admin/tenants/{tenant}/sources", new { sourceId = "web", strictBatches = strict }));
+        var body = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement;
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), body.ToString());
+        return (tenant, body.GetProperty("key").GetProperty("writeKey").GetString()!);
+    }
+
+    private static string Batch(string user) => $$$"""
+        {"batch": [
+          {"type": "track", "event": "Product Viewed", "userId": "{{{user}}}", "messageId": "{{{user}}}-0", "properties": {"product_id": "a"}},
+          {"type": "bogus", "event": "x", "userId": "{{{user}}}", "messageId": "{{{user}}}-1"},
+          {"type": "track", "event": "Product Viewed", "userId": "{{{user}}}", "messageId": "{{{user}}}-2", "properties": {"product_id": "b"}},
+          {"type": "track", "event": "x", "userId": "{{{user}}}", "messageId": "{{{user}}}-3", "properties": {"price": 1e200000}},
+          {"type": "identify", "userId": "{{{user}}}", "messageId": "{{{user}}}-4", "traits": {"plan": "gold"}}
+        ]}
+        """;
+
+    private static Task<long> StoredAsync(string tenant, string user) => Database.ScalarAsync<long>(
+        "select count(*) from ingestion.mt_events where stream_id = @stream", ("stream", $"{tenant}/user:{user}"));
+
+    [Test]
+    public async Task A_batch_stores_its_valid_messages_and_dead_letters_each_invalid_one_with_a_200_naming_them()
+    {
+        var (tenant, key) = await SourceAsync();
+        var user = "ann-" + Guid.NewGuid().ToString("N")[..6];
+
+        using var response = await Ingestion.Client.SendAsync(Post("/v1/batch", Batch(user), key));
+        var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), answer.ToString());
+        Assert.That((answer.GetProperty("success").GetBoolean(), answer.GetProperty("stored").GetInt32(), answer.GetProperty("invalid").GetInt32(),
+            answer.GetProperty("deadLettered").GetInt32()), Is.EqualTo((true, 3, 2, 2)));
+        var errors = answer.GetProperty("errors");
+        Assert.That(errors.EnumerateObject().Select(e => e.Name), Is.EquivalentTo(new[] { "batch[1]", "batch[3]" }));
+        Assert.That(errors.GetProperty("batch[1]").ToString(), Does.Contain("must be one of"));
+        Assert.That(errors.GetProperty("batch[3]").ToString(), Does.Contain("too large or too precise"));
+        Assert.That(await StoredAsync(tenant, user), Is.EqualTo(3));
+
+        using var listed = await Ingestion.Client.SendAsync(Admin(HttpMethod.Get, $"/admin/tenants/{tenant}/dead-letters"));
+        var letters = JsonDocument.Parse(await listed.Content.ReadAsStringAsync()).RootElement.EnumerateArray().ToList();
+        Assert.That(letters.Select(l => l.GetProperty("kind").GetString()), Is.All.EqualTo("invalid"));
+        Assert.That(letters.Select(l => l.GetProperty("messageId").GetString()), Is.EquivalentTo(new[] { $"{user}-1", $"{user}-3" }));
+        Assert.That(letters.Single(l => l.GetProperty("messageId").GetString() == $"{user}-1").GetProperty("raw").GetProperty("type").GetString(), Is.EqualTo("bogus"),
+            "the message is kept as it was sent");
+
+        using var replay = await Ingestion.Client.SendAsync(Admin(HttpMethod.Post, $"/admin/tenants/{tenant}/dead-letters/replay", new { }));
+        var outcome = JsonDocument.Parse(await replay.Content.ReadAsStringAsync()).RootElement;
+        Assert.That((outcome.GetProperty("replayed").GetInt32(), outcome.GetProperty("stillFailing").GetInt32()), Is.EqualTo((0, 2)), "still invalid when judged again");
+
+        using var resent = await Ingestion.Client.SendAsync(Post("/v1/batch", Batch(user), key));
+        var again = JsonDocument.Parse(await resent.Content.ReadAsStringAsync()).RootElement;
+        Assert.That((again.GetProperty("stored").GetInt32(), again.GetProperty("duplicates").GetInt32()), Is.EqualTo((0, 3)), "a resend stores nothing twice");
+    }
+
+    [Test]
+    public async Task A_strict_source_refuses_the_whole_batch_and_can_be_switched()
+    {
+        var (tenant, key) = await SourceAsync(strict: true);
+        var user = "bob-" + Guid.NewGuid().ToString("N")[..6];
+
+        using var refused = await Ingestion.Client.SendAsync(Post("/v1/batch", Batch(user), key));
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(await refused.Content.ReadAsStringAsync(), Does.Contain("batch[1]").And.Contain("nothing was stored"));
+        Assert.That(await StoredAsync(tenant, user), Is.Zero);
+
+        using (var patched = await Ingestion.Client.SendAsync(Admin(HttpMethod.Patch, $"/admin/tenants/{tenant}/sources/web", new { strictBatches = false })))
+            Assert.That(JsonDocument.Parse(await patched.Content.ReadAsStringAsync()).RootElement.GetProperty("strictBatches").GetBoolean(), Is.False);
+        await Task.Delay(TimeSpan.FromSeconds(5.5)); // the ingest path's cache of the source's setting
+        using var taken = await Ingestion.Client.SendAsync(Post("/v1/batch", Batch(user), key));
+        Assert.That(taken.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await StoredAsync(tenant, user), Is.EqualTo(3));
+    }
+}
