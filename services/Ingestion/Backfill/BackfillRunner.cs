@@ -80,6 +80,10 @@ public sealed class BackfillRunner(IngestionClient client, TextWriter output)
                         $"the API refused the batch of lines {lines[0]} to {lines[^1]}; rows up to {acknowledgedRow} were acknowledged.\n"
                         + ProblemReport.Describe(rejected.Status, rejected.Body, lines));
                 }
+                // The API stores a batch's valid rows and dead-letters the others: say which, and carry on.
+                if (answer is { Invalid: > 0, Errors: { } errors })
+                    output.WriteLine($"  dead-lettered {answer.Invalid} invalid row(s) of lines {lines[0]} to {lines[^1]} (GET /admin/tenants/{{tenant}}/dead-letters):"
+                        + ProblemReport.Errors(errors, lines));
                 progress.BatchAccepted(batch.Count, answer);
                 batch.Clear();
                 lines.Clear();

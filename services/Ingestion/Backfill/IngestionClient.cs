@@ -8,7 +8,8 @@ using System.Text.Json.Serialization;
 
 namespace Personalization.Ingestion.Backfill;
 
-public sealed record BatchAccepted(int Stored, int Duplicates);
+/// <summary>The API's answer to a batch: what it stored, and what it dead-lettered (the invalid messages with their errors by path).</summary>
+public sealed record BatchAccepted(int Stored, int Duplicates, int DeadLettered = 0, int Invalid = 0, System.Text.Json.JsonElement? Errors = null);
 public sealed record CatalogImported(int Received, int Created, int Updated, int Unchanged);
 
 /// <summary>The API answered a request with an error that retrying will not fix.</summary>

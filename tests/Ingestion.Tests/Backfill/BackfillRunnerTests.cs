@@ -157,6 +157,22 @@ public class BackfillRunnerTests
     }
 
     [Test]
+    public async Task Rows_the_api_dead_letters_as_invalid_are_named_by_line_and_the_run_carries_on()
+    {
+        var options = Options(RetailFile(10), catalog: false);
+        _api.Script.Enqueue(() => Json(HttpStatusCode.OK, """{"success":true,"stored":3,"duplicates":0}"""));
+        _api.Script.Enqueue(() => Json(HttpStatusCode.OK,
+            """{"success":true,"stored":2,"duplicates":0,"deadLettered":1,"invalid":1,"errors":{"batch[1]":["\"userId\" or \"anonymousId\" is required."]}}"""));
+
+        var result = await RunAsync(options);
+
+        Assert.That(result.ReadToEnd, Is.True);
+        Assert.That((result.Progress.Stored, result.Progress.DeadLettered), Is.EqualTo((8L, 1L)));
+        Assert.That(_output.ToString(), Does.Contain("dead-lettered 1 invalid row(s) of lines 6 to 8").And.Contain("batch[1] (line 7): \"userId\" or \"anonymousId\" is required."));
+        Assert.That(result.Progress.Line(), Does.Contain("1 dead-lettered"));
+    }
+
+    [Test]
     public async Task A_checkpoint_of_another_file_is_not_applied()
     {
         var options = Options(RetailFile(4));
