@@ -154,18 +154,20 @@ public class CatalogAndBackfillTests
     }
 
     [Test]
-    public async Task A_generic_file_goes_through_the_tracking_api_validation_and_stops_at_a_refused_row()
+    public async Task A_generic_file_goes_through_the_tracking_api_validation_and_names_the_row_it_dead_letters()
     {
         var path = Path.Combine(_directory, "interactions.csv");
         var rows = Enumerable.Range(1, 150).Select(r =>
             $"{(r == 130 ? "" : $"{_run}-g{r % 10}")},sku-{r % 13},{(r % 3 == 0 ? "Product Added" : "Product Viewed")},2024-05-01T10:{r / 60:D2}:{r % 60:D2}Z,{r % 5}");
         await File.WriteAllLinesAsync(path, ["user,item,event,timestamp,value", .. rows]);
 
-        var error = Assert.ThrowsAsync<InvalidOperationException>(() => BackfillAsync("generic", path));
+        var output = await BackfillAsync("generic", path);
 
-        Assert.That(error!.Message, Does.Contain("the API refused the batch of lines 102 to 151; rows up to 100 were acknowledged."));
-        Assert.That(error.Message, Does.Contain("(line 131): \"userId\" or \"anonymousId\" is required."));
-        Assert.That(await StoredEventsOfThisRunAsync(), Is.EqualTo(100));
-        Assert.That(File.ReadAllText(Checkpoint), Does.Contain("\"row\":100"));
+        // The API takes the batch in part: the row without a user is dead-lettered, the rest of its batch stored.
+        Assert.That(output, Does.Contain("dead-lettered 1 invalid row(s) of lines 102 to 151"));
+        Assert.That(output, Does.Contain("(line 131): \"userId\" or \"anonymousId\" is required."));
+        Assert.That(output, Does.Contain("1 dead-lettered"));
+        Assert.That(await StoredEventsOfThisRunAsync(), Is.EqualTo(149));
+        Assert.That(File.Exists(Checkpoint), Is.False, "the file was read to its end");
     }
 }
