@@ -32,22 +32,18 @@ public static class DecisionsApi
                 detail: $"There is no placement '{placementId}' for this tenant (PUT /admin/tenants/{tenant}/placements/{placementId} defines one).",
                 statusCode: StatusCodes.Status404NotFound);
         var person = string.IsNullOrWhiteSpace(userId) ? null : userId;
-        ExperimentArm? arm = null;
-        var fallbackOnly = false;
-        if (person is not null && await experiments.RunningOnAsync(tenant, ExperimentDefinition.PlacementTarget(placementId), ct) is { } experiment)
-        {
-            var variant = await experiments.AssignAsync(tenant, experiment, person, ct);
-            (arm, fallbackOnly) = (new ExperimentArm(experiment.Id, variant.Name), variant.FallbackOnly);
-            if (variant.PlacementVersion is { } version && await placements.ServedAsync(tenant, placementId, version, ct) is { } chosen) placement = chosen;
-        }
+        var arm = await experiments.ArmOfAsync(tenant, ExperimentDefinition.PlacementTarget(placementId), person, ct);
+        if (arm?.Variant.PlacementVersion is { } version && await placements.ServedAsync(tenant, placementId, version, ct) is { } chosen) placement = chosen;
         var profile = person is null ? null : await profiles.ReadAsync(tenant, person, settings.Value.ProfileTimeout, ct);
-        var decision = fallbackOnly ? new Decision(null, placement.Parsed.Fallback) : Decider.Decide(placement.Parsed, profile?.Profile, context, now);
+        var decision = arm?.Variant.FallbackOnly == true
+            ? new Decision(null, placement.Parsed.Fallback)
+            : Decider.Decide(placement.Parsed, profile?.Profile, context, now);
         return TypedResults.Ok(new
         {
             // Reported back with "Decision Viewed" and "Decision Clicked", it counts for the placement and its variant.
-            decisionId = new ResponseOrigin(null, placementId, arm?.Experiment, arm?.Variant).NewId(),
+            decisionId = new ResponseOrigin(null, placementId, arm?.Arm.Experiment, arm?.Arm.Variant).NewId(),
             placement = placementId, version = placement.Version.Version, rule = decision.Rule, content = decision.Content,
-            experiment = arm?.Experiment, variant = arm?.Variant, profileRead = profile?.Reached ?? false, context = context.Values,
+            experiment = arm?.Arm.Experiment, variant = arm?.Arm.Variant, profileRead = profile?.Reached ?? false, context = context.Values,
         });
     }
 }

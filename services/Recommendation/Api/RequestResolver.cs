@@ -19,8 +19,7 @@ public sealed class RequestResolver(ScenarioStore scenarios, ExperimentStore exp
         if (validated.Options is not { } requested)
             return new(null, ItemRules.None, TypedResults.ValidationProblem(validated.Errors, title: "The request's options are not valid"));
         ScenarioDefinition? defaults = null;
-        ExperimentArm? arm = null;
-        var popularityOnly = false;
+        (ExperimentArm Arm, Variant Variant)? arm = null;
         if (requested.Scenario is { } name)
         {
             defaults = (await scenarios.FindAsync(tenantId, name, ct))?.Definition;
@@ -28,15 +27,11 @@ public sealed class RequestResolver(ScenarioStore scenarios, ExperimentStore exp
                 return new(null, ItemRules.None, TypedResults.Problem(title: "Unknown scenario",
                     detail: $"There is no scenario '{name}' for this tenant (PUT /admin/tenants/{tenantId}/scenarios/{name} defines one).",
                     statusCode: StatusCodes.Status400BadRequest));
-            if (person is not null && await experiments.RunningOnAsync(tenantId, ExperimentDefinition.ScenarioTarget(name), ct) is { } experiment)
-            {
-                var variant = await experiments.AssignAsync(tenantId, experiment, person, ct);
-                defaults = variant.Settings?.Over(defaults) ?? defaults;
-                (arm, popularityOnly) = (new ExperimentArm(experiment.Id, variant.Name), variant.PopularityOnly);
-            }
+            arm = await experiments.ArmOfAsync(tenantId, ExperimentDefinition.ScenarioTarget(name), person, ct);
+            defaults = arm?.Variant.Settings?.Over(defaults) ?? defaults;
         }
         if (ServingRequest.ParseRules(requested.Filter, requested.Boost, out var rules) is { } problem) return new(null, ItemRules.None, problem);
         if (defaults is not null && ServingRequest.ParseRules(defaults.Filter, defaults.Boost, out var scenarioRules) is null) rules = scenarioRules.And(rules);
-        return new(requested.Resolve(defaults?.ToOptions()) with { Experiment = arm, PopularityOnly = popularityOnly }, rules, null);
+        return new(requested.Resolve(defaults?.ToOptions()) with { Experiment = arm?.Arm, PopularityOnly = arm?.Variant.PopularityOnly ?? false }, rules, null);
     }
 }

@@ -75,6 +75,9 @@ public sealed class AttributionStore(NpgsqlDataSource dataSource, Recommendation
             order by o.event_id, o.line, c.at desc)
         """;
 
+    /// <summary>Rows of the period's days (UTC) and, when given, of the scenario: filtered before they are counted.</summary>
+    private const string InPeriod = "(at at time zone 'UTC')::date between $3 and $4 and ($5::text is null or scenario = $5)";
+
     /// <summary>
     /// Impressions (responses viewed), clicks (items of a response clicked, each once), conversions (order lines
     /// credited to a click) and their revenue, per scenario, model version, variant and day of the event.
@@ -88,16 +91,15 @@ public sealed class AttributionStore(NpgsqlDataSource dataSource, Recommendation
             facts as (
                 select scenario, model_version, experiment, variant, (at at time zone 'UTC')::date as day,
                        count(distinct recommendation_id) as impressions, 0::bigint as clicks, 0::bigint as conversions, 0::numeric as revenue
-                from {Views} where tenant_id = $1 group by 1, 2, 3, 4, 5
+                from {Views} where tenant_id = $1 and {InPeriod} group by 1, 2, 3, 4, 5
                 union all
                 select scenario, model_version, experiment, variant, (at at time zone 'UTC')::date, 0, count(distinct (recommendation_id, item_id)), 0, 0
-                from {Clicks} where tenant_id = $1 group by 1, 2, 3, 4, 5
+                from {Clicks} where tenant_id = $1 and {InPeriod} group by 1, 2, 3, 4, 5
                 union all
                 select scenario, model_version, experiment, variant, (at at time zone 'UTC')::date, 0, 0, count(*), sum(revenue)
-                from conversions group by 1, 2, 3, 4, 5)
+                from conversions where {InPeriod} group by 1, 2, 3, 4, 5)
             select day, scenario, model_version, experiment, variant, sum(impressions)::bigint, sum(clicks)::bigint, sum(conversions)::bigint, sum(revenue)
             from facts
-            where day between $3 and $4 and ($5::text is null or scenario = $5)
             group by 1, 2, 3, 4, 5
             order by 1, 2 nulls first, 3 nulls first, 4 nulls first, 5 nulls first
             """);

@@ -62,10 +62,11 @@ public static class DriftCheck
     public static RankerDrift Ranker(IReadOnlyList<FeatureProfile> profiles, IReadOnlyList<string> names, IReadOnlyList<float[]> rows, double threshold, int minimum)
     {
         var indexes = new Dictionary<string, double>();
+        var columns = names.Select((name, column) => (name, column)).ToDictionary(n => n.name, n => n.column);
         if (rows.Count >= minimum)
             foreach (var profile in profiles)
             {
-                var column = names.ToList().IndexOf(profile.Feature);
+                var column = columns.GetValueOrDefault(profile.Feature, -1);
                 if (column < 0 || profile.Counts.Sum() == 0) continue;
                 indexes[profile.Feature] = Math.Round(PopulationStability.Index(profile.Counts, profile.CountsOf([.. rows.Select(r => r[column])])), 6);
             }

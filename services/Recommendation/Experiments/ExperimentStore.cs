@@ -96,8 +96,18 @@ public sealed class ExperimentStore(NpgsqlDataSource dataSource, RecommendationS
         return running;
     }
 
-    /// <summary>The person's variant: the one they were first given, else a new pick by the current weights, recorded.</summary>
-    public async ValueTask<Variant> AssignAsync(string tenantId, Experiment experiment, string person, CancellationToken cancellationToken)
+    /// <summary>
+    /// The person's arm of the experiment running on a target and its variant (the one they were first given, else
+    /// a new pick by the current weights, recorded); null when nothing runs there or there is no person.
+    /// </summary>
+    public async ValueTask<(ExperimentArm Arm, Variant Variant)?> ArmOfAsync(string tenantId, string target, string? person, CancellationToken cancellationToken)
+    {
+        if (person is null || await RunningOnAsync(tenantId, target, cancellationToken) is not { } experiment) return null;
+        var variant = await AssignAsync(tenantId, experiment, person, cancellationToken);
+        return (new ExperimentArm(experiment.Id, variant.Name), variant);
+    }
+
+    private async ValueTask<Variant> AssignAsync(string tenantId, Experiment experiment, string person, CancellationToken cancellationToken)
     {
         var key = (tenantId, experiment.Id, person);
         if (!_cache.TryGetValue(key, out string? name))

@@ -36,17 +36,23 @@ public class RankerTreesTests
         return rows;
     }
 
-    [Test]
-    public void Scores_every_row_as_ml_net_does_missing_values_included_and_after_a_save_and_load()
+    /// <summary>A LightGBM ranking pipeline fitted on 60 groups of <see cref="Rows"/>, and the data it was fitted on.</summary>
+    private static (ITransformer Ranker, IDataView Data) Fit(MLContext ml)
     {
-        var ml = new MLContext(3);
         var trainer = ml.Ranking.Trainers.LightGbm(new LightGbmRankingTrainer.Options
         {
             LabelColumnName = nameof(Row.Label), FeatureColumnName = nameof(Row.Features), RowGroupColumnName = "GroupKey",
             NumberOfIterations = 60, NumberOfLeaves = 7, MinimumExampleCountPerLeaf = 10, LearningRate = 0.1, Seed = 3, Silent = true,
         });
         var view = ml.Data.LoadFromEnumerable(Rows(1, 60));
-        var fitted = ml.Transforms.Conversion.MapValueToKey("GroupKey", nameof(Row.Group)).Append(trainer).Fit(view);
+        return (ml.Transforms.Conversion.MapValueToKey("GroupKey", nameof(Row.Group)).Append(trainer).Fit(view), view);
+    }
+
+    [Test]
+    public void Scores_every_row_as_ml_net_does_missing_values_included_and_after_a_save_and_load()
+    {
+        var ml = new MLContext(3);
+        var (fitted, view) = Fit(ml);
         using var saved = new MemoryStream();
         ml.Model.Save(fitted, view.Schema, saved);
         saved.Position = 0;
@@ -69,12 +75,7 @@ public class RankerTreesTests
     public void Feature_contributions_point_at_the_features_the_label_follows_and_say_which_way()
     {
         var ml = new MLContext(3);
-        var trainer = ml.Ranking.Trainers.LightGbm(new LightGbmRankingTrainer.Options
-        {
-            LabelColumnName = nameof(Row.Label), FeatureColumnName = nameof(Row.Features), RowGroupColumnName = "GroupKey",
-            NumberOfIterations = 60, NumberOfLeaves = 7, MinimumExampleCountPerLeaf = 10, LearningRate = 0.1, Seed = 3, Silent = true,
-        });
-        var ranker = ml.Transforms.Conversion.MapValueToKey("GroupKey", nameof(Row.Group)).Append(trainer).Fit(ml.Data.LoadFromEnumerable(Rows(1, 60)));
+        var (ranker, _) = Fit(ml);
         var rows = Rows(4, 3);
         float[] high = [0.95f, 0.5f, 0.5f, 0.95f, 0.5f, 0.5f], low = [0.05f, 0.5f, 0.5f, 0.05f, 0.5f, 0.5f];
 
