@@ -5,7 +5,7 @@ using MassTransit;
 using Personalization.Contracts;
 using Personalization.Contracts.V1;
 
-// Profile updates per second from RabbitMQ: publishes EventRecorded messages straight to the broker (as the relay
+// Profile updates per second from RabbitMQ: publishes EventsRecorded messages straight to the broker (as the relay
 // does) for a fresh tenant, then polls Segmentation until every profile has counted its events. With segments > 0,
 // that many rule segments (over the events sent) are defined first and deleted after; with catch-up, one more
 // segment is defined once every profile is up to date, and the time its catch-up run takes over the tenant is timed.
@@ -48,17 +48,16 @@ await bus.StartAsync();
 var clock = Stopwatch.StartNew();
 var payload = JsonSerializer.SerializeToElement(new { properties = new { product_id = "sku-1" } });
 var versions = new long[users];
-const int inFlight = 200;
-for (var start = 0; start < events; start += inFlight)
+// As the relay sends them: messages of 100 events in log order (the relay keeps a person's events of one page together).
+const int eventsPerMessage = 100, messagesInFlight = 20;
+var messages = Enumerable.Range(0, events).Select(i =>
 {
-    await Task.WhenAll(Enumerable.Range(start, Math.Min(inFlight, events - start)).Select(i =>
-    {
-        var user = $"bench-{run}-{i % users}";
-        var message = new EventRecorded(Guid.NewGuid(), i, tenant, "bench", StreamKey.ForUser(tenant, user).ToString(), ++versions[i % users], $"m-{i}",
-            EventTypes.Track, "Product Viewed", user, null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, payload);
-        return bus.Publish(message, context => context.MessageId = message.EventId);
-    }));
-}
+    var user = $"bench-{run}-{i % users}";
+    return new EventRecorded(Guid.NewGuid(), i, tenant, "bench", StreamKey.ForUser(tenant, user).ToString(), ++versions[i % users], $"m-{i}",
+        EventTypes.Track, "Product Viewed", user, null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, payload);
+}).Chunk(eventsPerMessage).Select(chunk => new EventsRecorded(chunk)).ToList();
+foreach (var group in messages.Chunk(messagesInFlight))
+    await Task.WhenAll(group.Select(message => bus.Publish(message)));
 var published = clock.Elapsed;
 await bus.StopAsync();
 

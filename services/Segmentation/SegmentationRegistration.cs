@@ -38,7 +38,7 @@ public static class SegmentationRegistration
         builder.Services.AddSingleton<ProfileFeeder>();
         builder.AddRabbitMqMessaging(bus =>
         {
-            bus.AddConsumer<EventRecordedConsumer>();
+            bus.AddConsumer<EventsRecordedConsumer>(typeof(EventsRecordedConsumerDefinition));
             bus.AddConsumer<ProfileErasureConsumer>();
         });
         return builder;

@@ -48,6 +48,34 @@ public class DeliveryTests
     }
 
     [Test]
+    public async Task Messages_of_several_people_with_repeats_and_disorder_inside_them_are_applied_once_in_stream_order()
+    {
+        var (ann, bob) = ("batch-ann-" + Guid.NewGuid().ToString("N")[..8], "batch-bob-" + Guid.NewGuid().ToString("N")[..8]);
+        var a = Enumerable.Range(1, 4).Select(v => Viewed(ann, v, $"a-{v}")).ToArray();
+        var b = Enumerable.Range(1, 3).Select(v => Viewed(bob, v, $"b-{v}")).ToArray();
+
+        await RestartRelayAsync(async () =>
+        {
+            await TrackAsync(ann, 1, 2, 3, 4);
+            await TrackAsync(bob, 1, 2, 3);
+            // Each person's events arrive ahead of their turn, twice, and split over messages handled concurrently.
+            await PublishAsync(
+                new EventsRecorded([a[3], b[2], a[1], a[3]]),
+                new EventsRecorded([b[0], a[2], b[2], a[0]]),
+                new EventsRecorded([a[1], b[1], a[0], b[0]]));
+        });
+
+        var annProfile = await Profiles.WithCountAsync(ann, 4);
+        Assert.That(annProfile!.RecentlyViewed.Select(v => v.ItemId), Is.EqualTo(new[] { "a-4", "a-3", "a-2", "a-1" }));
+        var bobProfile = await Profiles.WithCountAsync(bob, 3);
+        Assert.That(bobProfile!.RecentlyViewed.Select(v => v.ItemId), Is.EqualTo(new[] { "b-3", "b-2", "b-1" }));
+        // The relay's own copies followed: still counted once.
+        await TrackAsync(ann, 5);
+        Assert.That((await Profiles.WithCountAsync(ann, 5))!.EventCount, Is.EqualTo(5));
+        Assert.That((await Profiles.GetAsync(bob))!.EventCount, Is.EqualTo(3));
+    }
+
+    [Test]
     public async Task An_early_event_whose_earlier_versions_the_log_does_not_have_is_not_kept()
     {
         // Delivered events are committed after their stream's earlier ones, so only an erased stream lacks them:

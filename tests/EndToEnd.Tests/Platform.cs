@@ -134,8 +134,12 @@ public class Platform
     public static Task<long> StoredEventCountAsync(string userId) =>
         Database.ScalarAsync<long>("select count(*) from ingestion.mt_events where stream_id = @stream", ("stream", $"{Tenant}/user:{userId}"));
 
+    /// <summary>Publishes each event in a message of its own straight to RabbitMQ, as a redelivery of it would.</summary>
+    public static Task PublishAsync(params EventRecorded[] events) =>
+        PublishAsync(events.Select(e => new EventsRecorded([e])).ToArray());
+
     /// <summary>Publishes messages straight to RabbitMQ, as the relay would (or as a redelivery does).</summary>
-    public static async Task PublishAsync(params EventRecorded[] messages)
+    public static async Task PublishAsync(params EventsRecorded[] messages)
     {
         var uri = new Uri(RabbitMqConnectionString);
         var credentials = Uri.UnescapeDataString(uri.UserInfo).Split(':', 2);
@@ -148,7 +152,7 @@ public class Platform
         try
         {
             foreach (var message in messages)
-                await bus.Publish(message, context => context.MessageId = message.EventId);
+                await bus.Publish(message);
         }
         finally
         {

@@ -15,10 +15,11 @@ namespace Personalization.Ingestion.Relay;
 
 /// <summary>
 /// A Marten subscription, run by the async daemon in the relay process, that publishes stored events to RabbitMQ
-/// a page at a time. A page's events are sent in log order without waiting for each broker confirm in turn (that
-/// capped the relay near 1.3k events/s); the daemon advances its checkpoint only once every confirm of the page is
-/// in, so delivery is at least once and resumes after a restart. Consumers deduplicate on the event id, which is
-/// also the message id, and profiles apply a stream's events by version, so confirms arriving out of order harm nothing.
+/// a page at a time. A page goes out as a few <see cref="EventsRecorded"/> messages (one per event capped the relay
+/// near 10k events/s), sent without waiting for each broker confirm in turn; the daemon advances its checkpoint only
+/// once every confirm of the page is in, so delivery is at least once and resumes after a restart. Consumers
+/// deduplicate on the event id, and profiles apply a stream's events by version, so confirms arriving out of order
+/// harm nothing.
 /// </summary>
 /// <remarks>
 /// A page that fails or outlives <see cref="RelayOptions.PublishTimeout"/> is published again, whole and in order, from
@@ -43,7 +44,7 @@ public sealed class RabbitMqRelay : SubscriptionBase
         _options = options.Value;
         _outage = outage;
         Name = SubscriptionName;
-        Options.BatchSize = 500;
+        Options.BatchSize = _options.PageSize;
         // A failed page is tried again until the broker takes it, never skipped: the checkpoint waits for it.
         _untilPublished = new ResiliencePipelineBuilder()
             .AddRetry(new RetryStrategyOptions
@@ -69,10 +70,10 @@ public sealed class RabbitMqRelay : SubscriptionBase
     public override async Task<IChangeListener> ProcessEventsAsync(
         EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken cancellationToken)
     {
-        var messages = page.Events
+        var messages = RelayMessages.Pack(page.Events
             .Where(stored => stored.Data is EventAccepted)
             .Select(stored => ((EventAccepted)stored.Data).ToMessage(stored.Id, stored.Sequence, stored.Version))
-            .ToList();
+            .ToList(), _options.EventsPerMessage).ToList();
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(PageFloor, page.SequenceFloor);
         try
@@ -94,7 +95,7 @@ public sealed class RabbitMqRelay : SubscriptionBase
         return NullChangeListener.Instance;
     }
 
-    private async Task PublishAsync(List<EventRecorded> messages, CancellationToken cancellationToken)
+    private async Task PublishAsync(List<EventsRecorded> messages, CancellationToken cancellationToken)
     {
         var cancelPage = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var confirms = Task.WhenAll(messages.Select(message => PublishOneAsync(message, cancelPage)));
@@ -130,11 +131,12 @@ public sealed class RabbitMqRelay : SubscriptionBase
         }
     }
 
-    private async Task PublishOneAsync(EventRecorded message, CancellationTokenSource page)
+    private async Task PublishOneAsync(EventsRecorded message, CancellationTokenSource page)
     {
         try
         {
-            await _publisher.Publish(message, context => context.MessageId = message.EventId, page.Token);
+            // The same page packs the same way, so a page published again carries the same message ids.
+            await _publisher.Publish(message, context => context.MessageId = message.Events[0].EventId, page.Token);
         }
         catch
         {

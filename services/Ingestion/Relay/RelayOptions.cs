@@ -17,6 +17,17 @@ public sealed class RelayOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Most events the daemon hands the relay at once (fewer when it is caught up).</summary>
+    [Range(1, 100_000)]
+    public int PageSize { get; set; } = 1_000;
+
+    /// <summary>
+    /// About how many events go into one broker message; a stream's events in a page stay in one message. Larger
+    /// messages cost the broker less per event; smaller ones spread a page over more consumers.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int EventsPerMessage { get; set; } = 250;
+
     /// <summary>Readiness turns unhealthy when events wait and the relay's checkpoint has not moved for this long.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan StallAfter { get; set; } = TimeSpan.FromSeconds(30);

@@ -4,12 +4,12 @@ using Personalization.Contracts.V1;
 namespace Personalization.Recommendation.Attribution;
 
 /// <summary>The relay's events, for attribution: views, clicks and orders are kept, everything else passes.</summary>
-public sealed class AttributionEventConsumer(AttributionStore store) : IConsumer<EventRecorded>
+public sealed class AttributionEventConsumer(AttributionStore store) : IConsumer<EventsRecorded>
 {
-    public async Task Consume(ConsumeContext<EventRecorded> context)
+    public async Task Consume(ConsumeContext<EventsRecorded> context)
     {
-        var facts = AttributionFacts.Of(context.Message);
-        if (!facts.IsEmpty) await store.AddAsync([facts], context.CancellationToken);
+        var facts = context.Message.Events.Select(AttributionFacts.Of).Where(f => !f.IsEmpty).ToList();
+        if (facts.Count > 0) await store.AddAsync(facts, context.CancellationToken);
     }
 }
 

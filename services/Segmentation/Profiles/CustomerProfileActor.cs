@@ -40,18 +40,18 @@ public sealed class CustomerProfileActor(
     private const string PositionKey = "stream-position";
     private const string SegmentsKey = "segments";
 
-    public async Task<ApplyOutcome> ApplyAsync(EventRecorded message)
+    public async Task<ApplyOutcome> ApplyAsync(IReadOnlyList<EventRecorded> messages)
     {
         var position = await StateManager.GetOrAddStateAsync(PositionKey, new StreamPosition());
         var waitingBefore = position.Waiting.Count;
-        var ready = position.Accept(message);
+        var ready = messages.SelectMany(position.Accept).ToList();
         if (ready.Count == 0 && position.Waiting.Count == waitingBefore)
             return Outcome(position);
 
         if (ready.Count > 0)
         {
             var profile = await StateManager.GetOrAddStateAsync(ProfileKey, new CustomerProfile());
-            var turn = await BeginSegmentsAsync(message.TenantId, profile, position, appliedBefore: ready[0].StreamVersion - 1);
+            var turn = await BeginSegmentsAsync(ready[0].TenantId, profile, position, appliedBefore: ready[0].StreamVersion - 1);
             foreach (var next in ready)
             {
                 SegmentedProfile.Apply(profile, turn.State, turn.Set, next, turn.Transitions);

@@ -15,10 +15,11 @@ public sealed record ApplyOutcome(long Version, long? FirstWaiting, string? Merg
 public interface ICustomerProfileActor : IActor
 {
     /// <summary>
-    /// Applies the event in stream order: holds it if it came early, ignores it if already applied. An identify or
-    /// alias that links an anonymous id also folds in that anonymous stream's history, within the same turn.
+    /// Applies the person's events in stream order, in one turn: holds those that came early, ignores those already
+    /// applied. An identify or alias that links an anonymous id also folds in that anonymous stream's history, within
+    /// the same turn.
     /// </summary>
-    Task<ApplyOutcome> ApplyAsync(EventRecorded message);
+    Task<ApplyOutcome> ApplyAsync(IReadOnlyList<EventRecorded> messages);
 
     /// <summary>
     /// Marks this anonymous stream as folded into <paramref name="personStreamKey"/>'s profile (the first person to

@@ -10,12 +10,12 @@ public sealed record RebuildProgress(long Events, int Profiles, long LastSequenc
 
 /// <summary>
 /// Rebuilds every profile from the event log: each person's actor is reset when their first event is met, then
-/// fed their events in log order through the same <see cref="ProfileFeeder"/> as the live path (merges included).
+/// fed their events of each page in one call, in log order, through the same <see cref="ProfileFeeder"/> as the live path (merges included).
 /// Pages are read in sequence order, so a person's events stay in order while different people run in parallel.
 /// </summary>
 public sealed class ProfileRebuilder(IEventLogStore eventLog, CustomerProfiles profiles, ProfileFeeder feeder)
 {
-    private const int PageSize = 1_000;
+    private const int PageSize = 5_000;
 
     public async Task<RebuildProgress> RebuildAsync(IProgress<RebuildProgress>? progress, CancellationToken cancellationToken)
     {
@@ -38,8 +38,7 @@ public sealed class ProfileRebuilder(IEventLogStore eventLog, CustomerProfiles p
             {
                 if (reset.TryAdd(stream.Key, true))
                     await profiles.For(stream.Key).ResetAsync();
-                foreach (var stored in stream)
-                    await feeder.FeedAsync(((EventAccepted)stored.Data).ToMessage(stored.Id, stored.Sequence, stored.Version), cancellationToken);
+                await feeder.FeedAsync(stream.Select(stored => ((EventAccepted)stored.Data).ToMessage(stored.Id, stored.Sequence, stored.Version)).ToList(), cancellationToken);
             });
 
             events += page.Count;

@@ -4,9 +4,15 @@ using Personalization.Contracts.V1;
 namespace Personalization.Triggers.Occurrences;
 
 /// <summary>The person's events, for journeys (its queue is Triggers' own, named after the class, beside Segmentation's).</summary>
-public sealed class JourneyEventConsumer(OccurrenceRouter router) : IConsumer<EventRecorded>
+public sealed class JourneyEventConsumer(OccurrenceRouter router) : IConsumer<EventsRecorded>
 {
-    public Task Consume(ConsumeContext<EventRecorded> context) => router.RouteAsync(context.Message, context.CancellationToken);
+    private const int StreamsAtOnce = 4;
+
+    public Task Consume(ConsumeContext<EventsRecorded> context) =>
+        context.Message.ForEachStreamAsync(StreamsAtOnce, async (events, token) =>
+        {
+            foreach (var e in events) await router.RouteAsync(e, token);
+        }, context.CancellationToken);
 }
 
 /// <summary>Segment entries, for journeys that start on them.</summary>

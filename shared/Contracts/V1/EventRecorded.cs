@@ -3,8 +3,8 @@ using System.Text.Json;
 namespace Personalization.Contracts.V1;
 
 /// <summary>
-/// One behavioural event, as stored in the event log, published by the ingestion relay.
-/// The message id is the stored event's id, so a redelivered or re-relayed event carries the same id.
+/// One behavioural event, as stored in the event log; the ingestion relay publishes them in <see cref="EventsRecorded"/>.
+/// Its id is the stored event's id, so a redelivered or re-relayed event carries the same id.
 /// </summary>
 /// <param name="EventId">Id of the stored event; consumers key their inbox on it.</param>
 /// <param name="Sequence">Global position in the event log.</param>
