@@ -11,12 +11,14 @@ using Personalization.Contracts.V1;
 // segment is defined once every profile is up to date, and the time its catch-up run takes over the tenant is timed.
 // A catch-up run walks the tenant's streams in the event log, which these messages bypass: to time it over many
 // people, post their events through the ingestion API first and run with events=0.
+// With activity=zipf, the i-th most active person sends events in proportion to 1/i (as real traffic is skewed);
+// uniform gives everyone the same share.
 // Usage: ProfileUpdates <amqp-uri> <segmentation-url> [events=20000] [users=1000] [segments=0] [catch-up=false]
-//                       [read-token=demo-read-token] [admin-token=demo-admin-token]
+//                       [read-token=demo-read-token] [admin-token=demo-admin-token] [activity=uniform|zipf]
 // The messages go to the read token's tenant ("demo" under ./run.sh), for people no other run uses.
 if (args.Length < 2)
 {
-    Console.Error.WriteLine("usage: ProfileUpdates <amqp-uri> <segmentation-url> [events=20000] [users=1000] [segments=0] [catch-up=false] [read-token=demo-read-token] [admin-token=demo-admin-token]");
+    Console.Error.WriteLine("usage: ProfileUpdates <amqp-uri> <segmentation-url> [events=20000] [users=1000] [segments=0] [catch-up=false] [read-token=demo-read-token] [admin-token=demo-admin-token] [activity=uniform|zipf]");
     return 2;
 }
 
@@ -27,6 +29,7 @@ var segmentCount = args.Length > 4 ? int.Parse(args[4]) : 0;
 var catchUp = args.Length > 5 && bool.Parse(args[5]);
 var token = args.Length > 6 ? args[6] : "demo-read-token";
 var adminToken = args.Length > 7 ? args[7] : "demo-admin-token";
+var zipf = args.Length > 8 && args[8] == "zipf";
 var tenant = "demo";
 var run = Guid.NewGuid().ToString("N")[..8];
 
@@ -48,14 +51,17 @@ await bus.StartAsync();
 var clock = Stopwatch.StartNew();
 var payload = JsonSerializer.SerializeToElement(new { properties = new { product_id = "sku-1" } });
 var versions = new long[users];
+var people = Activity(events, users, zipf);
 // As the relay sends them: messages of 100 events in log order (the relay keeps a person's events of one page together).
 const int eventsPerMessage = 100, messagesInFlight = 20;
 var messages = Enumerable.Range(0, events).Select(i =>
 {
-    var user = $"bench-{run}-{i % users}";
-    return new EventRecorded(Guid.NewGuid(), i, tenant, "bench", StreamKey.ForUser(tenant, user).ToString(), ++versions[i % users], $"m-{i}",
+    var user = $"bench-{run}-{people[i]}";
+    return new EventRecorded(Guid.NewGuid(), i, tenant, "bench", StreamKey.ForUser(tenant, user).ToString(), ++versions[people[i]], $"m-{i}",
         EventTypes.Track, "Product Viewed", user, null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, payload);
 }).Chunk(eventsPerMessage).Select(chunk => new EventsRecorded(chunk)).ToList();
+// Segmentation makes one actor call per person per message.
+var actorCalls = messages.Sum(m => m.Events.Select(e => e.StreamKey).Distinct().Count());
 foreach (var group in messages.Chunk(messagesInFlight))
     await Task.WhenAll(group.Select(message => bus.Publish(message)));
 var published = clock.Elapsed;
@@ -64,7 +70,7 @@ await bus.StopAsync();
 using var http = new HttpClient { BaseAddress = new Uri(args[1]) };
 http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
 // With no events (catch-up only, over people posted through the ingestion API beforehand) there is nothing to wait for.
-var expected = events == 0 ? [] : Enumerable.Range(0, users).ToDictionary(u => $"bench-{run}-{u}", u => (long)Enumerable.Range(0, events).Count(i => i % users == u));
+var expected = Enumerable.Range(0, users).Where(u => versions[u] > 0).ToDictionary(u => $"bench-{run}-{u}", u => versions[u]);
 var deadline = DateTime.UtcNow.AddMinutes(10);
 while (expected.Count > 0 && DateTime.UtcNow < deadline)
 {
@@ -85,7 +91,7 @@ if (expected.Count > 0)
     Console.Error.WriteLine($"{expected.Count} profiles had not caught up after 10 minutes.");
     return 1;
 }
-Console.WriteLine($"events={events} users={users} segments={segmentCount} publish={published.TotalSeconds:F1}s all-applied={total.TotalSeconds:F1}s profile-updates/s={events / total.TotalSeconds:F0}");
+Console.WriteLine($"events={events} users={users} active={versions.Count(v => v > 0)} activity={(zipf ? "zipf" : "uniform")} segments={segmentCount} publish={published.TotalSeconds:F1}s all-applied={total.TotalSeconds:F1}s profile-updates/s={events / total.TotalSeconds:F0} events-per-actor-call={(double)events / Math.Max(1, actorCalls):F2}");
 
 if (catchUp)
 {
@@ -102,6 +108,21 @@ if (catchUp)
 }
 foreach (var id in defined) (await admin.DeleteAsync($"/admin/tenants/{tenant}/segments/{id}")).EnsureSuccessStatusCode();
 return 0;
+
+// Who sends each event: person i % users in turn, or drawn with weight 1/(rank+1), from a fixed seed.
+static int[] Activity(int events, int users, bool zipf)
+{
+    if (!zipf) return Enumerable.Range(0, events).Select(i => i % users).ToArray();
+    var cumulative = new double[users];
+    var total = 0.0;
+    for (var u = 0; u < users; u++) cumulative[u] = total += 1.0 / (u + 1);
+    var random = new Random(42);
+    return Enumerable.Range(0, events).Select(_ =>
+    {
+        var at = Array.BinarySearch(cumulative, random.NextDouble() * total);
+        return Math.Min(at < 0 ? ~at : at, users - 1);
+    }).ToArray();
+}
 
 async Task<string> DefineAsync(string id, string condition)
 {

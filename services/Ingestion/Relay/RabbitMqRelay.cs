@@ -83,8 +83,8 @@ public sealed class RabbitMqRelay : SubscriptionBase
                 // While an outage lasts, one message goes first: with the broker away, hundreds of waiting publishes
                 // would each make MassTransit try to connect.
                 var probe = _outage.Lasts ? Math.Min(1, list.Count) : 0;
-                if (probe > 0) await PublishAsync(list[..probe], ctx.CancellationToken);
-                await PublishAsync(list[probe..], ctx.CancellationToken);
+                if (probe > 0) await PublishAsync(page.SequenceFloor, list[..probe], ctx.CancellationToken);
+                await PublishAsync(page.SequenceFloor, list[probe..], ctx.CancellationToken);
             }, context, messages);
         }
         finally
@@ -95,14 +95,23 @@ public sealed class RabbitMqRelay : SubscriptionBase
         return NullChangeListener.Instance;
     }
 
-    private async Task PublishAsync(List<EventsRecorded> messages, CancellationToken cancellationToken)
+    private async Task PublishAsync(long floor, List<EventsRecorded> messages, CancellationToken cancellationToken)
     {
         var cancelPage = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var confirms = Task.WhenAll(messages.Select(message => PublishOneAsync(message, cancelPage)));
         try
         {
             // WaitAsync, not the token alone: a publish stuck on a dead channel does not always observe it.
-            await confirms.WaitAsync(_options.PublishTimeout, cancellationToken);
+            var tellAfter = _options.StallAfter < _options.PublishTimeout ? _options.StallAfter : _options.PublishTimeout;
+            try
+            {
+                await confirms.WaitAsync(tellAfter, cancellationToken);
+            }
+            catch (TimeoutException) when (tellAfter < _options.PublishTimeout)
+            {
+                _outage.Unconfirmed(floor, tellAfter);
+                await confirms.WaitAsync(_options.PublishTimeout - tellAfter, cancellationToken);
+            }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested
             && confirms.Exception?.InnerExceptions.FirstOrDefault(e => e is not OperationCanceledException) is { } cause)

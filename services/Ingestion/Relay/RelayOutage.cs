@@ -18,17 +18,28 @@ public sealed class RelayOutage(ILogger<RelayOutage> logger, TimeProvider time)
 
     public bool Lasts => Reason is not null;
 
-    public void Failed(long fromSequence, int attempt, Exception error)
+    public void Failed(long fromSequence, int attempt, Exception error) =>
+        Record(fromSequence, $"publishing the page after sequence {fromSequence} failed (try {attempt}): {error.GetBaseException().Message}", error, tried: true);
+
+    /// <summary>
+    /// A page the broker has not confirmed for <paramref name="waited"/>: an outage too, though no publish has failed
+    /// (the client may hold a publish until it reconnects, so a short outage can pass without one failing).
+    /// </summary>
+    public void Unconfirmed(long fromSequence, TimeSpan waited) =>
+        Record(fromSequence, $"RabbitMQ has not confirmed the page after sequence {fromSequence} for {waited.TotalSeconds:0.#} s", error: null, tried: false);
+
+    private void Record(long fromSequence, string reason, Exception? error, bool tried)
     {
         var now = time.GetUtcNow();
         lock (_gate)
         {
-            _failedTries++;
-            Reason = $"publishing the page after sequence {fromSequence} failed (try {attempt}): {error.GetBaseException().Message}";
+            if (tried) _failedTries++;
+            Reason = reason;
             if (_since is null)
             {
                 (_since, _remindedAt) = (now, now);
-                logger.LogWarning(error, "Relay cannot publish to RabbitMQ; the page after sequence {Sequence} will be published again until the broker takes it", fromSequence);
+                logger.LogWarning(error, "Relay cannot publish to RabbitMQ ({Reason}); the page after sequence {Sequence} will be published until the broker takes it",
+                    reason, fromSequence);
             }
             else if (now - _remindedAt >= ReminderEvery)
             {

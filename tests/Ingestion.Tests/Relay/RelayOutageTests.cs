@@ -52,4 +52,19 @@ public class RelayOutageTests
 
         Assert.That(_log.Lines.Count(l => l.Message.StartsWith("Relay cannot publish")), Is.EqualTo(2));
     }
+
+    [Test]
+    public void A_page_left_unconfirmed_is_told_as_an_outage_that_a_later_failure_continues()
+    {
+        var outage = new RelayOutage(_log, _clock);
+        outage.Unconfirmed(fromSequence: 900, TimeSpan.FromSeconds(3));
+        Assert.That(outage.Lasts, "the next try sends one message first");
+        Assert.That(outage.Reason, Does.Contain("not confirmed the page after sequence 900 for 3 s"));
+        _clock.Now += TimeSpan.FromSeconds(7);
+        outage.Failed(900, 1, new TimeoutException("no confirm"));
+        outage.Ended();
+
+        Assert.That(_log.Lines.Select(l => l.Message[..30]), Is.EqualTo(new[] { "Relay cannot publish to Rabbit", "Relay publishes to RabbitMQ ag" }));
+        Assert.That(_log.Lines[1].Message, Is.EqualTo("Relay publishes to RabbitMQ again, after 7 s and 1 failed tries"));
+    }
 }
