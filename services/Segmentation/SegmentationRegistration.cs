@@ -36,6 +36,9 @@ public static class SegmentationRegistration
         builder.AddTenantReaders("Segmentation");
         builder.Services.AddSingleton<CustomerProfiles>();
         builder.Services.AddSingleton<ProfileFeeder>();
+        builder.Services.AddOptions<ProfileFeedOptions>().BindConfiguration(ProfileFeedOptions.Section)
+            .Validate(o => o.MessagesAtOnce >= 1 && o.StreamsAtOnce >= 1, "Profiles:Feed:MessagesAtOnce and StreamsAtOnce must be at least 1.")
+            .ValidateOnStart();
         builder.AddRabbitMqMessaging(bus =>
         {
             bus.AddConsumer<EventsRecordedConsumer>(typeof(EventsRecordedConsumerDefinition));
