@@ -64,6 +64,29 @@ public class TenantIsolationTests
         Assert.That(await badId.Content.ReadAsStringAsync(), Does.Contain("not a valid id"));
     }
 
+    [TestCase("GET", "sources")]
+    [TestCase("PATCH", "sources/web")]
+    [TestCase("GET", "sources/web/keys")]
+    [TestCase("GET", "sources/web/tracking-plan")]
+    [TestCase("GET", "dead-letters")]
+    [TestCase("POST", "dead-letters/replay")]
+    [TestCase("GET", "catalog/items")]
+    [TestCase("GET", "catalog/items/sku-1")]
+    [TestCase("PUT", "users/u1/consent")]
+    [TestCase("GET", "users/u1/export")]
+    [TestCase("DELETE", "users/u1")]
+    public async Task Every_tenant_admin_route_answers_a_bad_tenant_id_the_same_way(string method, string path)
+    {
+        using var response = await Ingestion.Client.SendAsync(Admin(new HttpMethod(method), $"/admin/tenants/Bad%20Tenant!/{path}",
+            method is "GET" or "DELETE" ? null : new { personalization = true }));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+        using var problem = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.That(problem.RootElement.GetProperty("title").GetString(), Is.EqualTo("Invalid id"));
+        Assert.That(problem.RootElement.GetProperty("errors").GetProperty("tenantId")[0].GetString(), Does.StartWith("'Bad Tenant!' is not a valid id: use lower-case letters"));
+    }
+
     [Test]
     public async Task Another_tenant_cannot_read_or_touch_this_tenants_data()
     {

@@ -4,7 +4,6 @@ using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Personalization.Ingestion.Auth;
 using Personalization.Ingestion.Privacy;
-using Personalization.Ingestion.Sources;
 
 namespace Personalization.Ingestion.Api;
 
@@ -17,9 +16,7 @@ public static class PrivacyAdminApi
 
     public static IEndpointRouteBuilder MapPrivacyAdminApi(this IEndpointRouteBuilder app)
     {
-        var user = app.MapGroup("/admin/tenants/{tenantId}/users/{userId}")
-            .RequireAdmin()
-            .WithTags("Privacy");
+        var user = app.MapTenantAdminGroup("/users/{userId}").WithTags("Privacy");
 
         user.MapPut("/consent", PutConsentAsync);
         user.MapDelete("/", EraseAsync);
@@ -30,12 +27,8 @@ public static class PrivacyAdminApi
     private static async Task<Results<Ok<Consent>, ValidationProblem>> PutConsentAsync(
         string tenantId, string userId, ConsentRequest request, [AsParameters] PrivacyServices services, CancellationToken ct)
     {
-        if (!SourceNames.IsValid(tenantId) || request.Personalization is null)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                [request.Personalization is null ? "personalization" : "tenantId"] =
-                    [request.Personalization is null ? "Send {\"personalization\": true|false}." : $"Tenant ids use {SourceNames.Rule}."],
-            });
+        if (request.Personalization is null)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["personalization"] = ["Send {\"personalization\": true|false}."] });
 
         var consent = new Consent(Consent.IdFor(tenantId, userId), tenantId, userId, request.Personalization.Value, services.Clock.GetUtcNow());
         services.Session.Store(consent);
@@ -44,18 +37,11 @@ public static class PrivacyAdminApi
         return TypedResults.Ok(consent);
     }
 
-    private static async Task<Results<Ok<ErasureOutcome>, ValidationProblem>> EraseAsync(
+    private static async Task<Ok<ErasureOutcome>> EraseAsync(
         string tenantId, string userId, [AsParameters] PrivacyServices services, CancellationToken ct) =>
-        SourceNames.IsValid(tenantId)
-            ? TypedResults.Ok(await services.Erasure.EraseAsync(tenantId, userId, ct))
-            : InvalidTenant();
+        TypedResults.Ok(await services.Erasure.EraseAsync(tenantId, userId, ct));
 
-    private static async Task<Results<Ok<UserExportDocument>, ValidationProblem>> ExportAsync(
+    private static async Task<Ok<UserExportDocument>> ExportAsync(
         string tenantId, string userId, [AsParameters] PrivacyServices services, CancellationToken ct) =>
-        SourceNames.IsValid(tenantId)
-            ? TypedResults.Ok(await services.Export.ExportAsync(tenantId, userId, ct))
-            : InvalidTenant();
-
-    private static ValidationProblem InvalidTenant() =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["tenantId"] = [$"Tenant ids use {SourceNames.Rule}."] });
+        TypedResults.Ok(await services.Export.ExportAsync(tenantId, userId, ct));
 }

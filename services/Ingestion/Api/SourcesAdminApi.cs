@@ -20,9 +20,7 @@ public static class SourcesAdminApi
 
     public static IEndpointRouteBuilder MapSourcesAdminApi(this IEndpointRouteBuilder app)
     {
-        var tenant = app.MapGroup("/admin/tenants/{tenantId}")
-            .RequireAdmin()
-            .WithTags("Admin");
+        var tenant = app.MapTenantAdminGroup().WithTags("Admin");
 
         tenant.MapPost("/sources", CreateSourceAsync);
         tenant.MapGet("/sources", ListSourcesAsync);
@@ -36,7 +34,7 @@ public static class SourcesAdminApi
     private static async Task<Results<Created<SourceCreated>, ValidationProblem, ProblemHttpResult>> CreateSourceAsync(
         string tenantId, CreateSource request, [AsParameters] AdminServices services, CancellationToken ct)
     {
-        if (Invalid(tenantId, request.SourceId) is { } invalid) return invalid;
+        if (InvalidSource(request.SourceId) is { } invalid) return invalid;
         var sourceId = request.SourceId!;
         if (await services.Session.LoadAsync<Source>(Source.IdFor(tenantId, sourceId), ct) is not null)
             return TypedResults.Problem(title: "Source exists", detail: $"Tenant '{tenantId}' already has a source '{sourceId}'.", statusCode: StatusCodes.Status409Conflict);
@@ -55,7 +53,7 @@ public static class SourcesAdminApi
     private static async Task<Results<Ok<SourceView>, ValidationProblem, ProblemHttpResult>> UpdateSourceAsync(
         string tenantId, string sourceId, UpdateSource request, [AsParameters] AdminServices services, CancellationToken ct)
     {
-        if (Invalid(tenantId, sourceId) is { } invalid) return invalid;
+        if (InvalidSource(sourceId) is { } invalid) return invalid;
         if (await services.Session.LoadAsync<Source>(Source.IdFor(tenantId, sourceId), ct) is not { } source)
             return SourceNotFound(tenantId, sourceId);
         source = source with { Name = request.Name ?? source.Name, StrictBatches = request.StrictBatches ?? source.StrictBatches };
@@ -68,7 +66,6 @@ public static class SourcesAdminApi
     private static async Task<Results<Ok<IReadOnlyList<SourceView>>, ValidationProblem>> ListSourcesAsync(
         string tenantId, [AsParameters] AdminServices services, CancellationToken ct)
     {
-        if (!SourceNames.IsValid(tenantId)) return InvalidIds(("tenantId", tenantId));
         var sources = await services.Session.Query<Source>().Where(s => s.TenantId == tenantId).OrderBy(s => s.SourceId).ToListAsync(ct);
         return TypedResults.Ok<IReadOnlyList<SourceView>>(sources.Select(View).ToList());
     }
@@ -76,7 +73,7 @@ public static class SourcesAdminApi
     private static async Task<Results<Created<NewKey>, ValidationProblem, ProblemHttpResult>> CreateKeyAsync(
         string tenantId, string sourceId, [AsParameters] AdminServices services, CancellationToken ct)
     {
-        if (Invalid(tenantId, sourceId) is { } invalid) return invalid;
+        if (InvalidSource(sourceId) is { } invalid) return invalid;
         if (await services.Session.LoadAsync<Source>(Source.IdFor(tenantId, sourceId), ct) is null)
             return SourceNotFound(tenantId, sourceId);
 
@@ -89,7 +86,7 @@ public static class SourcesAdminApi
     private static async Task<Results<Ok<IReadOnlyList<KeyView>>, ValidationProblem, ProblemHttpResult>> ListKeysAsync(
         string tenantId, string sourceId, [AsParameters] AdminServices services, CancellationToken ct)
     {
-        if (Invalid(tenantId, sourceId) is { } invalid) return invalid;
+        if (InvalidSource(sourceId) is { } invalid) return invalid;
         if (await services.Session.LoadAsync<Source>(Source.IdFor(tenantId, sourceId), ct) is null)
             return SourceNotFound(tenantId, sourceId);
 
@@ -103,7 +100,7 @@ public static class SourcesAdminApi
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> RevokeKeyAsync(
         string tenantId, string sourceId, string keyId, [AsParameters] AdminServices services, CancellationToken ct)
     {
-        if (Invalid(tenantId, sourceId) is { } invalid) return invalid;
+        if (InvalidSource(sourceId) is { } invalid) return invalid;
         var key = await services.Session.Query<WriteKey>()
             .FirstOrDefaultAsync(k => k.TenantId == tenantId && k.SourceId == sourceId && k.KeyId == keyId, ct);
         if (key is null)
@@ -120,13 +117,8 @@ public static class SourcesAdminApi
 
     private static SourceView View(Source source) => new(source.TenantId, source.SourceId, source.Name, source.CreatedAt, source.StrictBatches);
 
-    private static ValidationProblem? Invalid(string tenantId, string? sourceId) =>
-        SourceNames.IsValid(tenantId) && SourceNames.IsValid(sourceId) ? null : InvalidIds(("tenantId", tenantId), ("sourceId", sourceId));
-
-    private static ValidationProblem InvalidIds(params (string Name, string? Value)[] ids) =>
-        TypedResults.ValidationProblem(
-            ids.Where(id => !SourceNames.IsValid(id.Value)).ToDictionary(id => id.Name, id => new[] { $"'{id.Value}' is not a valid id: use {SourceNames.Rule}." }),
-            title: "Invalid id");
+    private static ValidationProblem? InvalidSource(string? sourceId) =>
+        SourceNames.IsValid(sourceId) ? null : TenantAdminRoutes.InvalidId("sourceId", sourceId);
 
     private static ProblemHttpResult SourceNotFound(string tenantId, string sourceId) =>
         TypedResults.Problem(title: "Source not found", detail: $"Tenant '{tenantId}' has no source '{sourceId}'.", statusCode: StatusCodes.Status404NotFound);

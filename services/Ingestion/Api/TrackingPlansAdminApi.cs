@@ -22,9 +22,7 @@ public static class TrackingPlansAdminApi
 
     public static IEndpointRouteBuilder MapTrackingPlansAdminApi(this IEndpointRouteBuilder app)
     {
-        var tenant = app.MapGroup("/admin/tenants/{tenantId}")
-            .RequireAdmin()
-            .WithTags("Admin");
+        var tenant = app.MapTenantAdminGroup().WithTags("Admin");
 
         tenant.MapPut("/sources/{sourceId}/tracking-plan", PutPlanAsync);
         tenant.MapGet("/sources/{sourceId}/tracking-plan", GetPlanAsync);
@@ -37,8 +35,8 @@ public static class TrackingPlansAdminApi
         string tenantId, string sourceId, PlanRequest request, [AsParameters] PlanServices services, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        if (!SourceNames.IsValid(tenantId) || !SourceNames.IsValid(sourceId))
-            errors["$"] = [$"Tenant and source ids use {SourceNames.Rule}."];
+        if (!SourceNames.IsValid(sourceId))
+            errors["sourceId"] = [$"'{sourceId}' is not a valid id: use {SourceNames.Rule}."];
         if (request.Events is null)
             errors["events"] = ["Send {\"events\": {\"<event name or call type>\": <JSON Schema of its properties>}}."];
         foreach (var (name, schema) in request.Events ?? [])

@@ -6,8 +6,8 @@ using System.Text.Json;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Personalization.Ingestion.Api;
 using Personalization.Ingestion.Auth;
-using Personalization.Ingestion.Sources;
 
 namespace Personalization.Ingestion.Catalog;
 
@@ -40,9 +40,7 @@ public static class CatalogApi
 
     public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder app)
     {
-        var catalog = app.MapGroup("/admin/tenants/{tenantId}/catalog")
-            .RequireAdmin()
-            .WithTags("Catalog");
+        var catalog = app.MapTenantAdminGroup("/catalog").WithTags("Catalog");
 
         catalog.MapPut("/items/{itemId}", PutItemAsync).WithMetadata(new RequestSizeLimitAttribute(MaxItemBytes));
         catalog.MapGet("/items/{itemId}", GetItemAsync);
@@ -55,7 +53,7 @@ public static class CatalogApi
     private static async Task<Results<Created<CatalogItemView>, Ok<CatalogItemView>, ValidationProblem>> PutItemAsync(
         string tenantId, string itemId, HttpRequest request, [AsParameters] CatalogServices services, CancellationToken ct)
     {
-        if (InvalidIds(tenantId, itemId) is { } invalid) return invalid;
+        if (InvalidItem(itemId) is { } invalid) return invalid;
 
         JsonDocument body;
         try
@@ -83,7 +81,7 @@ public static class CatalogApi
     private static async Task<Results<Ok<CatalogItemView>, ValidationProblem, ProblemHttpResult>> GetItemAsync(
         string tenantId, string itemId, [AsParameters] CatalogServices services, CancellationToken ct)
     {
-        if (InvalidIds(tenantId, itemId) is { } invalid) return invalid;
+        if (InvalidItem(itemId) is { } invalid) return invalid;
         var item = await services.Session.LoadAsync<CatalogItem>(CatalogItem.IdFor(tenantId, itemId), ct);
         return item is { DeletedAt: null } ? TypedResults.Ok(View(item)) : ItemNotFound(tenantId, itemId);
     }
@@ -92,7 +90,7 @@ public static class CatalogApi
     private static async Task<Results<Ok<CatalogPage>, ValidationProblem>> ListItemsAsync(
         string tenantId, string? category, string? cursor, string? limit, [AsParameters] CatalogServices services, CancellationToken ct)
     {
-        var errors = IdErrors(tenantId, itemId: null);
+        var errors = new Dictionary<string, string[]>();
         var size = DefaultPageSize;
         if (limit is not null && (!int.TryParse(limit, out size) || size is < 1 or > MaxPageSize))
             errors["limit"] = [$"limit must be a whole number from 1 to {MaxPageSize}; got '{limit}'."];
@@ -122,7 +120,7 @@ public static class CatalogApi
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteItemAsync(
         string tenantId, string itemId, [AsParameters] CatalogServices services, CancellationToken ct)
     {
-        if (InvalidIds(tenantId, itemId) is { } invalid) return invalid;
+        if (InvalidItem(itemId) is { } invalid) return invalid;
         return await services.Writer.DeleteAsync(tenantId, itemId, ct) ? TypedResults.NoContent() : ItemNotFound(tenantId, itemId);
     }
 
@@ -130,8 +128,7 @@ public static class CatalogApi
     private static async Task<Results<Ok<ImportOutcome>, ValidationProblem, ProblemHttpResult>> ImportAsync(
         string tenantId, HttpRequest request, [AsParameters] CatalogServices services, CancellationToken ct)
     {
-        if (InvalidIds(tenantId, itemId: null) is { } invalid) return invalid;
-        var mediaType = request.GetTypedHeaders().ContentType?.MediaType.Value;
+                var mediaType = request.GetTypedHeaders().ContentType?.MediaType.Value;
         var ndjson = string.Equals(mediaType, CatalogImport.NdjsonMediaType, StringComparison.OrdinalIgnoreCase);
         if (!ndjson && mediaType is not null && !string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase))
             return TypedResults.Problem(
@@ -151,18 +148,11 @@ public static class CatalogApi
         item.ItemId, item.Title, item.Description, item.Category, item.Price, item.Currency, item.Tags,
         AvailabilityNames.Of(item.Availability), item.StockCount, item.Attributes, item.CreatedAt, item.UpdatedAt);
 
-    private static ValidationProblem? InvalidIds(string tenantId, string? itemId) =>
-        IdErrors(tenantId, itemId) is { Count: > 0 } errors ? TypedResults.ValidationProblem(errors, title: "Invalid id") : null;
-
-    private static Dictionary<string, string[]> IdErrors(string tenantId, string? itemId)
-    {
-        var errors = new Dictionary<string, string[]>();
-        if (!SourceNames.IsValid(tenantId))
-            errors["tenantId"] = [$"'{tenantId}' is not a valid id: use {SourceNames.Rule}."];
-        if (itemId is not null && !CatalogItemParser.IsValidId(itemId))
-            errors["itemId"] = [$"'{itemId}' is not a valid item id: use {CatalogItemParser.IdRule}."];
-        return errors;
-    }
+    private static ValidationProblem? InvalidItem(string itemId) =>
+        CatalogItemParser.IsValidId(itemId)
+            ? null
+            : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["itemId"] = [$"'{itemId}' is not a valid item id: use {CatalogItemParser.IdRule}."] },
+                title: "Invalid id");
 
     private static ValidationProblem Rejected(string path, params string[] problems) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [path] = problems }, title: "The item was rejected; nothing was stored.");
