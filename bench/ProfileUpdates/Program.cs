@@ -49,6 +49,7 @@ var bodies = Enumerable.Range(0, events).Select(i =>
     return new { type = "track", @event = "Product Viewed", userId = $"bench-{run}-{people[i]}", messageId = $"bench-{run}-{i}", properties = new { product_id = "sku-1" } };
 }).Chunk(100).Select(batch => JsonSerializer.Serialize(new { batch })).ToList();
 
+var feedBefore = await admin.GetFromJsonAsync<JsonElement>("/admin/profiles/feed");
 var clock = Stopwatch.StartNew();
 await Parallel.ForEachAsync(bodies, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (body, cancellationToken) =>
 {
@@ -82,6 +83,10 @@ if (expected.Count > 0)
     return 1;
 }
 Console.WriteLine($"events={events} users={users} active={versions.Count(v => v > 0)} activity={(zipf ? "zipf" : "uniform")} segments={segmentCount} posted={published.TotalSeconds:F1}s all-applied={total.TotalSeconds:F1}s profile-updates/s={events / total.TotalSeconds:F0}");
+// Segmentation's own count (one replica's: run the bench against a single one for this line).
+var feedAfter = await admin.GetFromJsonAsync<JsonElement>("/admin/profiles/feed");
+long Fed(string name) => feedAfter.GetProperty(name).GetInt64() - feedBefore.GetProperty(name).GetInt64();
+Console.WriteLine($"actor-calls={Fed("actorCalls")} events-fed={Fed("eventsFed")} events-per-call={(double)Fed("eventsFed") / Math.Max(1, Fed("actorCalls")):F1} gap-filling-log-reads={Fed("logReads")}");
 
 if (catchUp)
 {

@@ -17,6 +17,7 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapActorEndpoints();
 app.MapProfilesApi();
+app.MapProfileFeedAdminApi();
 app.MapSegmentsAdminApi();
 app.MapSegmentsApi();
 app.MapDiscoveryAdminApi();

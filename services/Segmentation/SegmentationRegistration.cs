@@ -35,9 +35,11 @@ public static class SegmentationRegistration
         builder.Services.AddAuthentication().AddAdminToken();
         builder.AddTenantReaders("Segmentation");
         builder.Services.AddSingleton<CustomerProfiles>();
-        builder.Services.AddSingleton<ProfileFeeder>();
+        builder.Services.AddSingleton<ProfileFeedMetrics>();
+        builder.Services.AddSingleton<IProfileFeed, ProfileFeeder>();
+        builder.Services.AddSingleton<ProfileFeedQueue>();
         builder.Services.AddOptions<ProfileFeedOptions>().BindConfiguration(ProfileFeedOptions.Section)
-            .Validate(o => o.MessagesAtOnce >= 1 && o.StreamsAtOnce >= 1, "Profiles:Feed:MessagesAtOnce and StreamsAtOnce must be at least 1.")
+            .Validate(o => o.IsValid, "Profiles:Feed:MessagesAtOnce and CallsAtOnce must be at least 1.")
             .ValidateOnStart();
         builder.AddRabbitMqMessaging(bus =>
         {

@@ -4,26 +4,27 @@ using Personalization.Contracts.V1;
 
 namespace Personalization.Segmentation.Profiles;
 
-/// <summary>How many of the relay's messages, and people within each, are fed to actors at once.</summary>
+/// <summary>How many of the relay's messages Segmentation handles at once, and how many actor calls it makes at once.</summary>
 public sealed class ProfileFeedOptions
 {
     public const string Section = "Profiles:Feed";
 
     /// <summary>
-    /// Messages handled at once. Few, since one person's events in two messages handled side by side can meet their
-    /// actor out of order, and each time that costs a read of the event log and a second actor call.
+    /// Messages handled at once (Messaging:PrefetchCount, 128, bounds it). Many, since a message waiting on its people's calls
+    /// costs little, and the more wait, the more events of each person go in one call.
     /// </summary>
-    public int MessagesAtOnce { get; set; } = 4;
+    public int MessagesAtOnce { get; set; } = 32;
 
-    /// <summary>People of one message fed at once; times <see cref="MessagesAtOnce"/>, the actor calls in flight.</summary>
-    public int StreamsAtOnce { get; set; } = 32;
+    /// <summary>Actor calls in flight, over all messages.</summary>
+    public int CallsAtOnce { get; set; } = 64;
+
+    public bool IsValid => MessagesAtOnce >= 1 && CallsAtOnce >= 1;
 }
 
-/// <summary>The relay's events: one actor call per person per message, several people at once.</summary>
-public sealed class EventsRecordedConsumer(ProfileFeeder feeder, IOptions<ProfileFeedOptions> options) : IConsumer<EventsRecorded>
+/// <summary>The relay's events, handed to the feed queue, which gathers each person's events into one actor call.</summary>
+public sealed class EventsRecordedConsumer(ProfileFeedQueue queue) : IConsumer<EventsRecorded>
 {
-    public Task Consume(ConsumeContext<EventsRecorded> context) =>
-        context.Message.ForEachStreamAsync(options.Value.StreamsAtOnce, feeder.FeedAsync, context.CancellationToken);
+    public Task Consume(ConsumeContext<EventsRecorded> context) => queue.FeedAsync(context.Message, context.CancellationToken);
 }
 
 public sealed class EventsRecordedConsumerDefinition : ConsumerDefinition<EventsRecordedConsumer>

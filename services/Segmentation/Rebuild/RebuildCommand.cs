@@ -26,6 +26,7 @@ public static class RebuildCommand
         builder.Services.AddSingleton<IActorProxyFactory>(new ActorProxyFactory(ActorHosting.ProxyOptions(builder.Configuration)));
         builder.Services.AddSingleton<CustomerProfiles>();
         builder.Services.AddSingleton<EventLogReader>();
+        builder.Services.AddSingleton<ProfileFeedMetrics>();
         builder.Services.AddSingleton<ProfileFeeder>();
         builder.Services.AddSingleton<ProfileRebuilder>();
         using var host = builder.Build();

@@ -11,18 +11,23 @@ public sealed class Inbox(NpgsqlDataSource dataSource, TriggersSchema schema, Ti
 {
     private const string Table = TriggersSchema.Name + ".inbox";
 
-    public async Task<bool> SeenAsync(string messageId, CancellationToken cancellationToken)
+    /// <summary>Those of the messages already acted on, in one query.</summary>
+    public async Task<IReadOnlySet<string>> SeenAsync(IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken)
     {
         await schema.EnsureAsync();
-        await using var command = dataSource.CreateCommand($"select exists (select 1 from {Table} where message_id = $1)");
-        command.Parameters.AddWithValue(messageId);
-        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+        await using var command = dataSource.CreateCommand($"select message_id from {Table} where message_id = any($1)");
+        command.Parameters.AddWithValue(messageIds.ToArray());
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) seen.Add(reader.GetString(0));
+        return seen;
     }
 
-    public async Task MarkAsync(string messageId, CancellationToken cancellationToken)
+    public async Task MarkAsync(IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand($"insert into {Table} (message_id, at) values ($1, $2) on conflict do nothing");
-        command.Parameters.AddWithValue(messageId);
+        if (messageIds.Count == 0) return;
+        await using var command = dataSource.CreateCommand($"insert into {Table} (message_id, at) select unnest($1), $2 on conflict do nothing");
+        command.Parameters.AddWithValue(messageIds.ToArray());
         command.Parameters.AddWithValue(clock.GetUtcNow());
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

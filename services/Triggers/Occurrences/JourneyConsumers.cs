@@ -6,13 +6,7 @@ namespace Personalization.Triggers.Occurrences;
 /// <summary>The person's events, for journeys (its queue is Triggers' own, named after the class, beside Segmentation's).</summary>
 public sealed class JourneyEventConsumer(OccurrenceRouter router) : IConsumer<EventsRecorded>
 {
-    private const int StreamsAtOnce = 4;
-
-    public Task Consume(ConsumeContext<EventsRecorded> context) =>
-        context.Message.ForEachStreamAsync(StreamsAtOnce, async (events, token) =>
-        {
-            foreach (var e in events) await router.RouteAsync(e, token);
-        }, context.CancellationToken);
+    public Task Consume(ConsumeContext<EventsRecorded> context) => router.RouteAsync(context.Message.Events, context.CancellationToken);
 }
 
 /// <summary>Segment entries, for journeys that start on them.</summary>

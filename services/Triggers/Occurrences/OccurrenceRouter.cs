@@ -13,26 +13,50 @@ namespace Personalization.Triggers.Occurrences;
 /// </summary>
 public sealed class OccurrenceRouter(IActorProxyFactory proxies, OccurrenceStore store, JourneyCatalog journeys, Inbox inbox)
 {
+    /// <summary>People of one batch routed at once: their events need no order between them, one person's do.</summary>
+    private const int PeopleAtOnce = 4;
+
     private static readonly JsonElement NoEvent = JsonSerializer.SerializeToElement(new { });
 
-    public async Task RouteAsync(EventRecorded recorded, CancellationToken cancellationToken)
+    /// <summary>
+    /// A batch of the relay's events: the inbox and the people's waiting occurrences are read once for all of them, and
+    /// the inbox written once after; each person's events go in order, <see cref="PeopleAtOnce"/> people at a time.
+    /// </summary>
+    public async Task RouteAsync(IReadOnlyList<EventRecorded> events, CancellationToken cancellationToken)
     {
-        if (recorded.UserId is not { } userId || JourneyEvent.From(recorded) is not { } e) return;
-        var messageId = $"event/{recorded.EventId}";
-        if (await inbox.SeenAsync(messageId, cancellationToken)) return;
-        foreach (var actorId in await store.WaitingActorsAsync(recorded.TenantId, userId, cancellationToken))
-            await Actor(actorId).ReceiveAsync(e);
-        foreach (var live in await journeys.LiveAsync(recorded.TenantId, cancellationToken))
-            if (live.Definition.Entry is EventEntry entry && e.Matches(entry.Filter))
-                await EnterAsync(live, recorded.TenantId, userId, e.KeyOf(live.Definition.Key), e.EventId, recorded.Payload, recorded.StreamKey, recorded.StreamVersion);
-        await inbox.MarkAsync(messageId, cancellationToken);
+        var routed = events.Where(r => r.UserId is not null)
+            .Select(r => (Recorded: r, Event: JourneyEvent.From(r)!, MessageId: $"event/{r.EventId}")).Where(x => x.Event is not null).ToList();
+        if (routed.Count == 0) return;
+        var seen = await inbox.SeenAsync(routed.Select(x => x.MessageId).ToList(), cancellationToken);
+        var people = routed.Where(x => !seen.Contains(x.MessageId)).GroupBy(x => (x.Recorded.TenantId, UserId: x.Recorded.UserId!)).ToList();
+        if (people.Count == 0) return;
+        var waiting = await store.WaitingActorsAsync(people.Select(p => p.Key).ToList(), cancellationToken);
+        await Parallel.ForEachAsync(people, new ParallelOptions { MaxDegreeOfParallelism = PeopleAtOnce, CancellationToken = cancellationToken }, async (person, token) =>
+        {
+            // An occurrence entered by one of these events waits for the person's next ones, as if read again.
+            var listening = waiting[person.Key].ToList();
+            foreach (var (recorded, e, _) in person)
+            {
+                foreach (var actorId in listening.ToList())
+                    await Actor(actorId).ReceiveAsync(e);
+                foreach (var live in await journeys.LiveAsync(recorded.TenantId, token))
+                    if (live.Definition.Entry is EventEntry entry && e.Matches(entry.Filter))
+                    {
+                        var key = e.KeyOf(live.Definition.Key);
+                        await EnterAsync(live, recorded.TenantId, person.Key.UserId, key, e.EventId, recorded.Payload, recorded.StreamKey, recorded.StreamVersion);
+                        var actorId = EntryRules.ActorId(recorded.TenantId, live.Id, person.Key.UserId, key);
+                        if (!listening.Contains(actorId)) listening.Add(actorId);
+                    }
+            }
+        });
+        await inbox.MarkAsync(people.SelectMany(p => p.Select(x => x.MessageId)).ToList(), cancellationToken);
     }
 
     public async Task RouteAsync(SegmentEntered entered, CancellationToken cancellationToken)
     {
         if (entered.UserId is not { } userId) return;
-        var messageId = $"segment/{entered.TransitionKey}";
-        if (await inbox.SeenAsync(messageId, cancellationToken)) return;
+        string[] messageId = [$"segment/{entered.TransitionKey}"];
+        if ((await inbox.SeenAsync(messageId, cancellationToken)).Count > 0) return;
         foreach (var live in await journeys.LiveAsync(entered.TenantId, cancellationToken))
             if (live.Definition.Entry is SegmentEntry entry && entry.SegmentId == entered.SegmentId)
                 await EnterAsync(live, entered.TenantId, userId, "", entered.TransitionKey, NoEvent);

@@ -25,14 +25,20 @@ public sealed class OccurrenceStore(NpgsqlDataSource dataSource, TriggersSchema 
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
 
-    /// <summary>The actors of the person's occurrences that wait, in any journey: they hear the person's events.</summary>
-    public async Task<IReadOnlyList<string>> WaitingActorsAsync(string tenantId, string userId, CancellationToken cancellationToken)
+    /// <summary>The actors of these people's occurrences that wait, in any journey (they hear the person's events), in one query.</summary>
+    public async Task<ILookup<(string TenantId, string UserId), string>> WaitingActorsAsync(
+        IReadOnlyCollection<(string TenantId, string UserId)> people, CancellationToken cancellationToken)
     {
         await schema.EnsureAsync();
-        await using var command = dataSource.CreateCommand($"select actor_id from {Occurrences} where tenant_id = $1 and user_id = $2 and status = 'Waiting'");
-        command.Parameters.AddWithValue(tenantId);
-        command.Parameters.AddWithValue(userId);
-        return await ReadTextsAsync(command, cancellationToken);
+        await using var command = dataSource.CreateCommand(
+            $"select o.tenant_id, o.user_id, o.actor_id from {Occurrences} o join unnest($1::text[], $2::text[]) p (tenant_id, user_id) " +
+            "on o.tenant_id = p.tenant_id and o.user_id = p.user_id where o.status = 'Waiting'");
+        command.Parameters.AddWithValue(people.Select(p => p.TenantId).ToArray());
+        command.Parameters.AddWithValue(people.Select(p => p.UserId).ToArray());
+        var waiting = new List<((string, string) Person, string ActorId)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) waiting.Add(((reader.GetString(0), reader.GetString(1)), reader.GetString(2)));
+        return waiting.ToLookup(w => w.Person, w => w.ActorId);
     }
 
     /// <summary>Actors whose wait ended more than <paramref name="grace"/> ago and that are still waiting: their reminder was lost.</summary>

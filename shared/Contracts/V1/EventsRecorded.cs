@@ -13,12 +13,4 @@ public sealed record EventsRecorded(IReadOnlyList<EventRecorded> Events)
     /// <summary>The events grouped by stream, each group in stream order (the order they came in).</summary>
     public IEnumerable<IReadOnlyList<EventRecorded>> ByStream() =>
         Events.GroupBy(e => e.StreamKey).Select(stream => (IReadOnlyList<EventRecorded>)stream.ToList());
-
-    /// <summary>
-    /// Runs <paramref name="handle"/> on each stream's events, up to <paramref name="streamsAtOnce"/> streams at a
-    /// time: different people's events need no order between them, one person's do.
-    /// </summary>
-    public Task ForEachStreamAsync(int streamsAtOnce, Func<IReadOnlyList<EventRecorded>, CancellationToken, Task> handle, CancellationToken cancellationToken) =>
-        Parallel.ForEachAsync(ByStream(), new ParallelOptions { MaxDegreeOfParallelism = streamsAtOnce, CancellationToken = cancellationToken },
-            async (stream, token) => await handle(stream, token));
 }

@@ -1,0 +1,99 @@
+using Microsoft.Extensions.Options;
+using Personalization.Contracts.V1;
+
+namespace Personalization.Segmentation.Profiles;
+
+/// <summary>
+/// Gathers by person the events of the messages handled at once: while a person's actor call is in flight, or waits
+/// for one of the <see cref="ProfileFeedOptions.CallsAtOnce"/>, the events arriving for them wait and then go together,
+/// in stream order, in the next call. So under load the events per call grow instead of the calls, and one person's
+/// events of two messages meet the actor in order instead of costing a read of the log.
+/// </summary>
+public sealed class ProfileFeedQueue(IProfileFeed feeder, IOptions<ProfileFeedOptions> options)
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Person> _people = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _calls = new(options.Value.CallsAtOnce);
+
+    /// <summary>Completes when every event of the message has been through an actor call; fails when one of those calls failed.</summary>
+    public Task FeedAsync(EventsRecorded message, CancellationToken cancellationToken) =>
+        Task.WhenAll(message.ByStream().Select(Enqueue)).WaitAsync(cancellationToken);
+
+    private Task Enqueue(IReadOnlyList<EventRecorded> events)
+    {
+        var key = events[0].StreamKey;
+        Person? started = null;
+        Task fed;
+        lock (_gate)
+        {
+            if (!_people.TryGetValue(key, out var person))
+                _people[key] = started = person = new Person();
+            person.Waiting.AddRange(events);
+            fed = person.Fed.Task;
+        }
+        if (started is not null)
+            _ = Task.Run(() => DrainAsync(key, started));
+        return fed;
+    }
+
+    /// <summary>
+    /// Calls the person's actor with what has gathered, again and again until nothing waits. When the actor waits on
+    /// a version, events gathered meanwhile go first (they often hold it); the log is read only when none are left.
+    /// A message is done once its events are applied and nothing they wait on is left unsettled.
+    /// </summary>
+    private async Task DrainAsync(string key, Person person)
+    {
+        var unsettled = new List<TaskCompletionSource>();
+        while (true)
+        {
+            await _calls.WaitAsync();
+            try
+            {
+                List<EventRecorded> events;
+                lock (_gate)
+                {
+                    events = person.Waiting;
+                    unsettled.Add(person.Fed);
+                    (person.Waiting, person.Fed) = ([], NewSignal());
+                }
+                // A redelivered message brings some versions twice; the actor would skip them, but need not see them.
+                var outcome = await feeder.ApplyAsync(events.DistinctBy(e => e.StreamVersion).OrderBy(e => e.StreamVersion).ToList());
+                if (outcome.FirstWaiting is null || !HasWaiting(person))
+                {
+                    // Not a message's token: the settling serves every message that brought one of these events.
+                    await feeder.SettleAsync(key, outcome, CancellationToken.None);
+                    unsettled.ForEach(fed => fed.SetResult());
+                    unsettled.Clear();
+                }
+            }
+            catch (Exception e)
+            {
+                unsettled.ForEach(fed => fed.SetException(e));
+                unsettled.Clear();
+            }
+            finally
+            {
+                _calls.Release();
+            }
+            lock (_gate)
+            {
+                if (person.Waiting.Count > 0) continue;
+                _people.Remove(key);
+                return;
+            }
+        }
+    }
+
+    private bool HasWaiting(Person person)
+    {
+        lock (_gate) return person.Waiting.Count > 0;
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private sealed class Person
+    {
+        public List<EventRecorded> Waiting = [];
+        public TaskCompletionSource Fed = NewSignal();
+    }
+}
