@@ -62,14 +62,12 @@ public sealed class ProfileFeedQueue(IProfileFeed feeder, IOptions<ProfileFeedOp
                 {
                     // Not a message's token: the settling serves every message that brought one of these events.
                     await feeder.SettleAsync(key, outcome, CancellationToken.None);
-                    unsettled.ForEach(fed => fed.SetResult());
-                    unsettled.Clear();
+                    Complete(unsettled, failure: null);
                 }
             }
             catch (Exception e)
             {
-                unsettled.ForEach(fed => fed.SetException(e));
-                unsettled.Clear();
+                Complete(unsettled, e);
             }
             finally
             {
@@ -82,6 +80,14 @@ public sealed class ProfileFeedQueue(IProfileFeed feeder, IOptions<ProfileFeedOp
                 return;
             }
         }
+    }
+
+    private static void Complete(List<TaskCompletionSource> messages, Exception? failure)
+    {
+        foreach (var fed in messages)
+            if (failure is null) fed.SetResult();
+            else fed.SetException(failure);
+        messages.Clear();
     }
 
     private bool HasWaiting(Person person)

@@ -42,9 +42,8 @@ public sealed class OccurrenceRouter(IActorProxyFactory proxies, OccurrenceStore
                 foreach (var live in await journeys.LiveAsync(recorded.TenantId, token))
                     if (live.Definition.Entry is EventEntry entry && e.Matches(entry.Filter))
                     {
-                        var key = e.KeyOf(live.Definition.Key);
-                        await EnterAsync(live, recorded.TenantId, person.Key.UserId, key, e.EventId, recorded.Payload, recorded.StreamKey, recorded.StreamVersion);
-                        var actorId = EntryRules.ActorId(recorded.TenantId, live.Id, person.Key.UserId, key);
+                        var actorId = await EnterAsync(live, recorded.TenantId, person.Key.UserId, e.KeyOf(live.Definition.Key), e.EventId,
+                            recorded.Payload, recorded.StreamKey, recorded.StreamVersion);
                         if (!listening.Contains(actorId)) listening.Add(actorId);
                     }
             }
@@ -64,14 +63,18 @@ public sealed class OccurrenceRouter(IActorProxyFactory proxies, OccurrenceStore
     }
 
     /// <summary>A member of a broadcast's segment entering on the run at <paramref name="runAt"/>: once per run, whatever the retries.</summary>
-    public Task EnterBroadcastAsync(LiveJourney live, string tenantId, string userId, DateTimeOffset runAt) =>
-        EnterAsync(live, tenantId, userId, "", $"broadcast/{runAt:O}", NoEvent);
+    public async Task EnterBroadcastAsync(LiveJourney live, string tenantId, string userId, DateTimeOffset runAt) =>
+        await EnterAsync(live, tenantId, userId, "", $"broadcast/{runAt:O}", NoEvent);
 
     public IJourneyOccurrenceActor Actor(string actorId) =>
         proxies.CreateActorProxy<IJourneyOccurrenceActor>(new ActorId(actorId), JourneyOccurrenceActor.TypeName);
 
-    private Task EnterAsync(LiveJourney live, string tenantId, string userId, string key, string entryId, JsonElement entryEvent,
-        string? streamKey = null, long streamVersion = 0) =>
-        Actor(EntryRules.ActorId(tenantId, live.Id, userId, key))
-            .EnterAsync(new OccurrenceEntry(tenantId, live.Id, live.Version, userId, key, entryId, entryEvent, streamKey, streamVersion));
+    /// <summary>Offers the entry to its occurrence actor; returns the actor's id.</summary>
+    private async Task<string> EnterAsync(LiveJourney live, string tenantId, string userId, string key, string entryId, JsonElement entryEvent,
+        string? streamKey = null, long streamVersion = 0)
+    {
+        var actorId = EntryRules.ActorId(tenantId, live.Id, userId, key);
+        await Actor(actorId).EnterAsync(new OccurrenceEntry(tenantId, live.Id, live.Version, userId, key, entryId, entryEvent, streamKey, streamVersion));
+        return actorId;
+    }
 }

@@ -27,6 +27,17 @@ public class ProfileFeedQueueTests
         public ConcurrentDictionary<string, bool> Failing { get; } = new();
         public int MostAtOnce;
 
+        /// <summary>Holds the person's calls until the returned action lets them go.</summary>
+        public Action Hold(string user)
+        {
+            var gate = Gates[user] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return () =>
+            {
+                Gates.TryRemove(user, out _);
+                gate.SetResult();
+            };
+        }
+
         public async Task<ApplyOutcome> ApplyAsync(IReadOnlyList<EventRecorded> events)
         {
             var user = events[0].UserId!;
@@ -70,7 +81,7 @@ public class ProfileFeedQueueTests
     public async Task A_persons_events_arriving_while_their_call_is_in_flight_go_together_in_order_once_in_the_next_call()
     {
         var feed = new RecordingFeed();
-        var gate = feed.Gates["ann"] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = feed.Hold("ann");
         var queue = Queue(feed);
 
         var first = queue.FeedAsync(new EventsRecorded([Event("ann", 1)]), CancellationToken.None);
@@ -80,8 +91,7 @@ public class ProfileFeedQueueTests
         await Task.Delay(200);
         Assert.That(first.IsCompleted || second.IsCompleted || third.IsCompleted, Is.False, "every message waits for ann's calls");
 
-        feed.Gates.TryRemove("ann", out _);
-        gate.SetResult();
+        release();
         await Task.WhenAll(first, second, third).WaitAsync(TimeSpan.FromSeconds(10));
 
         var ann = feed.Calls.Where(c => c.User == "ann").Select(c => c.Versions).ToList();
@@ -93,14 +103,13 @@ public class ProfileFeedQueueTests
     public async Task A_version_the_actor_waits_on_is_looked_for_in_the_gathered_events_before_the_log()
     {
         var feed = new RecordingFeed();
-        var gate = feed.Gates["ann"] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = feed.Hold("ann");
         var queue = Queue(feed);
 
         var early = queue.FeedAsync(new EventsRecorded([Event("ann", 2)]), CancellationToken.None);
         await Eventually(() => feed.Calls.Count == 1);
         var late = queue.FeedAsync(new EventsRecorded([Event("ann", 1)]), CancellationToken.None);
-        feed.Gates.TryRemove("ann", out _);
-        gate.SetResult();
+        release();
         await Task.WhenAll(early, late).WaitAsync(TimeSpan.FromSeconds(10));
         Assert.That(feed.LogReads, Is.Empty, "version 1 came in the next message");
 
@@ -112,7 +121,7 @@ public class ProfileFeedQueueTests
     public async Task A_failed_call_fails_every_message_that_waited_on_it_and_the_next_message_gets_a_call_of_its_own()
     {
         var feed = new RecordingFeed();
-        var gate = feed.Gates["ann"] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = feed.Hold("ann");
         var queue = Queue(feed);
         var holding = queue.FeedAsync(new EventsRecorded([Event("ann", 1)]), CancellationToken.None);
         await Eventually(() => feed.Calls.Count == 1);
@@ -120,8 +129,7 @@ public class ProfileFeedQueueTests
         var alsoAnn = queue.FeedAsync(new EventsRecorded([Event("ann", 3)]), CancellationToken.None);
 
         feed.Failing["ann"] = true;
-        feed.Gates.TryRemove("ann", out _);
-        gate.SetResult();
+        release();
         Assert.ThrowsAsync<InvalidOperationException>(() => holding);
         Assert.ThrowsAsync<InvalidOperationException>(() => withAnn);
         Assert.ThrowsAsync<InvalidOperationException>(() => alsoAnn);
