@@ -16,7 +16,10 @@ public sealed class SidecarOptions
     [Required(AllowEmptyStrings = false, ErrorMessage = "Connection string 'Postgres' is not configured. Set ConnectionStrings__Postgres (tools/infra.sh env prints the local value).")]
     public string? PostgresConnectionString { get; set; }
 
-    /// <summary>Schema of the emulator's tables; one emulator per schema, because reminders are scheduled in memory.</summary>
+    /// <summary>
+    /// Schema of the emulator's tables. Emulators share a schema only with placement on (<see cref="Placement"/>), which
+    /// decides where each actor is active and which emulator fires each reminder.
+    /// </summary>
     [RegularExpression("^[a-z_][a-z0-9_]{0,62}$", ErrorMessage = "Sidecar:Schema must be a lower-case SQL identifier.")]
     public string Schema { get; set; } = "dapr_sidecar";
 
@@ -49,9 +52,33 @@ public sealed class SidecarOptions
     /// <summary>Delay before a reminder is tried again when its app cannot be reached or is not discovered yet.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan ReminderRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Several emulators, one per app replica, sharing actor types as daprd does with the placement service.</summary>
+    public PlacementOptions Placement { get; set; } = new();
 }
 
-/// <summary>Checks what data annotations cannot: that every app is an absolute http URL.</summary>
+/// <summary>Settings under <c>Sidecar:Placement</c>. Off unless <see cref="Address"/> is set.</summary>
+public sealed class PlacementOptions
+{
+    /// <summary>
+    /// This emulator's URL as the other emulators reach it (<c>http://10.0.0.5:3500</c>); they forward calls for actors
+    /// placed here to it. Empty: placement is off and this emulator is the only host of its types.
+    /// </summary>
+    public string? Address { get; set; }
+
+    /// <summary>How often this host renews its lease and reads the others' (daprd: the placement heartbeat, 1 s).</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// A host whose lease is older than this is gone: its actors are placed on the others. A host that could not renew
+    /// its own lease for this long deactivates its actors before it serves them again.
+    /// </summary>
+    public TimeSpan HostTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    public bool Enabled => !string.IsNullOrEmpty(Address);
+}
+
+/// <summary>Checks what data annotations cannot: that every URL is absolute http(s), and the placement timings.</summary>
 public sealed class SidecarOptionsValidator : IValidateOptions<SidecarOptions>
 {
     public ValidateOptionsResult Validate(string? name, SidecarOptions options)
@@ -61,6 +88,13 @@ public sealed class SidecarOptionsValidator : IValidateOptions<SidecarOptions>
             .Where(x => !Uri.TryCreate(x.app, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
             .Select(x => $"Sidecar:Apps:{x.i} = '{x.app}' is not an absolute http(s) URL.")
             .ToList();
+        var placement = options.Placement;
+        if (placement.Enabled && (!Uri.TryCreate(placement.Address, UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https")))
+            failures.Add($"Sidecar:Placement:Address = '{placement.Address}' is not an absolute http(s) URL.");
+        if (placement.HeartbeatInterval < TimeSpan.FromMilliseconds(10))
+            failures.Add($"Sidecar:Placement:HeartbeatInterval ({placement.HeartbeatInterval}) must be at least 10 ms.");
+        if (placement.HostTimeout < placement.HeartbeatInterval * 3)
+            failures.Add($"Sidecar:Placement:HostTimeout ({placement.HostTimeout}) must be at least three heartbeats ({placement.HeartbeatInterval * 3}), or a slow heartbeat moves every actor.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

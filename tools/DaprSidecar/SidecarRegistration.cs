@@ -3,6 +3,7 @@ using Npgsql;
 using Personalization.DaprSidecar.Actors;
 using Personalization.DaprSidecar.Discovery;
 using Personalization.DaprSidecar.Http;
+using Personalization.DaprSidecar.Placement;
 using Personalization.DaprSidecar.Reminders;
 using Personalization.DaprSidecar.State;
 using Personalization.DaprSidecar.Storage;
@@ -39,7 +40,12 @@ public static class SidecarRegistration
         builder.Services.AddHostedService<AppDiscoveryService>();
 
         builder.Services.AddSingleton<ActorTable>();
+        builder.Services.AddSingleton<PlacementStore>();
+        builder.Services.AddSingleton<ActorPlacement>();
         builder.Services.AddSingleton<ActorTurns>();
+        builder.Services.AddSingleton<ActorDeactivator>();
+        // Before the server listens, this host holds a lease (with placement on); on stop it hands its actors over.
+        builder.Services.AddHostedService<PlacementService>();
         builder.Services.AddHostedService<IdleDeactivationService>();
         builder.Services.AddSingleton<ActorTimers>();
 
@@ -59,6 +65,7 @@ public static class SidecarRegistration
         app.UseRouting();
 
         app.MapHealthApi();
+        app.MapMetadataApi();
         app.MapActorInvocationApi();
         app.MapActorStateApi();
         app.MapReminderApi();

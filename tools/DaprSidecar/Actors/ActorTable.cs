@@ -41,15 +41,27 @@ public sealed class ActorTable
 
     public bool IsActive(ActorKey key) => Find(key)?.Active == true;
 
-    /// <summary>Active actors past their idle deadline with no caller; each comes back pinned.</summary>
-    public IReadOnlyList<ActorEntry> PinIdle(DateTimeOffset now)
+    /// <summary>Active actors with no caller that match <paramref name="where"/>; each comes back pinned.</summary>
+    public IReadOnlyList<ActorEntry> PinUnused(Func<ActorEntry, bool> where)
     {
         lock (_sync)
         {
-            var idle = _entries.Values.Where(e => e.Active && e.Pins == 0 && e.IdleAt <= now && e.Gate.IsFree).ToList();
-            foreach (var entry in idle) entry.Pins++;
-            return idle;
+            var found = _entries.Values.Where(e => e.Active && e.Pins == 0 && e.Gate.IsFree && where(e)).ToList();
+            foreach (var entry in found) entry.Pins++;
+            return found;
         }
+    }
+
+    public bool AnyActive(Func<ActorEntry, bool> where)
+    {
+        lock (_sync) return _entries.Values.Any(e => e.Active && where(e));
+    }
+
+    /// <summary>How many actors of each type are active here (daprd's metadata <c>activeActors</c>).</summary>
+    public IReadOnlyDictionary<string, int> ActiveCounts()
+    {
+        lock (_sync)
+            return _entries.Values.Where(e => e.Active).GroupBy(e => e.Key.Type).ToDictionary(g => g.Key, g => g.Count());
     }
 
     /// <summary>Called when an entry's timers change, so an inactive entry without timers does not linger.</summary>

@@ -27,6 +27,9 @@ public sealed class ActorTypeDirectory(AppChannel channel, IOptions<SidecarOptio
 
     public ActorTypeSettings? Find(string actorType) => _types.GetValueOrDefault(actorType);
 
+    /// <summary>The types this emulator's apps host, as discovered so far.</summary>
+    public IReadOnlyCollection<string> ActorTypes => [.. _types.Keys];
+
     /// <summary>
     /// Looks the type up. An unknown type makes the emulator read the apps' configuration again first (an app may just
     /// have started); callers that ask at the same time share one read.

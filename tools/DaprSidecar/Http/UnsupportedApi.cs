@@ -37,7 +37,7 @@ public static class UnsupportedApi
             var area = segments.Length > 1 ? Areas.GetValueOrDefault(segments[1], $"the '{segments[1]}' API") : "this API";
             return DaprError.Unimplemented(
                 $"the Dapr sidecar emulator does not implement {area} ({request.Method} {request.Path}); it serves only the actor API " +
-                "(method calls, actor state, reminders, timers) and /v1.0/healthz. Use real daprd for anything else.");
+                "(method calls, actor state, reminders, timers), /v1.0/healthz and GET /v1.0/metadata. Use real daprd for anything else.");
         });
         return app;
     }

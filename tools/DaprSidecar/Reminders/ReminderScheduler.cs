@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Personalization.DaprSidecar.Actors;
 using Personalization.DaprSidecar.Discovery;
 using Personalization.DaprSidecar.Durations;
+using Personalization.DaprSidecar.Placement;
 
 namespace Personalization.DaprSidecar.Reminders;
 
@@ -10,10 +11,11 @@ namespace Personalization.DaprSidecar.Reminders;
 /// Fires reminders from the table: sleeps until the earliest one is due (or a registration wakes it), then calls the
 /// app's <c>PUT /actors/{type}/{id}/method/remind/{name}</c> in the actor's turn. Reminders due while the emulator was
 /// down fire once it is up. A reminder whose app cannot be reached, or is not discovered yet, is tried again shortly;
-/// one the app answered with an error counts as fired (the Scheduler's retry policy is not emulated).
+/// one the app answered with an error counts as fired (the Scheduler's retry policy is not emulated). With placement
+/// on, each emulator fires the reminders of the actors placed on it.
 /// </summary>
 public sealed class ReminderScheduler(
-    ReminderStore store, ActorTypeDirectory directory, ActorTurns turns, AppChannel channel, TimeProvider clock,
+    ReminderStore store, ActorTypeDirectory directory, ActorTurns turns, AppChannel channel, ActorPlacement placement, ActorTable table, TimeProvider clock,
     IOptions<SidecarOptions> options, ILogger<ReminderScheduler> logger) : BackgroundService
 {
     private const int BatchSize = 200;
@@ -42,6 +44,7 @@ public sealed class ReminderScheduler(
                 foreach (var reminder in await store.DueAsync(now, BatchSize, stoppingToken))
                 {
                     if (_retryAt.TryGetValue(reminder.Key, out var retryAt) && retryAt > now) continue;
+                    if (placement.RemoteOwnerOf(reminder.Actor) is not null && !table.IsActive(reminder.Actor)) continue;
                     // Marked in flight before it starts, so its end (which unmarks it) cannot come first.
                     var fire = new Task<Task>(() => FireAsync(reminder, stoppingToken));
                     if (_inFlight.TryAdd(reminder.Key, fire.Unwrap()))
@@ -126,7 +129,7 @@ public sealed class ReminderScheduler(
         }
         catch (Exception ex)
         {
-            RetryLater(reminder, ex is HttpRequestException or TurnTimeoutException ? ex.Message : ex.ToString());
+            RetryLater(reminder, ex is HttpRequestException or TurnTimeoutException or ActorElsewhereException or LeaseLapsedException ? ex.Message : ex.ToString());
         }
         finally
         {

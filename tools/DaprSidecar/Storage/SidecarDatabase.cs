@@ -4,8 +4,9 @@ using Npgsql;
 namespace Personalization.DaprSidecar.Storage;
 
 /// <summary>
-/// The emulator's PostgreSQL tables, in their own schema: actor state (daprd's actor state store) and reminders
-/// (daprd's Scheduler). Created idempotently at start, before the emulator listens.
+/// The emulator's PostgreSQL tables, in their own schema: actor state (daprd's actor state store), reminders
+/// (daprd's Scheduler), and with placement on the hosts' leases and which host each active actor is on (daprd's
+/// placement service). Created idempotently at start, before the emulator listens.
 /// </summary>
 public sealed class SidecarDatabase(NpgsqlDataSource dataSource, IOptions<SidecarOptions> options) : IHostedService
 {
@@ -59,5 +60,20 @@ public sealed class SidecarDatabase(NpgsqlDataSource dataSource, IOptions<Sideca
         );
 
         create index if not exists reminders_next_fire_at on {Schema}.reminders (next_fire_at);
+
+        create table if not exists {Schema}.placement_hosts (
+            host         text primary key,
+            actor_types  text[] not null,
+            heartbeat_at timestamptz not null
+        );
+
+        create table if not exists {Schema}.placement_actors (
+            actor_type text not null,
+            actor_id   text not null,
+            host       text not null,
+            primary key (actor_type, actor_id)
+        );
+
+        create index if not exists placement_actors_host on {Schema}.placement_actors (host);
         """;
 }

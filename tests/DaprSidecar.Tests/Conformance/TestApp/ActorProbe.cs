@@ -16,9 +16,14 @@ public sealed class ActorRecord
     private int _overlaps;
     private int _activations;
     private int _deactivations;
+    private int _activeNow;
+    private int _maxActiveAtOnce;
 
     public int Activations => Volatile.Read(ref _activations);
     public int Deactivations => Volatile.Read(ref _deactivations);
+
+    /// <summary>Most apps that held this actor active at the same time (the test apps share this record).</summary>
+    public int MaxActiveAtOnce => Volatile.Read(ref _maxActiveAtOnce);
 
     /// <summary>Times a turn began while another of the same actor was still running.</summary>
     public int Overlaps => Volatile.Read(ref _overlaps);
@@ -27,8 +32,19 @@ public sealed class ActorRecord
 
     public int FiresOf(string name) => Fires.Count(f => f.Name == name);
 
-    public void Activated() => Interlocked.Increment(ref _activations);
-    public void Deactivated() => Interlocked.Increment(ref _deactivations);
+    public void Activated()
+    {
+        Interlocked.Increment(ref _activations);
+        var now = Interlocked.Increment(ref _activeNow);
+        for (var max = MaxActiveAtOnce; now > max; max = MaxActiveAtOnce)
+            Interlocked.CompareExchange(ref _maxActiveAtOnce, now, max);
+    }
+
+    public void Deactivated()
+    {
+        Interlocked.Increment(ref _deactivations);
+        Interlocked.Decrement(ref _activeNow);
+    }
 
     public void TurnStarted()
     {
