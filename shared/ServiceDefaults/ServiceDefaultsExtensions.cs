@@ -26,17 +26,32 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             if (context.Exception is BadHttpRequestException bad) context.ProblemDetails.Detail = bad.Message;
+            if (IsDependencyUnavailable(context.Exception))
+            {
+                context.ProblemDetails.Title = "A service this answer needs is unavailable";
+                context.ProblemDetails.Detail = $"{context.Exception!.Message} Try again shortly.";
+                context.HttpContext.Response.Headers.RetryAfter = "1";
+            }
         });
         builder.Services.AddExceptionHandler(options =>
         {
             // A malformed or oversized request is the caller's fault: say so instead of answering 500, and log no error.
-            options.StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError;
+            // The sidecar or another service not answering (an actor moving off a replica that died, say) is passing: 503.
+            options.StatusCodeSelector = ex => ex switch
+            {
+                BadHttpRequestException bad => bad.StatusCode,
+                _ when IsDependencyUnavailable(ex) => StatusCodes.Status503ServiceUnavailable,
+                _ => StatusCodes.Status500InternalServerError,
+            };
             options.SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException;
         });
 
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
         return builder;
     }
+
+    /// <summary>The Dapr sidecar refused or failed an actor call, or an HTTP dependency did not answer.</summary>
+    private static bool IsDependencyUnavailable(Exception? exception) => exception is Dapr.DaprApiException or HttpRequestException;
 
     /// <summary>Problem-details error responses and the <c>/health/live</c> and <c>/health/ready</c> probes.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)

@@ -10,15 +10,17 @@ public sealed class PlatformProcesses : IAsyncDisposable
 {
     private readonly Dictionary<string, string> _environment;
     private readonly IReadOnlyDictionary<string, string> _relaySettings;
+    private readonly bool _placement;
     private readonly int _sidecarPort = ServiceProcess.FreePort();
     private readonly int _segmentationPort = ServiceProcess.FreePort();
     private readonly int _triggersPort = ServiceProcess.FreePort();
     private readonly int _recommendationPort = ServiceProcess.FreePort();
 
-    private PlatformProcesses(IReadOnlyDictionary<string, string> environment, IReadOnlyDictionary<string, string> relaySettings)
+    private PlatformProcesses(IReadOnlyDictionary<string, string> environment, IReadOnlyDictionary<string, string> relaySettings, bool placement)
     {
         _environment = new Dictionary<string, string>(environment) { ["DAPR_HTTP_PORT"] = _sidecarPort.ToString() };
         _relaySettings = relaySettings;
+        _placement = placement;
     }
 
     public ServiceProcess Ingestion { get; private set; } = null!;
@@ -35,10 +37,11 @@ public sealed class PlatformProcesses : IAsyncDisposable
 
     /// <param name="environment">Settings for every process.</param>
     /// <param name="relaySettings">Settings for the relay alone, on top of those.</param>
+    /// <param name="placement">Sidecars with placement on, so that <see cref="StartSegmentationReplicaAsync"/> can add replicas.</param>
     public static async Task<PlatformProcesses> StartAsync(
-        IReadOnlyDictionary<string, string> environment, IReadOnlyDictionary<string, string>? relaySettings = null)
+        IReadOnlyDictionary<string, string> environment, IReadOnlyDictionary<string, string>? relaySettings = null, bool placement = false)
     {
-        var platform = new PlatformProcesses(environment, relaySettings ?? new Dictionary<string, string>());
+        var platform = new PlatformProcesses(environment, relaySettings ?? new Dictionary<string, string>(), placement);
         try
         {
             platform.Ingestion = await ServiceProcess.StartAsync("services/Ingestion", platform._environment);
@@ -62,16 +65,30 @@ public sealed class PlatformProcesses : IAsyncDisposable
         Triggers = await StartTriggersAsync();
     }
 
-    private Task<ServiceProcess> StartSidecarAsync() => ServiceProcess.StartAsync(
-        "tools/DaprSidecar",
-        new Dictionary<string, string>(_environment)
-        {
-            ["Sidecar__Apps__0"] = $"http://127.0.0.1:{_segmentationPort}",
-            ["Sidecar__Apps__1"] = $"http://127.0.0.1:{_triggersPort}",
-            ["Sidecar__Schema"] = ActorStateSchema,
-        },
-        _sidecarPort,
-        readinessPath: "/v1.0/healthz");
+    private Task<ServiceProcess> StartSidecarAsync() => StartSidecarAsync(_sidecarPort, _segmentationPort, _triggersPort);
+
+    /// <summary>An emulator for the apps on <paramref name="appPorts"/>; with placement on, it shares their actor types with the other emulators.</summary>
+    private Task<ServiceProcess> StartSidecarAsync(int port, params int[] appPorts)
+    {
+        var settings = new Dictionary<string, string>(_environment) { ["Sidecar__Schema"] = ActorStateSchema };
+        for (var i = 0; i < appPorts.Length; i++) settings[$"Sidecar__Apps__{i}"] = $"http://127.0.0.1:{appPorts[i]}";
+        if (_placement) settings["Sidecar__Placement__Address"] = $"http://127.0.0.1:{port}";
+        return ServiceProcess.StartAsync("tools/DaprSidecar", settings, port, readinessPath: "/v1.0/healthz");
+    }
+
+    /// <summary>
+    /// Another Segmentation replica with its own sidecar, as Kubernetes adds a pod: it competes for the same queue and
+    /// the sidecars place the profile actors over both replicas.
+    /// </summary>
+    public async Task<SegmentationReplica> StartSegmentationReplicaAsync()
+    {
+        if (!_placement) throw new InvalidOperationException("Start the platform with placement on to add Segmentation replicas.");
+        var (sidecarPort, appPort) = (ServiceProcess.FreePort(), ServiceProcess.FreePort());
+        var sidecar = await StartSidecarAsync(sidecarPort, appPort);
+        var segmentation = await ServiceProcess.StartAsync("services/Segmentation",
+            new Dictionary<string, string>(_environment) { ["DAPR_HTTP_PORT"] = sidecarPort.ToString() }, appPort);
+        return new SegmentationReplica(sidecar, segmentation);
+    }
 
     /// <summary>Kills the sidecar (no graceful stop), runs <paramref name="whileStopped"/>, and starts it again on the same state.</summary>
     public async Task KillSidecarAsync(Func<Task> whileStopped)
@@ -136,5 +153,22 @@ public sealed class PlatformProcesses : IAsyncDisposable
     {
         foreach (var service in new[] { Relay, Triggers, Segmentation, Sidecar, Ingestion })
             if (service is not null) await service.DisposeAsync();
+    }
+}
+
+/// <summary>A Segmentation replica and its sidecar; disposing kills both (no graceful stop), as when a node dies.</summary>
+public sealed class SegmentationReplica(ServiceProcess sidecar, ServiceProcess segmentation) : IAsyncDisposable
+{
+    public ServiceProcess Sidecar { get; } = sidecar;
+    public ServiceProcess Segmentation { get; } = segmentation;
+
+    private bool _killed;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_killed) return;
+        _killed = true;
+        await Segmentation.DisposeAsync();
+        await Sidecar.DisposeAsync();
     }
 }

@@ -87,6 +87,31 @@ public class ProfileJourneyTests
     }
 
     [Test]
+    public async Task While_the_sidecar_is_down_a_profile_read_answers_503_with_retry_after_and_then_the_profile()
+    {
+        var user = "sidecar-down-" + Guid.NewGuid().ToString("N")[..8];
+        await PostBatchAsync(Track(user, 1, "Product Viewed", new { product_id = "sku-1" }, DateTimeOffset.UtcNow));
+        await Profiles.WithCountAsync(user, 1);
+
+        await KillSidecarAsync(async () =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/profiles/{user}");
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ReadToken);
+            using var response = await Segmentation.Client.SendAsync(request);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.Multiple(() =>
+            {
+                Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable), body);
+                Assert.That(response.Headers.RetryAfter?.Delta, Is.EqualTo(TimeSpan.FromSeconds(1)));
+                Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+                Assert.That(body, Does.Contain("Try again"));
+            });
+        });
+
+        Assert.That((await Profiles.WithCountAsync(user, 1))!.EventCount, Is.EqualTo(1), "read once the sidecar is back");
+    }
+
+    [Test]
     public async Task Rebuilt_profiles_equal_the_ones_built_live()
     {
         var users = Enumerable.Range(0, 3).Select(i => $"rebuild-{i}-" + Guid.NewGuid().ToString("N")[..6]).ToList();

@@ -6,7 +6,7 @@ namespace Personalization.EndToEnd.Outages;
 /// A self-hosted platform contacts nothing it was not configured to. MassTransit, left alone, posts usage data to its
 /// vendor five minutes after its bus starts; every process here has a proxy that would catch that (or any such call).
 /// </summary>
-[Category(Category), Order(2)]
+[Category(Category), Order(3)]
 public class NoCallsHomeTests
 {
     private static readonly TimeSpan MassTransitReportsAfter = TimeSpan.FromMinutes(5);

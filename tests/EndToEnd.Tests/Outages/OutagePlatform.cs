@@ -15,6 +15,8 @@ public class OutagePlatform
     public const string Category = "Outage";
     public const string WriteKey = "outage-write-key";
     public const string ReadToken = "outage-read-token";
+    public const string AdminToken = "outage-admin-token";
+    public const string SidecarApiToken = "outage-dapr-api-token";
 
     /// <summary>Short, so a stall shows within seconds (the default is 30 s).</summary>
     public static readonly TimeSpan StallAfter = TimeSpan.FromSeconds(3);
@@ -44,7 +46,8 @@ public class OutagePlatform
                 ["ConnectionStrings__RabbitMQ"] = broker,
                 [$"Ingestion__WriteKeys__{WriteKey}"] = Tenant,
                 [$"Segmentation__AccessTokens__{ReadToken}"] = Tenant,
-                ["DAPR_API_TOKEN"] = "outage-dapr-api-token",
+                ["Admin__Token"] = AdminToken,
+                ["DAPR_API_TOKEN"] = SidecarApiToken,
                 ["APP_API_TOKEN"] = "outage-app-api-token",
                 ["HTTP_PROXY"] = CallsHome.ProxyUrl,
                 ["HTTPS_PROXY"] = CallsHome.ProxyUrl,
@@ -57,7 +60,9 @@ public class OutagePlatform
                 ["Ingestion__Relay__LagSampleInterval"] = "00:00:00.250",
                 // The tests read what the relay tells of each outage and recovery.
                 ["Logging__LogLevel__Personalization.Ingestion.Relay"] = "Information",
-            });
+            },
+            // As in production: Segmentation replicas with their sidecars can be added (ScaleOutTests).
+            placement: true);
     }
 
     [OneTimeTearDown]

@@ -94,7 +94,7 @@ public class OutageTests
         await load.WaitForMoreAsync(300);
         await load.StopAsync();
 
-        await AssertEveryProfileCountsItsEventsOnceAsync(load);
+        await ExactlyOnce.AssertEveryProfileCountsItsEventsAsync(load);
         await AssertRecoveredAsync();
     }
 
@@ -114,35 +114,6 @@ public class OutageTests
     {
         await Readiness.UntilAsync(Relay, r => r.Status == HttpStatusCode.OK, "the relay to be ready again");
         await Readiness.UntilAsync(Segmentation, r => r.Status == HttpStatusCode.OK, "Segmentation to be ready again");
-    }
-
-    private static async Task AssertEveryProfileCountsItsEventsOnceAsync(SteadyLoad load)
-    {
-        foreach (var user in load.Users)
-        {
-            var accepted = load.AcceptedFor(user);
-            Assert.That(await Database.ScalarAsync<long>("select count(*) from ingestion.mt_events where stream_id = @stream",
-                ("stream", $"{Tenant}/user:{user}")), Is.EqualTo(accepted), $"{user}'s events are in the log once each");
-            var counted = await Eventually.ReturnsAsync(() => ProfiledEventsAsync(user), n => n >= accepted, TimeSpan.FromSeconds(120),
-                $"{user}'s profile to count its {accepted} accepted events");
-            Assert.That(counted, Is.EqualTo(accepted), $"{user}'s profile counts each event once");
-        }
-        // Redeliveries still on their way would show now.
-        await Task.Delay(TimeSpan.FromSeconds(2));
-        foreach (var user in load.Users)
-            Assert.That(await ProfiledEventsAsync(user), Is.EqualTo(load.AcceptedFor(user)), $"{user}'s profile, a moment later");
-    }
-
-    private static async Task<long> ProfiledEventsAsync(string user)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/profiles/{Uri.EscapeDataString(user)}");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ReadToken);
-        using var response = await Segmentation.Client.SendAsync(request);
-        if (response.StatusCode == HttpStatusCode.NotFound) return 0;
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
-        using var profile = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        // An event flagged at ingestion (a burst, say) still reaches the profile, as an excluded one.
-        return profile.RootElement.GetProperty("eventCount").GetInt64() + profile.RootElement.GetProperty("excludedEvents").GetInt64();
     }
 
     /// <summary>What the relay has logged so far, to count what it tells from a point on.</summary>
