@@ -4,6 +4,8 @@
 # actors), recommendation and triggers, posts generated demo events, trains a first model on them, and prints where to look.
 # Ctrl+C stops the services; `tools/infra.sh down` stops the infrastructure. The Dapr tokens (DAPR_API_TOKEN for the
 # sidecar's API, APP_API_TOKEN for its calls to Segmentation) come from tools/infra.env like the ports.
+# SEGMENTATION_REPLICAS=2 ./run.sh runs more Segmentation replicas, each with its own sidecar (ports 5201, 3501, ...),
+# the sidecars placing the profile actors over them (tools/DaprSidecar/README.md, "Several replicas").
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
@@ -46,7 +48,10 @@ echo "Starting services..."
 export DAPR_HTTP_PORT=$DAPR_SIDECAR_PORT
 start ingestion services/Ingestion "$INGESTION_PORT"
 start ingestion-relay services/Ingestion "$INGESTION_RELAY_PORT" Ingestion__Role=Relay
-start dapr-sidecar tools/DaprSidecar "$DAPR_SIDECAR_PORT" "Sidecar__Apps__0=http://127.0.0.1:$SEGMENTATION_PORT" "Sidecar__Apps__1=http://127.0.0.1:$TRIGGERS_PORT"
+replicas=${SEGMENTATION_REPLICAS:-1}
+placement() { [ "$replicas" -gt 1 ] && echo "Sidecar__Placement__Address=http://127.0.0.1:$1" || echo "Sidecar__Placement__Address="; }
+start dapr-sidecar tools/DaprSidecar "$DAPR_SIDECAR_PORT" "Sidecar__Apps__0=http://127.0.0.1:$SEGMENTATION_PORT" "Sidecar__Apps__1=http://127.0.0.1:$TRIGGERS_PORT" \
+  "$(placement "$DAPR_SIDECAR_PORT")"
 start segmentation services/Segmentation "$SEGMENTATION_PORT"
 start recommendation services/Recommendation "$RECOMMENDATION_PORT"
 start triggers services/Triggers "$TRIGGERS_PORT" Recommendation__Url="http://127.0.0.1:$RECOMMENDATION_PORT" Recommendation__Tokens__demo=demo-read-token \
@@ -59,6 +64,13 @@ wait_ready dapr-sidecar "$DAPR_SIDECAR_PORT" "${pids[2]}" /v1.0/healthz
 wait_ready segmentation "$SEGMENTATION_PORT" "${pids[3]}"
 wait_ready recommendation "$RECOMMENDATION_PORT" "${pids[4]}"
 wait_ready triggers "$TRIGGERS_PORT" "${pids[5]}"
+for i in $(seq 2 "$replicas"); do
+  sidecar=$((DAPR_SIDECAR_PORT + i - 1)) app=$((SEGMENTATION_PORT + i - 1))
+  start "dapr-sidecar-$i" tools/DaprSidecar "$sidecar" "Sidecar__Apps__0=http://127.0.0.1:$app" "$(placement "$sidecar")"
+  start "segmentation-$i" services/Segmentation "$app" DAPR_HTTP_PORT="$sidecar"
+  wait_ready "dapr-sidecar-$i" "$sidecar" "${pids[-2]}" /v1.0/healthz
+  wait_ready "segmentation-$i" "$app" "${pids[-1]}"
+done
 
 echo "Posting demo events..."
 dotnet tools/DemoData/bin/Release/net10.0/Personalization.DemoData.dll "http://127.0.0.1:$INGESTION_PORT" demo-write-key 50 42 demo demo-admin-token
