@@ -17,6 +17,13 @@ public sealed class RelayOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How often the relay looks for newly stored events (Marten's high-water polling; its own default is 1 s when
+    /// quiet, 250 ms when busy). This bounds how fresh profiles are; each look is one small query.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Most events the daemon hands the relay at once (fewer when it is caught up).</summary>
     [Range(1, 100_000)]
     public int PageSize { get; set; } = 1_000;

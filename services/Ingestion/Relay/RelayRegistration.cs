@@ -1,6 +1,7 @@
 using JasperFx.Events.Daemon;
 using Marten;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Personalization.ServiceDefaults;
 
 namespace Personalization.Ingestion.Relay;
@@ -19,6 +20,12 @@ public static class RelayRegistration
 
         builder.AddRabbitMqMessaging();
         marten.AddSubscriptionWithServices<RabbitMqRelay>(ServiceLifetime.Singleton);
+        builder.Services.ConfigureMarten((services, options) =>
+        {
+            var poll = services.GetRequiredService<IOptions<RelayOptions>>().Value.PollInterval;
+            options.Projections.FastPollingTime = poll;
+            options.Projections.SlowPollingTime = poll;
+        });
         // Solo: exactly one relay process. HotCold needs a distributed lock that fails to load here.
         marten.AddAsyncDaemon(DaemonMode.Solo);
         return builder;
