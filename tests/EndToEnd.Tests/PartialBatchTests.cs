@@ -68,6 +68,43 @@ public class PartialBatchTests
     }
 
     [Test]
+    public async Task A_cloudevents_batch_is_taken_in_part_and_on_a_strict_source_all_or_nothing()
+    {
+        var (tenant, key) = await SourceAsync();
+        var (strictTenant, strictKey) = await SourceAsync(strict: true);
+        var user = "cleo-" + Guid.NewGuid().ToString("N")[..6];
+        var batch = $$$"""
+            [{"specversion":"1.0","id":"{{{user}}}-0","source":"/shop","type":"Product Viewed","subject":"{{{user}}}","data":{"product_id":"a"}},
+             {"specversion":"1.0","source":"/shop","type":"Product Viewed","subject":"{{{user}}}"},
+             {"specversion":"1.0","id":"{{{user}}}-2","source":"/shop","type":"Product Viewed","data":{"product_id":"b"}},
+             {"specversion":"1.0","id":"{{{user}}}-3","source":"/shop","type":"Product Added","subject":"{{{user}}}","data":{"product_id":"c"}}]
+            """;
+        HttpRequestMessage CloudEvents(string writeKey)
+        {
+            var request = Post("/v1/cloudevents", "", writeKey);
+            request.Content = new StringContent(batch, System.Text.Encoding.UTF8, "application/cloudevents-batch+json");
+            return request;
+        }
+
+        using var response = await Ingestion.Client.SendAsync(CloudEvents(key));
+        var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        using var strict = await Ingestion.Client.SendAsync(CloudEvents(strictKey));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), answer.ToString());
+        Assert.That((answer.GetProperty("stored").GetInt32(), answer.GetProperty("invalid").GetInt32(), answer.GetProperty("deadLettered").GetInt32()), Is.EqualTo((2, 2, 2)));
+        Assert.That(answer.GetProperty("errors").EnumerateObject().Select(e => e.Name), Is.EquivalentTo(new[] { "[1]", "[2]" }));
+        Assert.That(await StoredAsync(tenant, user), Is.EqualTo(2));
+        using var listed = await Ingestion.Client.SendAsync(Admin(HttpMethod.Get, $"/admin/tenants/{tenant}/dead-letters"));
+        var letters = JsonDocument.Parse(await listed.Content.ReadAsStringAsync()).RootElement.EnumerateArray().ToList();
+        Assert.That(letters.Select(l => (l.GetProperty("kind").GetString(), l.GetProperty("format").GetString())), Is.All.EqualTo(("invalid", "cloudevent")));
+        Assert.That(letters.Select(l => l.GetProperty("messageId").GetString()), Is.EquivalentTo(new[] { null, $"ce:/shop:{user}-2" }));
+        Assert.That(letters.Select(l => l.GetProperty("raw").GetProperty("specversion").GetString()), Is.All.EqualTo("1.0"), "kept as the CloudEvent sent");
+
+        Assert.That(strict.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(await StoredAsync(strictTenant, user), Is.Zero, "nothing of the strict source's batch is stored");
+    }
+
+    [Test]
     public async Task A_strict_source_refuses_the_whole_batch_and_can_be_switched()
     {
         var (tenant, key) = await SourceAsync(strict: true);

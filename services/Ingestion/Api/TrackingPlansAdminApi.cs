@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Personalization.Ingestion.Auth;
 using Personalization.Ingestion.Sources;
 using Personalization.Ingestion.TrackingPlans;
+using Personalization.Ingestion.Validation;
 
 namespace Personalization.Ingestion.Api;
 
@@ -13,9 +14,12 @@ public static class TrackingPlansAdminApi
 {
     public sealed record PlanRequest(Dictionary<string, JsonElement>? Events);
     public sealed record PlanView(string TenantId, string SourceId, int Version, Dictionary<string, JsonElement> Events, DateTimeOffset CreatedAt);
-    /// <summary>A dead letter as listed: <c>kind</c> is <c>trackingPlan</c>, <c>invalid</c> (with the message as sent in <c>raw</c>) or <c>refused</c> (by the event store).</summary>
+    /// <summary>
+    /// A dead letter as listed: <c>kind</c> is <c>trackingPlan</c>, <c>invalid</c> (with the message as sent in <c>raw</c>,
+    /// a Segment message or a CloudEvent as <c>format</c> says) or <c>refused</c> (by the event store).
+    /// </summary>
     public sealed record DeadLetterView(Guid Id, string Kind, string SourceId, int PlanVersion, string? MessageId, string? Type, string? Name, IReadOnlyList<string> Reasons,
-        DateTimeOffset? ReceivedAt, DateTimeOffset? ReplayedAt, JsonElement? Raw);
+        DateTimeOffset? ReceivedAt, DateTimeOffset? ReplayedAt, JsonElement? Raw, string Format);
     public sealed record ReplayRequest(List<Guid>? Ids);
 
     public sealed record PlanServices(IDocumentSession Session, TrackingPlanRegistry Plans, DeadLetters DeadLetters, TimeProvider Clock);
@@ -76,16 +80,21 @@ public static class TrackingPlansAdminApi
         if (sourceId is not null) query = query.Where(d => d.SourceId == sourceId);
         if (includeReplayed != true) query = query.Where(d => d.ReplayedAt == null);
         var letters = await query.OrderBy(d => d.ReceivedAt).Take(Math.Clamp(limit ?? 100, 1, 1_000)).ToListAsync(ct);
-        return TypedResults.Ok<IReadOnlyList<DeadLetterView>>(letters.Select(d => new DeadLetterView(
-            d.Id, d.Raw is not null ? "invalid" : d.PlanVersion == DeadLetter.NoPlan ? "refused" : "trackingPlan", d.SourceId, d.PlanVersion,
-            d.Event?.MessageId ?? DeadLetter.RawField(d.Raw, "messageId"), d.Event?.Type ?? DeadLetter.RawField(d.Raw, "type"),
-            d.Event?.Name ?? DeadLetter.RawField(d.Raw, "event"), d.Reasons, d.ReceivedAt ?? d.Event?.ReceivedAt, d.ReplayedAt,
-            d.Raw is null ? null : JsonDocument.Parse(d.Raw).RootElement.Clone())).ToList());
+        return TypedResults.Ok<IReadOnlyList<DeadLetterView>>(letters.Select(View).ToList());
     }
 
     private static async Task<Ok<ReplayOutcome>> ReplayAsync(
         string tenantId, ReplayRequest? request, [AsParameters] PlanServices services, CancellationToken ct) =>
         TypedResults.Ok(await services.DeadLetters.ReplayAsync(tenantId, request?.Ids, ct));
+
+    private static DeadLetterView View(DeadLetter d)
+    {
+        var raw = StoredMessages.Summarize(d.Raw, d.Format);
+        return new DeadLetterView(
+            d.Id, d.Raw is not null ? "invalid" : d.PlanVersion == DeadLetter.NoPlan ? "refused" : "trackingPlan", d.SourceId, d.PlanVersion,
+            d.Event?.MessageId ?? raw.MessageId, d.Event?.Type ?? raw.Type, d.Event?.Name ?? raw.Name, d.Reasons, d.ReceivedAt ?? d.Event?.ReceivedAt,
+            d.ReplayedAt, d.Raw is null ? null : JsonDocument.Parse(d.Raw).RootElement.Clone(), d.Format == MessageFormat.CloudEvent ? "cloudevent" : "segment");
+    }
 
     private static PlanView View(TrackingPlan plan) => new(
         plan.TenantId, plan.SourceId, plan.Version,

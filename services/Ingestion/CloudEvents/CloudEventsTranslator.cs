@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Primitives;
 using Personalization.Contracts;
+using Personalization.Contracts.EventLog;
 using Personalization.Ingestion.Validation;
 
 namespace Personalization.Ingestion.CloudEvents;
@@ -15,6 +16,7 @@ namespace Personalization.Ingestion.CloudEvents;
 /// - <c>userid</c> extension, else <c>subject</c>, is the user id; <c>anonymousid</c> extension the anonymous id;
 /// - <c>data</c> (a JSON object) becomes properties (traits for identify and group), <c>time</c> the timestamp;
 /// - the message id is <c>ce:{source}:{id}</c>, since source + id identify a CloudEvent, so redelivery deduplicates.
+/// A batch is taken in part as Segment batches are: each invalid CloudEvent is set aside as sent, with its reasons.
 /// </summary>
 public static class CloudEventsTranslator
 {
@@ -42,8 +44,16 @@ public static class CloudEventsTranslator
             return Failed("$", ex is JsonException ? $"The body is not valid JSON: {ex.Message}" : ex.Message);
         }
 
-        string PathOf(int index) => mediaType == BatchType ? $"[{index}]" : "$";
+        var isBatch = mediaType == BatchType;
+        string PathOf(int index) => isBatch ? $"[{index}]" : "$";
         var errors = new Dictionary<string, string[]>();
+        var invalid = new List<InvalidMessage>();
+        void SetAside(int index, IReadOnlyList<string> reasons)
+        {
+            errors[PathOf(index)] = [.. reasons];
+            invalid.Add(new InvalidMessage(PathOf(index), events[index].ToJsonString(), reasons, MessageFormat.CloudEvent));
+        }
+
         var batch = new JsonArray();
         var eventIndexOf = new List<int>();
         for (var i = 0; i < events.Count; i++)
@@ -53,17 +63,32 @@ public static class CloudEventsTranslator
                 batch.Add(message);
                 eventIndexOf.Add(i);
             }
-            else errors[PathOf(i)] = [.. Missing(events[i])];
+            else SetAside(i, [.. Missing(events[i])]);
         }
-        if (batch.Count == 0)
-            return new ParseResult([], errors.Count > 0 ? errors : new Dictionary<string, string[]> { ["$"] = ["The batch holds no events."] });
+        if (events.Count == 0)
+            return Failed("$", "The batch holds no events.");
 
-        var parsed = SegmentMessageParser.ParseBatch(Encoding.UTF8.GetBytes(new JsonObject { ["batch"] = batch }.ToJsonString()), origin);
+        var parsed = batch.Count == 0 ? new ParseResult([], new Dictionary<string, string[]>())
+            : SegmentMessageParser.ParseBatch(Encoding.UTF8.GetBytes(new JsonObject { ["batch"] = batch }.ToJsonString()), origin);
         // Name problems by CloudEvent, not by the position in the Segment batch made from them.
         foreach (var (key, problems) in parsed.Errors)
-            errors[key.StartsWith("batch[", StringComparison.Ordinal) ? PathOf(eventIndexOf[int.Parse(key[6..^1])]) : key] = problems;
+        {
+            if (key.StartsWith("batch[", StringComparison.Ordinal)) SetAside(eventIndexOf[int.Parse(key[6..^1])], problems);
+            else errors[key] = problems;
+        }
+        if (isBatch) return new ParseResult(parsed.Events, errors, invalid);
         return errors.Count > 0 ? new ParseResult([], errors) : parsed;
     }
+
+    /// <summary>A CloudEvent set aside as invalid, judged again when it is replayed.</summary>
+    public static (EventAccepted? Event, IReadOnlyList<string> Problems) ParseStored(string raw, EventOrigin origin)
+    {
+        if (JsonNode.Parse(raw) is not JsonObject ce) return (null, ["A CloudEvent must be a JSON object."]);
+        return ToSegment(ce) is { } message ? SegmentMessageParser.ParseStored(message.ToJsonString(), origin) : (null, [.. Missing(ce)]);
+    }
+
+    /// <summary>The message id a CloudEvent is stored under: its source and id identify it.</summary>
+    public static string MessageIdOf(string source, string id) => $"ce:{source}:{id}";
 
     /// <summary>Binary mode: attributes in ce-* headers, the body is the data.</summary>
     private static JsonObject FromBinary(string? mediaType, IHeaderDictionary headers, ReadOnlyMemory<byte> body)
@@ -99,7 +124,7 @@ public static class CloudEventsTranslator
         var message = new JsonObject
         {
             ["type"] = callType,
-            ["messageId"] = $"ce:{Text(ce, "source")}:{Text(ce, "id")}",
+            ["messageId"] = MessageIdOf(Text(ce, "source")!, Text(ce, "id")!),
             ["userId"] = Text(ce, "userid") ?? Text(ce, "subject"),
             ["anonymousId"] = Text(ce, "anonymousid"),
             ["timestamp"] = Text(ce, "time"),

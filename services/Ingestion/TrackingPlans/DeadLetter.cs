@@ -10,7 +10,7 @@ namespace Personalization.Ingestion.TrackingPlans;
 /// </summary>
 public sealed record DeadLetter(
     Guid Id, string TenantId, string SourceId, int PlanVersion, EventAccepted? Event, IReadOnlyList<string> Reasons, DateTimeOffset? ReplayedAt = null,
-    string? Raw = null, string? UserId = null, DateTimeOffset? ReceivedAt = null)
+    string? Raw = null, string? UserId = null, DateTimeOffset? ReceivedAt = null, MessageFormat Format = MessageFormat.Segment)
 {
     public const int NoPlan = 0;
 
@@ -23,20 +23,6 @@ public sealed record DeadLetter(
 
     public static DeadLetter OfInvalid(InvalidMessage message, EventOrigin origin) =>
         new(Guid.NewGuid(), origin.TenantId, origin.SourceId, NoPlan, null, message.Reasons, Raw: message.Raw,
-            UserId: RawField(message.Raw, "userId"), ReceivedAt: origin.ReceivedAt);
-
-    /// <summary>A text field of a message as sent, when it is one (so an erasure or an export finds the person's invalid messages).</summary>
-    public static string? RawField(string? raw, string field)
-    {
-        if (raw is null) return null;
-        try
-        {
-            using var document = System.Text.Json.JsonDocument.Parse(raw);
-            return Personalization.Contracts.JsonFields.Text(document.RootElement, field);
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null;
-        }
-    }
+            // Kept so an erasure or an export finds the person's invalid messages.
+            UserId: StoredMessages.Summarize(message.Raw, message.Format).UserId, ReceivedAt: origin.ReceivedAt, Format: message.Format);
 }

@@ -43,7 +43,7 @@ public sealed class DeadLetters(IDocumentStore store, TrackingPlanRegistry plans
                 events[letter.Id] = stored;
                 continue;
             }
-            var (parsed, problems) = SegmentMessageParser.ParseStored(letter.Raw!, new EventOrigin(letter.TenantId, letter.SourceId, letter.ReceivedAt ?? now));
+            var (parsed, problems) = StoredMessages.Parse(letter.Raw!, letter.Format, new EventOrigin(letter.TenantId, letter.SourceId, letter.ReceivedAt ?? now));
             if (parsed is not null) events[letter.Id] = parsed;
             else reasons[letter.Id] = problems;
         }

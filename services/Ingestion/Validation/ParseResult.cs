@@ -2,8 +2,8 @@ using Personalization.Contracts.EventLog;
 
 namespace Personalization.Ingestion.Validation;
 
-/// <summary>A message of a well-formed batch that is not a valid call: where it was, as sent, and why.</summary>
-public sealed record InvalidMessage(string Path, string Raw, IReadOnlyList<string> Reasons);
+/// <summary>A message of a well-formed batch that is not a valid call: where it was, as sent (in its format), and why.</summary>
+public sealed record InvalidMessage(string Path, string Raw, IReadOnlyList<string> Reasons, MessageFormat Format = MessageFormat.Segment);
 
 /// <summary>
 /// What a request holds: its valid events, and every error found in it (keyed by JSON path). A well-formed batch

@@ -54,23 +54,57 @@ public class CloudEventsTranslatorTests
     }
 
     [Test]
-    public void Batch_mode_translates_every_event_and_names_bad_ones_by_index()
+    public void Batch_mode_translates_every_valid_event_and_sets_each_bad_one_aside_as_sent_by_index()
     {
         var good = Parse("application/cloudevents-batch+json", """
             [{"specversion":"1.0","id":"1","source":"s","type":"A","subject":"u"},
              {"specversion":"1.0","id":"2","source":"s","type":"B","userid":"u2"}]
             """);
-        var bad = Parse("application/cloudevents-batch+json", """
+        var mixed = Parse("application/cloudevents-batch+json", """
             [{"specversion":"1.0","id":"1","source":"s","type":"A","subject":"u"},
              {"specversion":"0.3","source":"s","type":"B","subject":"u"},
              {"specversion":"1.0","id":"3","source":"s","type":"C"}]
             """);
 
         Assert.That(good.Events.Select(e => e.Name), Is.EqualTo(new[] { "A", "B" }));
-        Assert.That(bad.Events, Is.Empty);
-        Assert.That(bad.Errors.Keys, Is.EquivalentTo(new[] { "[1]", "[2]" }));
-        Assert.That(bad.Errors["[1]"], Has.Some.Contains("\"id\" is required").And.Some.Contains("\"1.0\""));
-        Assert.That(bad.Errors["[2]"], Has.Some.Contains("\"userId\" or \"anonymousId\""));
+        Assert.Multiple(() =>
+        {
+            Assert.That(mixed.Events.Select(e => e.Name), Is.EqualTo(new[] { "A" }), "the valid event is kept");
+            Assert.That(mixed.CanTakeInPart, Is.True);
+            Assert.That(mixed.Errors.Keys, Is.EquivalentTo(new[] { "[1]", "[2]" }));
+            Assert.That(mixed.Errors["[1]"], Has.Some.Contains("\"id\" is required").And.Some.Contains("\"1.0\""));
+            Assert.That(mixed.Errors["[2]"], Has.Some.Contains("\"userId\" or \"anonymousId\""));
+            Assert.That(mixed.Invalid!.Select(i => i.Format), Is.All.EqualTo(MessageFormat.CloudEvent));
+            Assert.That(mixed.Invalid!.Single(i => i.Path == "[2]").Raw, Does.Contain("\"type\":\"C\"").And.Contain("\"specversion\""), "kept as the CloudEvent sent");
+        });
+    }
+
+    [Test]
+    public void A_single_cloudevent_stays_all_or_nothing()
+    {
+        var result = Parse("application/cloudevents+json", """{"specversion":"1.0","id":"1","source":"s","type":"A"}""");
+
+        Assert.That((result.IsValid, result.Invalid, result.Events.Count), Is.EqualTo((false, (IReadOnlyList<InvalidMessage>?)null, 0)));
+    }
+
+    [Test]
+    public void A_set_aside_cloudevent_is_judged_again_as_a_cloudevent_and_summarised_for_listings()
+    {
+        const string Fixed = """{"specversion":"1.0","id":"9","source":"/shop","type":"Product Viewed","subject":"u9","data":{"product_id":"p"}}""";
+        const string StillBad = """{"specversion":"1.0","id":"9","source":"/shop","type":"Product Viewed"}""";
+
+        var (replayed, none) = StoredMessages.Parse(Fixed, MessageFormat.CloudEvent, Origin);
+        var (_, problems) = StoredMessages.Parse(StillBad, MessageFormat.CloudEvent, Origin);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((replayed?.MessageId, replayed?.Name, replayed?.UserId), Is.EqualTo(("ce:/shop:9", "Product Viewed", "u9")));
+            Assert.That(none, Is.Empty);
+            Assert.That(problems, Has.Some.Contains("\"userId\" or \"anonymousId\""));
+            Assert.That(StoredMessages.Summarize(Fixed, MessageFormat.CloudEvent), Is.EqualTo(new RawSummary("ce:/shop:9", "track", "Product Viewed", "u9")));
+            Assert.That(StoredMessages.Summarize("""{"type":"track","event":"E","messageId":"m","userId":"u"}""", MessageFormat.Segment),
+                Is.EqualTo(new RawSummary("m", "track", "E", "u")));
+        });
     }
 
     [TestCase("application/cloudevents+json", "[1]", "must be a JSON object")]
