@@ -122,4 +122,48 @@ public class PartialBatchTests
         Assert.That(taken.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(await StoredAsync(tenant, user), Is.EqualTo(3));
     }
+
+    [Test]
+    public async Task When_postgresql_refuses_one_event_of_a_batch_the_rest_is_stored_and_it_is_dead_lettered_or_on_a_strict_source_nothing_is()
+    {
+        var (tenant, key) = await SourceAsync();
+        var (strictTenant, strictKey) = await SourceAsync(strict: true);
+        var marker = "refuse-me-" + Guid.NewGuid().ToString("N")[..8];
+        var user = "dora-" + Guid.NewGuid().ToString("N")[..6];
+        string Track(int n, string note) =>
+            $$$"""{"type":"track","event":"Product Viewed","userId":"{{{user}}}","messageId":"{{{user}}}-{{{n}}}","properties":{"note":"{{{note}}}"}}""";
+        var batch = $$$"""{"batch":[{{{Track(0, "fine")}}},{{{Track(1, marker)}}},{{{Track(2, "fine")}}}]}""";
+
+        // A real refusal by the database (SQL state 22023, as for a value it cannot take), for this test's marker only.
+        await Database.ExecuteAsync($$"""
+            create function ingestion.refuse_{{marker.Replace('-', '_')}}() returns trigger language plpgsql as $f$
+            begin
+              if new.data::text like '%{{marker}}%' then raise exception 'value refused by the test' using errcode = '22023'; end if;
+              return new;
+            end $f$;
+            create trigger refuse_{{marker.Replace('-', '_')}} before insert on ingestion.mt_events
+              for each row execute function ingestion.refuse_{{marker.Replace('-', '_')}}();
+            """);
+        try
+        {
+            using var response = await Ingestion.Client.SendAsync(Post("/v1/batch", batch, key));
+            var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+            using var strict = await Ingestion.Client.SendAsync(Post("/v1/batch", batch, strictKey));
+
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), answer.ToString());
+            Assert.That((answer.GetProperty("stored").GetInt32(), answer.GetProperty("deadLettered").GetInt32()), Is.EqualTo((2, 1)));
+            Assert.That(await StoredAsync(tenant, user), Is.EqualTo(2));
+            using var listed = await Ingestion.Client.SendAsync(Admin(HttpMethod.Get, $"/admin/tenants/{tenant}/dead-letters"));
+            var letter = JsonDocument.Parse(await listed.Content.ReadAsStringAsync()).RootElement.EnumerateArray().Single();
+            Assert.That((letter.GetProperty("kind").GetString(), letter.GetProperty("messageId").GetString()), Is.EqualTo(("refused", $"{user}-1")));
+            Assert.That(letter.GetProperty("reasons").ToString(), Does.Contain("value refused by the test"));
+
+            Assert.That(strict.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), await strict.Content.ReadAsStringAsync());
+            Assert.That(await StoredAsync(strictTenant, user), Is.Zero, "a strict source's refused request leaves nothing stored behind its 400");
+        }
+        finally
+        {
+            await Database.ExecuteAsync($"drop trigger refuse_{marker.Replace('-', '_')} on ingestion.mt_events; drop function ingestion.refuse_{marker.Replace('-', '_')}();");
+        }
+    }
 }
