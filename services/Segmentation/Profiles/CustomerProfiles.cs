@@ -11,7 +11,7 @@ public sealed class CustomerProfiles(IActorProxyFactory proxies)
     public ICustomerProfileActor For(StreamKey key) => For(key.ToString());
 
     public ICustomerProfileActor For(string streamKey) =>
-        proxies.CreateActorProxy<ICustomerProfileActor>(ActorIdFor(streamKey), CustomerProfileActor.TypeName);
+        new CustomerProfileClient(proxies.Create(ActorIdFor(streamKey), CustomerProfileActor.TypeName));
 
     public static ActorId ActorIdFor(string streamKey) => new(ProfileActors.IdFor(streamKey));
 }

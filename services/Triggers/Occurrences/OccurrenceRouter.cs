@@ -67,7 +67,7 @@ public sealed class OccurrenceRouter(IActorProxyFactory proxies, OccurrenceStore
         await EnterAsync(live, tenantId, userId, "", $"broadcast/{runAt:O}", NoEvent);
 
     public IJourneyOccurrenceActor Actor(string actorId) =>
-        proxies.CreateActorProxy<IJourneyOccurrenceActor>(new ActorId(actorId), JourneyOccurrenceActor.TypeName);
+        new JourneyOccurrenceClient(proxies.Create(new ActorId(actorId), JourneyOccurrenceActor.TypeName));
 
     /// <summary>Offers the entry to its occurrence actor; returns the actor's id.</summary>
     private async Task<string> EnterAsync(LiveJourney live, string tenantId, string userId, string key, string entryId, JsonElement entryEvent,
