@@ -1,9 +1,11 @@
 using Marten;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
 using Personalization.Contracts.Privacy;
 using Personalization.Ingestion.Auth;
 using Personalization.Ingestion.Catalog;
 using Personalization.Ingestion.Metrics;
+using Personalization.Ingestion.Pipeline;
 using Personalization.Ingestion.RateLimiting;
 using Personalization.Ingestion.Screening;
 using Personalization.Ingestion.Identity;
@@ -41,6 +43,7 @@ public static class IngestionRegistration
 
         builder.AddGroupCommitWriter();
         builder.AddDedupCleanup();
+        builder.Services.AddIngestionOptions<RequestLimits>();
         builder.Services.AddSingleton<RequestBodyReader>();
         builder.Services.AddSingleton<IngestionMetrics>();
         builder.Services.AddSingleton<TrackingPlanRegistry>();
@@ -56,7 +59,9 @@ public static class IngestionRegistration
         builder.AddRabbitMqMessaging(readinessNeedsBroker: false);
         builder.Services.AddSingleton<EventScreening>();
         builder.Services.AddSingleton<DeadLetters>();
+        builder.Services.AddSingleton<TrackingPipeline>();
         builder.Services.AddMemoryCache();
+        builder.Services.AddIngestionOptions<WriteKeyOptions>();
         builder.Services.AddSingleton<WriteKeyDirectory>();
         builder.Services.AddSingleton<SourceSettings>();
         builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section);
@@ -69,13 +74,15 @@ public static class IngestionRegistration
         return role;
     }
 
+    /// <summary>Binds one feature's options to the flat <c>Ingestion</c> section, checked at start.</summary>
+    public static OptionsBuilder<T> AddIngestionOptions<T>(this IServiceCollection services) where T : class =>
+        services.AddOptions<T>().BindConfiguration(IngestionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
     /// <summary>The group-commit writer and its settings; needs the ingestion Marten store.</summary>
     public static IHostApplicationBuilder AddGroupCommitWriter(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<IngestionOptions>()
-            .BindConfiguration(IngestionOptions.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddIngestionOptions<GroupCommitOptions>();
+        builder.Services.AddIngestionOptions<DedupOptions>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<GroupCommitWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<GroupCommitWriter>());

@@ -20,15 +20,15 @@ public sealed class EventLogReader(IEventLogStore eventLog)
     }
 
     /// <summary>
-    /// The tenant's stream keys after <paramref name="after"/> (null: from the first), in key order; only people's
-    /// streams (no anonymous ones) when <paramref name="peopleOnly"/>.
+    /// The tenant's stream keys (every tenant's when <paramref name="tenantId"/> is null) after <paramref name="after"/>
+    /// (null: from the first), in key order; only people's streams (no anonymous ones) when <paramref name="peopleOnly"/>.
     /// </summary>
-    public async Task<IReadOnlyList<string>> StreamsAsync(string tenantId, string? after, int limit, CancellationToken cancellationToken, bool peopleOnly = false)
+    public async Task<IReadOnlyList<string>> StreamsAsync(string? tenantId, string? after, int limit, CancellationToken cancellationToken, bool peopleOnly = false)
     {
         await using var session = eventLog.QuerySession();
         return await session.QueryAsync<string>(
             $"select id from {EventLog.Schema}.mt_streams where starts_with(id, ?) and id > ? order by id limit ?",
-            cancellationToken, tenantId + "/" + (peopleOnly ? StreamKey.UserPrefix : ""), after ?? "", limit);
+            cancellationToken, tenantId is null ? "" : tenantId + "/" + (peopleOnly ? StreamKey.UserPrefix : ""), after ?? "", limit);
     }
 
     /// <summary>Up to <paramref name="size"/> of the tenant's stream keys, drawn at random.</summary>

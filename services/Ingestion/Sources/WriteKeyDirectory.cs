@@ -9,7 +9,7 @@ namespace Personalization.Ingestion.Sources;
 /// Answers, including "unknown", are cached briefly so a flood of requests costs no database reads; a revocation
 /// therefore reaches every replica within <see cref="CacheFor"/>.
 /// </summary>
-public sealed class WriteKeyDirectory(IDocumentStore store, IOptions<IngestionOptions> options, IMemoryCache cache)
+public sealed class WriteKeyDirectory(IDocumentStore store, IOptions<WriteKeyOptions> options, IMemoryCache cache)
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
     public const string StaticSource = "default";

@@ -5,15 +5,15 @@ using NpgsqlTypes;
 namespace Personalization.Ingestion.Storage;
 
 /// <summary>
-/// Removes message ids older than the dedup window, every <see cref="IngestionOptions.DedupCleanupInterval"/>, in
-/// batches of <see cref="IngestionOptions.DedupCleanupBatchSize"/>: each batch is its own short statement, so the
+/// Removes message ids older than the dedup window, every <see cref="DedupOptions.DedupCleanupInterval"/>, in
+/// batches of <see cref="DedupOptions.DedupCleanupBatchSize"/>: each batch is its own short statement, so the
 /// cleanup never holds many locks or a long transaction. Every API replica may run it: a batch skips rows that
 /// another replica's batch or a claim has locked. Expired rows not removed yet do no harm, since the claim treats
 /// them as new; the cleanup only keeps the table (and its index) from growing without end.
 /// </summary>
 public sealed class DedupCleanup(
     NpgsqlDataSource dataSource,
-    IOptions<IngestionOptions> options,
+    IOptions<DedupOptions> options,
     TimeProvider clock,
     ILogger<DedupCleanup> logger) : BackgroundService
 {

@@ -1,3 +1,6 @@
+using Npgsql;
+using NpgsqlTypes;
+using Personalization.Contracts.EventLog;
 using Weasel.Postgresql.Tables;
 
 namespace Personalization.Ingestion.Storage;
@@ -22,15 +25,50 @@ public static class DedupTable
         return table;
     }
 
+    private static readonly string Claim = ClaimSql(IngestionStore.Schema);
+
     /// <summary>
-    /// Claims ids and returns those that are new: never seen, or last stored before <c>@cutoff</c> (expired, even if the
+    /// Claims the (tenant, messageId) of <paramref name="events"/> inside the commit's transaction, and returns those
+    /// that are new and so may be stored. Ids stored before <paramref name="now"/> minus <paramref name="window"/> count as new.
+    /// </summary>
+    public static async Task<HashSet<(string Tenant, string Message)>> ClaimAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<EventAccepted> events, DateTimeOffset now, TimeSpan window)
+    {
+        // Sorted, so that concurrent claims (other loops, other nodes) take conflicting ids in the same order and can
+        // only wait on each other, never deadlock.
+        var order = events.Select(e => (e.TenantId, e.MessageId)).ToList();
+        order.Sort(static (a, b) =>
+        {
+            var byTenant = string.CompareOrdinal(a.TenantId, b.TenantId);
+            return byTenant != 0 ? byTenant : string.CompareOrdinal(a.MessageId, b.MessageId);
+        });
+        var tenants = new string[order.Count];
+        var messages = new string[order.Count];
+        for (var i = 0; i < order.Count; i++)
+            (tenants[i], messages[i]) = order[i];
+
+        await using var command = new NpgsqlCommand(Claim, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<string[]>("tenants", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = tenants });
+        command.Parameters.Add(new NpgsqlParameter<string[]>("messages", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = messages });
+        command.Parameters.Add(new NpgsqlParameter<DateTime>("now", NpgsqlDbType.TimestampTz) { TypedValue = now.UtcDateTime });
+        command.Parameters.Add(new NpgsqlParameter<DateTime>("cutoff", NpgsqlDbType.TimestampTz) { TypedValue = (now - window).UtcDateTime });
+
+        var claimed = new HashSet<(string, string)>(order.Count);
+        await using var rows = await command.ExecuteReaderAsync();
+        while (await rows.ReadAsync())
+            claimed.Add((rows.GetString(0), rows.GetString(1)));
+        return claimed;
+    }
+
+    /// <summary>
+    /// The claim: returns the ids that are new: never seen, or last stored before <c>@cutoff</c> (expired, even if the
     /// cleanup has not removed the row yet; the claim then restarts its window). A conflicting row that a concurrent
     /// transaction is claiming makes this one wait for it, so exactly one of them gets the id.
     /// The window starts when the id is stored (<c>@now</c>), not when its event says it was received: a replayed or
     /// backfilled event from long ago still gets a full window.
     /// Callers pass ids in one global order (sorted), so two commits never wait on each other in a cycle.
     /// </summary>
-    public static string ClaimSql(string schema) =>
+    private static string ClaimSql(string schema) =>
         $"""
         insert into {schema}.{Name} as seen (tenant_id, message_id, received_at)
         select tenant, message, @now from unnest(@tenants, @messages) as claim(tenant, message)

@@ -11,9 +11,6 @@ using Personalization.Contracts.EventLog;
 
 namespace Personalization.Ingestion.Storage;
 
-/// <summary>An accepted event and the id of the stream it is appended to.</summary>
-public readonly record struct StreamEvent(EventAccepted Event, string StreamId);
-
 /// <summary>
 /// Appends a whole commit's events to Marten's event tables (mt_streams, mt_events) in one set-based statement.
 /// Marten's own quick append sends one function call per stream, and a group commit of visitors' events touches
@@ -27,7 +24,7 @@ public readonly record struct StreamEvent(EventAccepted Event, string StreamId);
 /// on versions. Only the store layout this service uses is supported; the constructor refuses any other.
 /// </para>
 /// </summary>
-public sealed class SetBasedAppend
+public sealed class SetBasedAppend : IStreamAppend
 {
     private readonly string _sql;
     private readonly string _eventTypeName;

@@ -48,7 +48,7 @@ public sealed class DeadLetters(IDocumentStore store, TrackingPlanRegistry plans
             else reasons[letter.Id] = problems;
         }
         var (passed, failed) = await plans.SplitAsync([.. events.Values], cancellationToken);
-        var appended = passed.Count > 0 ? await writer.AppendAsync(passed, cancellationToken) : new AppendOutcome(0, 0);
+        var appended = passed.Count > 0 ? await writer.AppendAsync(passed, cancellationToken) : AppendOutcome.None;
 
         var failures = failed.ToDictionary(f => (object)f.Event!, ReferenceEqualityComparer.Instance);
         foreach (var letter in waiting)

@@ -7,7 +7,7 @@ namespace Personalization.Ingestion.Validation;
 /// Reads the raw request body within the configured limits. Gzip is detected from Content-Encoding alone:
 /// Rudder's SDK gzips JSON but labels it application/x-www-form-urlencoded, so Content-Type is not trusted.
 /// </summary>
-public sealed class RequestBodyReader(IOptions<IngestionOptions> options)
+public sealed class RequestBodyReader(IOptions<RequestLimits> options)
 {
     public async Task<BodyReadResult> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {

@@ -33,7 +33,7 @@ public static class RebuildCommand
 
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
-        var progress = new Progress<RebuildProgress>(p => Console.WriteLine($"  {p.Events} events, {p.Profiles} profiles (sequence {p.LastSequence})"));
+        var progress = new Progress<RebuildProgress>(p => Console.WriteLine($"  {p.Events} events, {p.Profiles} profiles (up to stream {p.LastStream})"));
         var result = await host.Services.GetRequiredService<ProfileRebuilder>().RebuildAsync(progress, cancel.Token);
         Console.WriteLine($"Rebuilt {result.Profiles} profiles from {result.Events} events.");
         return 0;

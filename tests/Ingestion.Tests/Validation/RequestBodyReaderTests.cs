@@ -8,7 +8,7 @@ namespace Personalization.Ingestion.Tests.Validation;
 
 public class RequestBodyReaderTests
 {
-    private static readonly RequestBodyReader Reader = new(Options.Create(new IngestionOptions { MaxRequestBytes = 4_096, MaxDecompressedBytes = 16_384 }));
+    private static readonly RequestBodyReader Reader = new(Options.Create(new RequestLimits { MaxRequestBytes = 4_096, MaxDecompressedBytes = 16_384 }));
 
     private static HttpRequest Request(byte[] body, string? contentEncoding = null, bool sendLength = true)
     {
