@@ -30,7 +30,7 @@ public static class SidecarRegistration
         builder.Services.AddSingleton<IValidateOptions<SidecarOptions>, SidecarOptionsValidator>();
 
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<SidecarOptions>>().Value.PostgresConnectionString!));
+        builder.Services.AddSingleton(sp => NpgsqlDataSource.Create(SidecarDatabase.WithPreparedStatements(sp.GetRequiredService<IOptions<SidecarOptions>>().Value.PostgresConnectionString!)));
         builder.Services.AddSingleton<SidecarDatabase>();
         // Registered first so the tables exist before the other services start and before the server listens.
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SidecarDatabase>());

@@ -54,6 +54,38 @@ public class StateTests
     }
 
     [Test]
+    public async Task A_transaction_applies_its_operations_in_order_so_the_last_on_a_key_decides_it()
+    {
+        var id = NewId();
+        await Probe(id).SetValueAsync("active");
+        using var http = SidecarHttp();
+        var state = $"/v1.0/actors/{ActorTypes.Probe}/{id}/state";
+
+        using (var first = await http.PutAsync(state, new StringContent("""
+            [{"operation":"upsert","request":{"key":"a","value":1}},
+             {"operation":"upsert","request":{"key":"b","value":{"n":1}}},
+             {"operation":"delete","request":{"key":"a"}},
+             {"operation":"upsert","request":{"key":"b","value":{"n":2}}},
+             {"operation":"delete","request":{"key":"c"}},
+             {"operation":"upsert","request":{"key":"c","value":"kept"}}]
+            """)))
+            Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        Assert.That(await ReadAsync("a"), Is.Null, "set then deleted");
+        Assert.That(await ReadAsync("b"), Is.EqualTo("""{"n":2}"""));
+        Assert.That(await ReadAsync("c"), Is.EqualTo("\"kept\""), "deleted then set");
+
+        using (var second = await http.PutAsync(state, new StringContent("""[{"operation":"delete","request":{"key":"b"}},{"operation":"delete","request":{"key":"c"}}]""")))
+            Assert.That(second.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        Assert.That((await ReadAsync("b"), await ReadAsync("c")), Is.EqualTo(((string?)null, (string?)null)), "a transaction of deletes only");
+
+        async Task<string?> ReadAsync(string key)
+        {
+            using var response = await http.GetAsync($"{state}/{key}");
+            return response.StatusCode == HttpStatusCode.NoContent ? null : await response.Content.ReadAsStringAsync();
+        }
+    }
+
+    [Test]
     public async Task Saving_state_of_an_actor_that_is_not_active_is_refused()
     {
         using var http = SidecarHttp();

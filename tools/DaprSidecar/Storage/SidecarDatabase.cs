@@ -31,6 +31,23 @@ public sealed class SidecarDatabase(NpgsqlDataSource dataSource, IOptions<Sideca
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>
+    /// The connection string with Npgsql's automatic preparation on (unless it says otherwise): the emulator sends the
+    /// same few statements thousands of times a second, and PostgreSQL then parses and plans each once per
+    /// connection. Connections are not reset when returned to the pool (a reset would drop the prepared statements,
+    /// and the emulator sets no session state to clear).
+    /// </summary>
+    public static string WithPreparedStatements(string connectionString)
+    {
+        // Npgsql's own builder knows every keyword, so only the generic one tells what the string itself sets.
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        var settings = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!given.ContainsKey("Max Auto Prepare")) settings.MaxAutoPrepare = 16;
+        if (!given.ContainsKey("Auto Prepare Min Usages")) settings.AutoPrepareMinUsages = 2;
+        if (!given.ContainsKey("No Reset On Close")) settings.NoResetOnClose = true;
+        return settings.ConnectionString;
+    }
+
     // Values are kept as the JSON text the SDK sent, so a read returns exactly what was written.
     private string CreateSql => $"""
         create schema if not exists {Schema};
