@@ -59,6 +59,7 @@ public static class IngestionRegistration
         builder.AddRabbitMqMessaging(readinessNeedsBroker: false);
         builder.Services.AddSingleton<EventScreening>();
         builder.Services.AddSingleton<DeadLetters>();
+        builder.Services.AddSingleton<EventPreparation>();
         builder.Services.AddSingleton<TrackingPipeline>();
         builder.Services.AddMemoryCache();
         builder.Services.AddIngestionOptions<WriteKeyOptions>();

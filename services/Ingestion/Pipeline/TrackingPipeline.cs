@@ -1,8 +1,5 @@
 using Personalization.Contracts.EventLog;
-using Personalization.Ingestion.Identity;
 using Personalization.Ingestion.Metrics;
-using Personalization.Ingestion.Privacy;
-using Personalization.Ingestion.Screening;
 using Personalization.Ingestion.Sources;
 using Personalization.Ingestion.Storage;
 using Personalization.Ingestion.TrackingPlans;
@@ -17,8 +14,7 @@ namespace Personalization.Ingestion.Pipeline;
 /// result) with its reasons. Anything else is all or nothing.
 /// </summary>
 public sealed class TrackingPipeline(
-    IdentityResolver identities, EventScreening screening, ConsentDirectory consents, TrackingPlanRegistry plans,
-    DeadLetters deadLetters, GroupCommitWriter writer, SourceSettings sources, IngestionMetrics metrics)
+    EventPreparation preparation, TrackingPlanRegistry plans, DeadLetters deadLetters, GroupCommitWriter writer, SourceSettings sources, IngestionMetrics metrics)
 {
     public async Task<TrackingResult> RunAsync(ParseResult parsed, EventOrigin origin, CancellationToken ct)
     {
@@ -32,9 +28,7 @@ public sealed class TrackingPipeline(
         try
         {
             var invalid = parsed.Invalid?.Select(m => DeadLetter.OfInvalid(m, origin)).ToList() ?? [];
-            var resolved = await identities.ResolveAsync(parsed.Events, ct);
-            var screened = await consents.FlagWithdrawnAsync(screening.Screen(resolved), ct);
-            var (passed, failed) = await plans.SplitAsync(screened, ct);
+            var (passed, failed) = await plans.SplitAsync(await preparation.PrepareAsync(parsed.Events, ct), ct);
             await deadLetters.SaveAsync([.. invalid, .. failed], ct);
             var (outcome, refused) = await AppendAsync(passed, inPart, ct);
             await deadLetters.SaveAsync(refused, ct);

@@ -103,4 +103,27 @@ public class TrackingPipelineTests
         Assert.That(await StoredAsync(tenant), Is.Zero);
         Assert.That(await DeadLettersAsync(tenant), Is.Zero);
     }
+
+    [Test]
+    public async Task A_replayed_message_is_prepared_as_a_live_one_so_a_linked_anonymous_id_goes_to_its_person()
+    {
+        var tenant = NewTenant();
+        var origin = new EventOrigin(tenant, "web", DateTimeOffset.UtcNow);
+        var login = """{"type":"identify","userId":"ada","anonymousId":"anon-1","messageId":"login"}""";
+        Assert.That(await Pipeline.RunAsync(Batch(origin, login), origin, CancellationToken.None), Is.TypeOf<TrackingResult.Accepted>());
+
+        // As if the parser had refused it once and has been fixed since: the raw message waits as a dead letter.
+        var raw = """{"type":"track","event":"Product Viewed","anonymousId":"anon-1","messageId":"late"}""";
+        await using (var session = _app.Services.GetRequiredService<IDocumentStore>().LightweightSession())
+        {
+            session.Store(new DeadLetter(Guid.NewGuid(), tenant, "web", 0, null, ["was invalid"], Raw: raw, ReceivedAt: origin.ReceivedAt));
+            await session.SaveChangesAsync();
+        }
+
+        var replay = await _app.Services.GetRequiredService<DeadLetters>().ReplayAsync(tenant, null, CancellationToken.None);
+
+        Assert.That((replay.Replayed, replay.Stored), Is.EqualTo((1, 1)));
+        Assert.That(await _database.ScalarAsync<long>("select count(*) from ingestion.mt_events where stream_id = @stream", ("stream", $"{tenant}/user:ada")),
+            Is.EqualTo(2), "the replayed view is in Ada's stream, as it would have been live");
+    }
 }

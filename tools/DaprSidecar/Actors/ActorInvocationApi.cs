@@ -13,7 +13,7 @@ namespace Personalization.DaprSidecar.Actors;
 /// </summary>
 public static class ActorInvocationApi
 {
-    public sealed record InvocationServices(ActorTypeDirectory Directory, ActorTurns Turns, AppChannel Channel, ActorPlacement Placement, ActorTable Table);
+    public sealed record InvocationServices(ActorTypeDirectory Directory, ActorTurns Turns, AppChannel Channel, ActorPlacement Placement, ActorTable Table, TimeProvider Clock);
 
     public static IEndpointRouteBuilder MapActorInvocationApi(this IEndpointRouteBuilder app)
     {
@@ -37,7 +37,7 @@ public static class ActorInvocationApi
             if (await TryForwardAsync(owner, toHolder: false) is { } answer) return answer;
             // Nothing listens there: the host stopped or died. Once the leases say so, the ring places the actor anew,
             // perhaps here; until then the call fails and the caller tries again.
-            await services.Placement.RenewAsync(DateTimeOffset.UtcNow, cancellationToken);
+            await services.Placement.RenewAsync(services.Clock.GetUtcNow(), cancellationToken);
             if (services.Placement.RemoteOwnerOf(key) is { } next)
                 return await TryForwardAsync(next, toHolder: false) ?? Unreachable(next, key, services.Placement);
         }

@@ -7,7 +7,7 @@ namespace Personalization.DaprSidecar.Discovery;
 /// Which app hosts which actor type, from each configured app's <c>/dapr/config</c>. Several apps share one emulator;
 /// an app that is down keeps the types it last reported, and the first app listed wins a type two apps claim.
 /// </summary>
-public sealed class ActorTypeDirectory(AppChannel channel, IOptions<SidecarOptions> options, ILogger<ActorTypeDirectory> logger)
+public sealed class ActorTypeDirectory(AppChannel channel, IOptions<SidecarOptions> options, TimeProvider clock, ILogger<ActorTypeDirectory> logger)
 {
     private static readonly TimeSpan ConfigTimeout = TimeSpan.FromSeconds(5);
 
@@ -37,7 +37,7 @@ public sealed class ActorTypeDirectory(AppChannel channel, IOptions<SidecarOptio
     public async Task<ActorTypeSettings?> ResolveAsync(string actorType, CancellationToken cancellationToken)
     {
         if (Find(actorType) is { } known) return known;
-        await RefreshAsync(freshAfter: DateTimeOffset.UtcNow, cancellationToken);
+        await RefreshAsync(freshAfter: clock.GetUtcNow(), cancellationToken);
         return Find(actorType);
     }
 
@@ -60,7 +60,7 @@ public sealed class ActorTypeDirectory(AppChannel channel, IOptions<SidecarOptio
         try
         {
             if (_lastRefreshStartedAt >= freshAfter) return;
-            var startedAt = DateTimeOffset.UtcNow;
+            var startedAt = clock.GetUtcNow();
             await Task.WhenAll(_apps.Select(app => ReadAppAsync(app, cancellationToken)));
             _lastRefreshStartedAt = startedAt;
             Publish();

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace Personalization.DaprSidecar.Discovery;
 
 /// <summary>Keeps reading the apps' <c>/dapr/config</c>, so apps may start after the emulator, restart, or change their types.</summary>
-public sealed class AppDiscoveryService(ActorTypeDirectory directory, IOptions<SidecarOptions> options, ILogger<AppDiscoveryService> logger) : BackgroundService
+public sealed class AppDiscoveryService(ActorTypeDirectory directory, IOptions<SidecarOptions> options, TimeProvider clock, ILogger<AppDiscoveryService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -14,7 +14,7 @@ public sealed class AppDiscoveryService(ActorTypeDirectory directory, IOptions<S
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                await directory.RefreshAsync(freshAfter: DateTimeOffset.UtcNow - interval / 2, stoppingToken);
+                await directory.RefreshAsync(freshAfter: clock.GetUtcNow() - interval / 2, stoppingToken);
                 await Task.Delay(interval, stoppingToken);
             }
         }

@@ -19,6 +19,7 @@ public sealed class ReminderScheduler(
     IOptions<SidecarOptions> options, ILogger<ReminderScheduler> logger) : BackgroundService
 {
     private const int BatchSize = 200;
+    private const int MaxPagesPerScan = 25;
 
     private readonly ConcurrentDictionary<(ActorKey, string), Task> _inFlight = new();
     private readonly ConcurrentDictionary<(ActorKey, string), DateTimeOffset> _retryAt = new();
@@ -41,14 +42,25 @@ public sealed class ReminderScheduler(
             try
             {
                 var now = clock.GetUtcNow();
-                foreach (var reminder in await store.DueAsync(now, BatchSize, stoppingToken))
+                // Pages on past the reminders other hosts own, waiting retries and those in flight, so that neither
+                // a busy peer's backlog nor a few failing reminders hide the ones this host should fire.
+                var started = 0;
+                StoredReminder? after = null;
+                for (var page = 0; page < MaxPagesPerScan && started < BatchSize; page++)
                 {
-                    if (_retryAt.TryGetValue(reminder.Key, out var retryAt) && retryAt > now) continue;
-                    if (placement.RemoteOwnerOf(reminder.Actor) is not null && !table.IsActive(reminder.Actor)) continue;
-                    // Marked in flight before it starts, so its end (which unmarks it) cannot come first.
-                    var fire = new Task<Task>(() => FireAsync(reminder, stoppingToken));
-                    if (_inFlight.TryAdd(reminder.Key, fire.Unwrap()))
+                    var due = await store.DueAsync(now, BatchSize, after, stoppingToken);
+                    foreach (var reminder in due)
+                    {
+                        if (_retryAt.TryGetValue(reminder.Key, out var retryAt) && retryAt > now) continue;
+                        if (placement.RemoteOwnerOf(reminder.Actor) is not null && !table.IsActive(reminder.Actor)) continue;
+                        // Marked in flight before it starts, so its end (which unmarks it) cannot come first.
+                        var fire = new Task<Task>(() => FireAsync(reminder, stoppingToken));
+                        if (!_inFlight.TryAdd(reminder.Key, fire.Unwrap())) continue;
                         fire.Start(TaskScheduler.Default);
+                        started++;
+                    }
+                    if (due.Count < BatchSize) break;
+                    after = due[^1];
                 }
 
                 if (await store.NextDueAfterAsync(now, stoppingToken) is { } next && next - now < sleep) sleep = next - now;

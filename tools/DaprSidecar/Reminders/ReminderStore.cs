@@ -52,12 +52,19 @@ public sealed class ReminderStore(SidecarDatabase database)
     }
 
     /// <summary>Reminders due at <paramref name="now"/>, earliest first.</summary>
-    public async Task<IReadOnlyList<StoredReminder>> DueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    /// <param name="after">The last reminder of the page before (null: from the first due).</param>
+    public async Task<IReadOnlyList<StoredReminder>> DueAsync(DateTimeOffset now, int limit, StoredReminder? after, CancellationToken cancellationToken)
     {
+        // In one total order, so paging on it skips and repeats nothing.
         await using var command = database.DataSource.CreateCommand(
-            $"select {Columns} from {_table} where next_fire_at <= $1 order by next_fire_at limit $2");
+            $"select {Columns} from {_table} where next_fire_at <= $1 and (next_fire_at, actor_type, actor_id, name) > ($3, $4, $5, $6) " +
+            "order by next_fire_at, actor_type, actor_id, name limit $2");
         command.Parameters.Add(new NpgsqlParameter { Value = now.ToUniversalTime() });
         command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        command.Parameters.Add(new NpgsqlParameter { Value = (after?.NextFireAt ?? DateTimeOffset.MinValue).ToUniversalTime() });
+        command.Parameters.Add(new NpgsqlParameter { Value = after?.Actor.Type ?? "" });
+        command.Parameters.Add(new NpgsqlParameter { Value = after?.Actor.Id ?? "" });
+        command.Parameters.Add(new NpgsqlParameter { Value = after?.Name ?? "" });
         return await ReadAsync(command, cancellationToken);
     }
 
