@@ -78,6 +78,9 @@ public static class TriggersRegistration
         builder.Services.AddSingleton<JourneyStatsReader>();
         builder.Services.AddSingleton<OccurrenceFactsReader>();
         builder.Services.AddSingleton<Inbox>();
+        builder.Services.AddOptions<InboxSettings>().BindConfiguration(InboxSettings.Section)
+            .Validate(s => s.IsValid, "Inbox:Retention and Inbox:PruneEvery must be positive.").ValidateOnStart();
+        builder.Services.AddHostedService<InboxPruning>();
         builder.Services.AddSingleton<PersonErasure>();
         builder.Services.AddSingleton<OccurrenceRouter>();
         builder.Services.AddHostedService<OverdueSweeper>();

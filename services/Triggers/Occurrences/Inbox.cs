@@ -26,9 +26,27 @@ public sealed class Inbox(NpgsqlDataSource dataSource, TriggersSchema schema, Ti
     public async Task MarkAsync(IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken)
     {
         if (messageIds.Count == 0) return;
+        await schema.EnsureAsync();
         await using var command = dataSource.CreateCommand($"insert into {Table} (message_id, at) select unnest($1), $2 on conflict do nothing");
         command.Parameters.AddWithValue(messageIds.ToArray());
         command.Parameters.AddWithValue(clock.GetUtcNow());
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Forgets at most <paramref name="batch"/> messages marked longer than <paramref name="retention"/> ago, in one
+    /// short statement (SKIP LOCKED: another replica's pruning or a mark in flight is left alone); returns how many.
+    /// </summary>
+    public async Task<int> PruneAsync(TimeSpan retention, int batch, CancellationToken cancellationToken)
+    {
+        await schema.EnsureAsync();
+        await using var command = dataSource.CreateCommand($"""
+            delete from {Table} as seen
+            using (select message_id from {Table} where at < $1 limit $2 for update skip locked) as expired
+            where seen.message_id = expired.message_id
+            """);
+        command.Parameters.AddWithValue(clock.GetUtcNow() - retention);
+        command.Parameters.AddWithValue(batch);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }
