@@ -12,10 +12,11 @@ public static class TenantAdminRoutes
 
     /// <summary>The one answer to an id in a path that breaks <see cref="SourceNames.Rule"/>.</summary>
     public static ValidationProblem InvalidId(string name, string? value) => TypedResults.ValidationProblem(
-        new Dictionary<string, string[]> { [name] = [$"'{value}' is not a valid id: use {SourceNames.Rule}."] }, title: "Invalid id");
+        new Dictionary<string, string[]> { [name] = [SourceNames.Refusal(value)] }, title: "Invalid id");
 
-    private static ValueTask<object?> RefuseInvalidTenantAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
-        context.HttpContext.GetRouteValue("tenantId") is string tenantId && SourceNames.IsValid(tenantId)
-            ? next(context)
-            : ValueTask.FromResult<object?>(InvalidId("tenantId", context.HttpContext.GetRouteValue("tenantId") as string));
+    private static ValueTask<object?> RefuseInvalidTenantAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var tenantId = context.HttpContext.GetRouteValue("tenantId") as string;
+        return SourceNames.IsValid(tenantId) ? next(context) : ValueTask.FromResult<object?>(InvalidId("tenantId", tenantId));
+    }
 }

@@ -40,7 +40,7 @@ public static class TrackingPlansAdminApi
     {
         var errors = new Dictionary<string, string[]>();
         if (!SourceNames.IsValid(sourceId))
-            errors["sourceId"] = [$"'{sourceId}' is not a valid id: use {SourceNames.Rule}."];
+            errors["sourceId"] = [SourceNames.Refusal(sourceId)];
         if (request.Events is null)
             errors["events"] = ["Send {\"events\": {\"<event name or call type>\": <JSON Schema of its properties>}}."];
         foreach (var (name, schema) in request.Events ?? [])

@@ -11,4 +11,7 @@ public static partial class SourceNames
     public static bool IsValid(string? id) => id is not null && Slug().IsMatch(id);
 
     public const string Rule = "lower-case letters, digits, '-' and '_', starting with a letter or digit, at most 63 characters";
+
+    /// <summary>The one wording of a refused id, wherever it is checked.</summary>
+    public static string Refusal(string? id) => $"'{id}' is not a valid id: use {Rule}.";
 }

@@ -15,7 +15,7 @@ public static class Decider
         foreach (var rule in placement.Rules)
             if (rule.If is null || ProfileConditions.Holds(rule.If, profile, now, leaf => leaf switch
                 {
-                    MemberOf member => profile?.Segments.ContainsKey(member.SegmentId) == true,
+                    MemberOf => ProfileConditions.ListsMembership(leaf, profile),
                     ContextTest test => Comparisons.AllHold(test.Comparisons, context.Read(test.Field)),
                     _ => false,
                 }))

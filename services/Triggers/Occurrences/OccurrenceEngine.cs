@@ -110,7 +110,7 @@ public static class OccurrenceEngine
                     return;
                 case BranchStep branch:
                     var index = branch.Cases.ToList().FindIndex(c => ProfileConditions.Holds(c.If, facts.Profile, now,
-                        leaf => leaf is MemberOf member && facts.Profile?.Segments.ContainsKey(member.SegmentId) == true));
+                        leaf => ProfileConditions.ListsMembership(leaf, facts.Profile)));
                     turn.Records.Add(new StepRecord(step.Id, "branched", index < 0 ? "else" : $"case {index}"));
                     stepId = index < 0 ? branch.Else : branch.Cases[index].Next;
                     break;

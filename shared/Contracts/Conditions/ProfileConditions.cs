@@ -5,6 +5,10 @@ namespace Personalization.Contracts.Conditions;
 /// <summary>Checks a condition against a person's profile at an instant.</summary>
 public static class ProfileConditions
 {
+    /// <summary>A segment leaf judged by the segments the profile lists: how a service that reads profiles judges one.</summary>
+    public static bool ListsMembership(Condition leaf, CustomerProfile? profile) =>
+        leaf is MemberOf member && profile?.Segments.ContainsKey(member.SegmentId) == true;
+
     /// <param name="profile">The person's profile; null when the person has none yet, so every field is absent.</param>
     /// <param name="other">Decides the leaves the profile cannot: segment membership, and a segment's tests of events.</param>
     public static bool Holds(Condition condition, CustomerProfile? profile, DateTimeOffset at, Func<Condition, bool> other)
