@@ -25,15 +25,7 @@ recommendation=$(pid_of Personalization.Recommendation.dll)
 postgres=$(pgrep -o -x postgres)
 rabbitmq=$(pgrep -o -f beam.smp)
 
-# CPU clock ticks (user + system) of a process, its exited children and its live ones.
-cpu() {
-  local ticks pid
-  ticks=$(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$1/stat")
-  for pid in $(pgrep -P "$1"); do
-    ticks=$((ticks + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0)))
-  done
-  echo "$ticks"
-}
+source bench/ProfileUpdates/cpu.sh
 hz=$(getconf CLK_TCK)
 parts="ingestion relay segmentation sidecar triggers recommendation postgres rabbitmq"
 declare -A before

@@ -53,12 +53,7 @@ pid_of() { pgrep -f "$1" | head -1; }
 sidecar=$(pid_of Personalization.DaprSidecar.dll)
 postgres=$(pgrep -o -x postgres)
 rabbitmq=$(pgrep -o -f beam.smp)
-cpu() {
-  local ticks pid
-  ticks=$(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$1/stat")
-  for pid in $(pgrep -P "$1"); do ticks=$((ticks + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0))); done
-  echo "$ticks"
-}
+source bench/ProfileUpdates/cpu.sh
 declare -A before
 for part in sidecar postgres rabbitmq; do before[$part]=$(cpu "${!part}"); done
 
