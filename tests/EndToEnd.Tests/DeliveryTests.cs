@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Personalization.Contracts;
+using Personalization.Contracts.Profiles;
 using Personalization.Contracts.V1;
 using static Personalization.EndToEnd.Tests.Platform;
 
@@ -85,7 +86,7 @@ public class DeliveryTests
         await TrackAsync(control, 1);
         await Profiles.WithCountAsync(control, 1);
 
-        var actorId = System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(StreamKey.ForUser(Tenant, user).ToString()));
+        var actorId = ProfileActors.IdFor(StreamKey.ForUser(Tenant, user));
         await TestSupport.Eventually.ReturnsAsync(
             () => Database.ScalarAsync<long>($"select count(*) from {ActorStateSchema}.actor_state where actor_id = @id", ("id", actorId)),
             rows => rows == 0, TimeSpan.FromSeconds(30), "the actor to drop the event it cannot place");

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Personalization.Contracts;
+using Personalization.Contracts.Profiles;
 using Personalization.Contracts.V1;
 using static Personalization.EndToEnd.Tests.Platform;
 
@@ -59,6 +60,33 @@ public class PrivacyTests
         var after = await SendAsync(Admin(HttpMethod.Get, $"/admin/tenants/{Tenant}/users/{user}/export"));
         Assert.That(after.GetProperty("events").GetArrayLength(), Is.Zero);
         Assert.That(after.GetProperty("streams").GetArrayLength(), Is.EqualTo(1), "no identity link is left");
+    }
+
+    [Test]
+    public async Task Erasure_also_removes_a_profile_kept_under_the_former_state_keys()
+    {
+        // Profiles used to keep three state keys; one written then must not outlive an erasure.
+        var user = "erase-former-" + Guid.NewGuid().ToString("N")[..8];
+        await PostAsync(JsonSerializer.Serialize(new { type = "identify", userId = user, messageId = $"{user}-1", traits = new { email = $"{user}@example.com" } }));
+        await Profiles.WithCountAsync(user, 1);
+        var actor = ProfileActors.IdFor(StreamKey.ForUser(Tenant, user));
+        var former = await Database.ScalarAsync<long>($"""
+            with written as (
+                insert into {ActorStateSchema}.actor_state (actor_type, actor_id, key, value)
+                select @type, @id, key, @value from unnest(array['profile', 'stream-position', 'segments']) as key
+                returning 1)
+            select count(*) from written
+            """, ("type", ProfileActors.TypeName), ("id", actor), ("value", JsonSerializer.Serialize(new { email = $"{user}@example.com" })));
+        Assert.That(former, Is.EqualTo(3));
+
+        await SendAsync(Admin(HttpMethod.Delete, $"/admin/tenants/{Tenant}/users/{user}"));
+
+        await TestSupport.Eventually.ReturnsAsync(async () => (await Profiles.GetRawAsync(user)).Status, s => s == HttpStatusCode.NotFound,
+            TimeSpan.FromSeconds(30), "the profile actor to forget the user");
+        var left = await Database.ScalarAsync<string>($"select coalesce(string_agg(key || '=' || value, ', '), '') from {ActorStateSchema}.actor_state where actor_id = @id",
+            ("id", actor));
+        Assert.That(left, Does.Not.Contain("@example.com"), "no personal data is left in the actor's state");
+        Assert.That(left, Does.StartWith("person=").And.Contain("erasedAt").IgnoreCase, "only the erasure time is kept");
     }
 
     [Test]

@@ -36,13 +36,18 @@ public sealed class CustomerProfileActor(
     /// <summary>A deadline reminder repeats this often until the turn it fires succeeds and sets the next one.</summary>
     private static readonly TimeSpan DeadlineRetry = TimeSpan.FromMinutes(5);
 
-    private const string ProfileKey = "profile";
-    private const string PositionKey = "stream-position";
-    private const string SegmentsKey = "segments";
+    private const string PersonKey = "person";
+
+    /// <summary>
+    /// Where state was kept before it moved under <see cref="PersonKey"/>: an erasure and a reset (so a rebuild) remove
+    /// them. A person whose state is still there is read again from the event log on their next event, as a lost state is.
+    /// </summary>
+    private static readonly string[] FormerKeys = ["profile", "stream-position", "segments"];
 
     public async Task<ApplyOutcome> ApplyAsync(IReadOnlyList<EventRecorded> messages)
     {
-        var position = await StateManager.GetOrAddStateAsync(PositionKey, new StreamPosition());
+        var person = await StateManager.GetOrAddStateAsync(PersonKey, new PersonState());
+        var position = person.Position;
         var waitingBefore = position.Waiting.Count;
         var ready = messages.SelectMany(position.Accept).ToList();
         if (ready.Count == 0 && position.Waiting.Count == waitingBefore)
@@ -50,8 +55,8 @@ public sealed class CustomerProfileActor(
 
         if (ready.Count > 0)
         {
-            var profile = await StateManager.GetOrAddStateAsync(ProfileKey, new CustomerProfile());
-            var turn = await BeginSegmentsAsync(ready[0].TenantId, profile, position, appliedBefore: ready[0].StreamVersion - 1);
+            var profile = person.Profile ??= new CustomerProfile();
+            var turn = await BeginSegmentsAsync(ready[0].TenantId, person, appliedBefore: ready[0].StreamVersion - 1);
             foreach (var next in ready)
             {
                 SegmentedProfile.Apply(profile, turn.State, turn.Set, next, turn.Transitions);
@@ -64,97 +69,100 @@ public sealed class CustomerProfileActor(
                     position.Merged[linked.StreamKey] = await FoldAsync(profile, turn, linked.StreamKey, afterVersion: 0);
                 }
             }
-            await EndSegmentsAsync(profile, turn);
-            await StateManager.SetStateAsync(ProfileKey, profile);
+            await EndSegmentsAsync(person, turn);
         }
-        await StateManager.SetStateAsync(PositionKey, position);
+        await StateManager.SetStateAsync(PersonKey, person);
         return Outcome(position);
     }
 
     public async Task FollowAsync(string personStreamKey)
     {
-        var position = await StateManager.GetOrAddStateAsync(PositionKey, new StreamPosition());
-        if (position.MergedInto is not null) return;
-        position.MergedInto = personStreamKey;
-        await StateManager.SetStateAsync(PositionKey, position);
+        var person = await StateManager.GetOrAddStateAsync(PersonKey, new PersonState());
+        if (person.Position.MergedInto is not null) return;
+        person.Position.MergedInto = personStreamKey;
+        await StateManager.SetStateAsync(PersonKey, person);
         // Its history is the person's from now on: the anonymous visitor leaves its segments.
         await CatchUpSegmentsAsync(reminderFired: false);
     }
 
     public async Task CatchUpMergedAsync(string anonymousStreamKey)
     {
-        var position = await StateManager.TryGetStateAsync<StreamPosition>(PositionKey);
+        var stored = await StateManager.TryGetStateAsync<PersonState>(PersonKey);
         // Not merged yet: the merge reads the whole stream when the linking call is applied.
-        if (!position.HasValue || !position.Value.Merged.TryGetValue(anonymousStreamKey, out var folded))
+        if (!stored.HasValue || !stored.Value.Position.Merged.TryGetValue(anonymousStreamKey, out var folded))
             return;
-        var profile = await StateManager.GetOrAddStateAsync(ProfileKey, new CustomerProfile());
-        var turn = await BeginSegmentsAsync(profile.TenantId, profile, position.Value, appliedBefore: position.Value.Version);
+        var person = stored.Value;
+        var profile = person.Profile ??= new CustomerProfile();
+        var turn = await BeginSegmentsAsync(profile.TenantId, person, appliedBefore: person.Position.Version);
         var last = await FoldAsync(profile, turn, anonymousStreamKey, folded);
         if (last == folded) return;
-        await EndSegmentsAsync(profile, turn);
-        position.Value.Merged[anonymousStreamKey] = last;
-        await StateManager.SetStateAsync(ProfileKey, profile);
-        await StateManager.SetStateAsync(PositionKey, position.Value);
+        await EndSegmentsAsync(person, turn);
+        person.Position.Merged[anonymousStreamKey] = last;
+        await StateManager.SetStateAsync(PersonKey, person);
     }
 
-    public async Task<CustomerProfile?> GetAsync()
-    {
-        var profile = await StateManager.TryGetStateAsync<CustomerProfile>(ProfileKey);
-        return profile.HasValue ? profile.Value : null;
-    }
+    public async Task<CustomerProfile?> GetAsync() =>
+        (await StateManager.TryGetStateAsync<PersonState>(PersonKey)) is { HasValue: true } person ? person.Value.Profile : null;
 
     public async Task ResetAsync()
     {
-        await StateManager.TryRemoveStateAsync(ProfileKey);
-        await StateManager.TryRemoveStateAsync(PositionKey);
-        await ForgetSegmentsAsync();
+        if (await StateManager.TryGetStateAsync<PersonState>(PersonKey) is { HasValue: true } person)
+        {
+            await ForgetSegmentsAsync(person.Value);
+            await StateManager.TryRemoveStateAsync(PersonKey);
+        }
+        await RemoveFormerKeysAsync();
     }
 
     public Task CatchUpSegmentsAsync() => CatchUpSegmentsAsync(reminderFired: false);
 
     private async Task CatchUpSegmentsAsync(bool reminderFired)
     {
-        var profile = await StateManager.TryGetStateAsync<CustomerProfile>(ProfileKey);
-        var position = await StateManager.TryGetStateAsync<StreamPosition>(PositionKey);
-        if (!profile.HasValue || !position.HasValue)
+        var stored = await StateManager.TryGetStateAsync<PersonState>(PersonKey);
+        if (!stored.HasValue || stored.Value.Profile is null)
         {
-            await ForgetSegmentsAsync();
+            // Nothing to evaluate: drop what segment state is left, and a reminder that outlived the state.
+            if (stored.HasValue && await ForgetSegmentsAsync(stored.Value)) await StateManager.SetStateAsync(PersonKey, stored.Value);
+            else if (reminderFired) await UnregisterReminderAsync(SegmentDeadlineReminder);
             return;
         }
-        var turn = await BeginSegmentsAsync(profile.Value.TenantId, profile.Value, position.Value, appliedBefore: position.Value.Version);
-        if (reminderFired) turn.State.ReminderDue = null;
-        SegmentEvaluator.CatchUp(turn.State, turn.Set, profile.Value, clock.GetUtcNow(), turn.Transitions);
-        if (await EndSegmentsAsync(profile.Value, turn))
-            await StateManager.SetStateAsync(ProfileKey, profile.Value);
+        var person = stored.Value;
+        var profile = person.Profile;
+        var turn = await BeginSegmentsAsync(profile.TenantId, person, appliedBefore: person.Position.Version);
+        SegmentEvaluator.CatchUp(turn.State, turn.Set, profile, clock.GetUtcNow(), turn.Transitions);
+        if (await EndSegmentsAsync(person, turn))
+            await StateManager.SetStateAsync(PersonKey, person);
     }
 
     public async Task<bool> PreviewSegmentAsync(SegmentDraft draft)
     {
-        var profile = await StateManager.TryGetStateAsync<CustomerProfile>(ProfileKey);
-        var position = await StateManager.TryGetStateAsync<StreamPosition>(PositionKey);
-        if (!profile.HasValue || !position.HasValue || position.Value.MergedInto is not null) return false;
+        if (await StateManager.TryGetStateAsync<PersonState>(PersonKey) is not { HasValue: true } stored
+            || stored.Value is not { Profile: { } profile, Position: { MergedInto: null } position } person)
+            return false;
         using var definition = JsonDocument.Parse(draft.Definition);
         var parsed = DefinitionParser.Parse(definition.RootElement).Parsed
                      ?? throw new ArgumentException("The draft does not parse; the API checks it before asking.", nameof(draft));
-        var set = (await segments.ForAsync(profile.Value.TenantId)).With(new LiveSegment(SegmentDraft.Id, 0, parsed.Condition));
+        var set = (await segments.ForAsync(profile.TenantId)).With(new LiveSegment(SegmentDraft.Id, 0, parsed.Condition));
         // A copy: the state manager caches the stored object, and a preview must leave it as it was.
-        var stored = await StateManager.TryGetStateAsync<SegmentState>(SegmentsKey);
-        var state = stored.HasValue ? Copy(stored.Value) : new SegmentState();
+        var state = person.Segments is { } kept ? Copy(kept) : new SegmentState();
         var missing = SegmentEvaluator.MissingTrackers(state, set);
         if (missing.Count > 0)
-            SegmentEvaluator.Fill(state, set, missing, await HistoryAsync(profile.Value, position.Value, position.Value.Version));
-        SegmentEvaluator.CatchUp(state, set, profile.Value, clock.GetUtcNow(), transitions: []);
+            SegmentEvaluator.Fill(state, set, missing, await HistoryAsync(profile, position, position.Version));
+        SegmentEvaluator.CatchUp(state, set, profile, clock.GetUtcNow(), transitions: []);
         return state.Memberships[SegmentDraft.Id].Member;
     }
 
     public async Task EraseAsync(DateTimeOffset erasedAt)
     {
-        if (await StateManager.TryGetStateAsync<CustomerProfile>(ProfileKey) is { HasValue: true } erased)
-            await ledger.ForgetAsync(erased.Value.TenantId, erased.Value.UserKey, CancellationToken.None);
-        await StateManager.TryRemoveStateAsync(ProfileKey);
-        await ForgetSegmentsAsync();
+        var person = await StateManager.GetOrAddStateAsync(PersonKey, new PersonState());
+        if (person.Profile is { } erased)
+            await ledger.ForgetAsync(erased.TenantId, erased.UserKey, CancellationToken.None);
+        await ForgetSegmentsAsync(person);
         // A new stream (the person coming back) starts again at version 1; only the erasure time is kept, no PII.
-        await StateManager.SetStateAsync(PositionKey, new StreamPosition { ErasedAt = erasedAt });
+        person.Profile = null;
+        person.Position = new StreamPosition { ErasedAt = erasedAt };
+        await StateManager.SetStateAsync(PersonKey, person);
+        await RemoveFormerKeysAsync();
         await RegisterReminderAsync(ForgetErasureReminder, null, ErasureGrace, ErasureGrace);
     }
 
@@ -167,14 +175,14 @@ public sealed class CustomerProfileActor(
         }
         if (reminderName != ForgetErasureReminder) return;
         await UnregisterReminderAsync(ForgetErasureReminder);
-        var position = await StateManager.TryGetStateAsync<StreamPosition>(PositionKey);
-        if (!position.HasValue) return;
-        if (position.Value.Version == 0 && position.Value.Waiting.Count == 0)
-            await StateManager.TryRemoveStateAsync(PositionKey);
+        if (await StateManager.TryGetStateAsync<PersonState>(PersonKey) is not { HasValue: true } stored) return;
+        var position = stored.Value.Position;
+        if (position.Version == 0 && position.Waiting.Count == 0)
+            await StateManager.TryRemoveStateAsync(PersonKey);
         else
         {
-            position.Value.ErasedAt = null;
-            await StateManager.SetStateAsync(PositionKey, position.Value);
+            position.ErasedAt = null;
+            await StateManager.SetStateAsync(PersonKey, stored.Value);
         }
     }
 
@@ -204,15 +212,14 @@ public sealed class CustomerProfileActor(
     /// The tenant's live segments (none for an anonymous stream merged into a person) and the person's side of them,
     /// with the trackers of any condition new since their last turn filled from the history already applied.
     /// </summary>
-    private async Task<SegmentTurn> BeginSegmentsAsync(string tenantId, CustomerProfile profile, StreamPosition position, long appliedBefore)
+    private async Task<SegmentTurn> BeginSegmentsAsync(string tenantId, PersonState person, long appliedBefore)
     {
-        var set = position.MergedInto is null ? await segments.ForAsync(tenantId) : SegmentSet.Empty;
-        var stored = await StateManager.TryGetStateAsync<SegmentState>(SegmentsKey);
-        var state = stored.HasValue ? stored.Value : new SegmentState();
+        var set = person.Position.MergedInto is null ? await segments.ForAsync(tenantId) : SegmentSet.Empty;
+        var state = person.Segments ?? new SegmentState();
         var missing = SegmentEvaluator.MissingTrackers(state, set);
         if (missing.Count > 0)
-            SegmentEvaluator.Fill(state, set, missing, await HistoryAsync(profile, position, appliedBefore));
-        return new SegmentTurn(set, state, stored.HasValue, []);
+            SegmentEvaluator.Fill(state, set, missing, await HistoryAsync(person.Profile!, person.Position, appliedBefore));
+        return new SegmentTurn(set, state, person.Segments is not null, []);
     }
 
     /// <summary>The first <paramref name="appliedBefore"/> events of the person's stream and the anonymous streams merged in.</summary>
@@ -227,13 +234,14 @@ public sealed class CustomerProfileActor(
     }
 
     /// <summary>
-    /// Writes the turn's transitions, notes the memberships in the profile, and sets the reminder for the next
-    /// deadline; true when the profile's memberships changed.
+    /// Writes the turn's transitions, notes the memberships in the profile, keeps the segment state in the person's,
+    /// and sets the reminder for the next deadline; false when there was nothing to keep (no segments).
     /// </summary>
-    private async Task<bool> EndSegmentsAsync(CustomerProfile profile, SegmentTurn turn)
+    private async Task<bool> EndSegmentsAsync(PersonState person, SegmentTurn turn)
     {
         // A tenant without segments costs its people no segment state.
         if (!turn.Stored && turn.Set.Segments.Count == 0) return false;
+        var profile = person.Profile!;
         if (turn.Transitions.Count > 0)
         {
             await ledger.RecordAsync(profile.TenantId, profile.UserKey, turn.Transitions, CancellationToken.None);
@@ -242,8 +250,9 @@ public sealed class CustomerProfileActor(
         }
         var next = turn.State.Clock is { } at ? SegmentEvaluator.NextDeadline(turn.State, turn.Set, profile, at) : null;
         // A reminder already due sooner stays: firing early only brings the person up to then and sets the next one,
-        // which spares a reminder call on every event that pushes a sliding window's deadline later.
-        if (next is { } due && (turn.State.ReminderDue is not { } set || due < set))
+        // which spares a reminder call on every event that pushes a sliding window's deadline later. One due by now
+        // has fired (or is about to): it repeats until replaced, so it is replaced or removed.
+        if (next is { } due && (turn.State.ReminderDue is not { } set || due < set || set <= clock.GetUtcNow()))
         {
             await RegisterReminderAsync(SegmentDeadlineReminder, null, Max(due - clock.GetUtcNow(), TimeSpan.Zero), DeadlineRetry);
             turn.State.ReminderDue = due;
@@ -253,16 +262,23 @@ public sealed class CustomerProfileActor(
             await UnregisterReminderAsync(SegmentDeadlineReminder);
             turn.State.ReminderDue = null;
         }
-        await StateManager.SetStateAsync(SegmentsKey, turn.State);
-        return turn.Transitions.Count > 0;
+        person.Segments = turn.State;
+        return true;
     }
 
-    private async Task ForgetSegmentsAsync()
+    /// <summary>Drops the person's segment state and its reminder; true when there was any.</summary>
+    private async Task<bool> ForgetSegmentsAsync(PersonState person)
     {
-        var state = await StateManager.TryGetStateAsync<SegmentState>(SegmentsKey);
-        if (!state.HasValue) return;
-        if (state.Value.ReminderDue is not null) await UnregisterReminderAsync(SegmentDeadlineReminder);
-        await StateManager.TryRemoveStateAsync(SegmentsKey);
+        if (person.Segments is not { } state) return false;
+        if (state.ReminderDue is not null) await UnregisterReminderAsync(SegmentDeadlineReminder);
+        person.Segments = null;
+        return true;
+    }
+
+    private async Task RemoveFormerKeysAsync()
+    {
+        foreach (var key in FormerKeys)
+            await StateManager.TryRemoveStateAsync(key);
     }
 
     private static SegmentState Copy(SegmentState state) =>

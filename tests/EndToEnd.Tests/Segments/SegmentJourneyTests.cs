@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Personalization.Contracts;
+using Personalization.Contracts.Profiles;
 using Personalization.TestSupport;
 using static Personalization.EndToEnd.Tests.Platform;
 using static Personalization.EndToEnd.Tests.Segments.SegmentCalls;
@@ -43,6 +45,9 @@ public class SegmentJourneyTests
         Assert.That(exited[0].CausedByEventId, Is.Not.Null);
         Assert.That(exited[0].TransitionNumber, Is.EqualTo(2));
         Assert.That((await Profiles.GetAsync(user))!.Segments.Keys, Does.Not.Contain(segment));
+        // No deadline is left, so neither is the reminder (it repeats until replaced or removed).
+        await Eventually.ReturnsAsync(() => Database.ScalarAsync<long>($"select count(*) from {ActorStateSchema}.reminders where actor_id = @id",
+            ("id", ProfileActors.IdFor(StreamKey.ForUser(Tenant, user)))), n => n == 0, TimeSpan.FromSeconds(30), "the deadline reminder to be removed");
 
         // Each change went out once.
         await Task.Delay(TimeSpan.FromSeconds(3));
