@@ -16,5 +16,14 @@ public readonly record struct StreamKey(string TenantId, string UserKey)
 
     public static StreamKey ForUser(string tenantId, string userId) => new(tenantId, UserPrefix + userId);
 
+    /// <summary>Whether a stream key names a person's or an anonymous visitor's stream, not one of a tenant's own (its erasures).</summary>
+    public static bool IsProfileStream(string streamKey)
+    {
+        var slash = streamKey.IndexOf('/');
+        if (slash <= 0) return false;
+        var userKey = streamKey.AsSpan(slash + 1);
+        return userKey.StartsWith(UserPrefix, StringComparison.Ordinal) || userKey.StartsWith(AnonymousPrefix, StringComparison.Ordinal);
+    }
+
     public override string ToString() => $"{TenantId}/{UserKey}";
 }

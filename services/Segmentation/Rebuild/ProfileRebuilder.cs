@@ -1,3 +1,4 @@
+using Personalization.Contracts;
 using Personalization.Segmentation.Profiles;
 using Personalization.ServiceDefaults;
 
@@ -48,7 +49,9 @@ public sealed class ProfileRebuilder(EventLogReader eventLog, CustomerProfiles p
         string? after = null;
         while (await eventLog.StreamsAsync(tenantId: null, after, StreamsPerPage, cancellationToken) is { Count: > 0 } page)
         {
-            await action(page);
+            // A tenant's erasures stream holds audit records, no one's profile.
+            if (page.Where(StreamKey.IsProfileStream).ToList() is { Count: > 0 } people)
+                await action(people);
             after = page[^1];
         }
     }
