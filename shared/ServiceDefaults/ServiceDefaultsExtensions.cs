@@ -18,6 +18,7 @@ public static class ServiceDefaultsExtensions
     /// <summary>Telemetry, health checks, problem details and resilient HTTP clients, the same in every service.</summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
+        builder.AddSecretsDirectory();
         builder.AddTelemetry();
 
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
