@@ -1,6 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Personalization.TestSupport;
 
@@ -15,26 +12,16 @@ public static class NodeSdks
     public const string Segment = "segment.js";
     public const string Rudder = "rudder.js";
 
-    private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(60);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly NodeProject Project = new(Path.Combine(LocalInfrastructure.RepoRoot, "tests", "SdkCompatibility.Tests", "node"));
 
-    public static string Folder { get; } = Path.Combine(LocalInfrastructure.RepoRoot, "tests", "SdkCompatibility.Tests", "node");
+    public static string Folder => Project.Folder;
 
-    // npm ci empties node_modules first, so a stamp inside it can only describe the install that wrote it.
-    private static string Stamp => Path.Combine(Folder, "node_modules", ".installed-from-sha256");
-
-    /// <summary>Runs <c>npm ci</c> unless node_modules was installed from the current package.json and lock.</summary>
-    public static async Task EnsureInstalledAsync()
-    {
-        var wanted = ManifestHash();
-        if (File.Exists(Stamp) && await File.ReadAllTextAsync(Stamp) == wanted) return;
-
-        // Rudder's only optional dependency is bull, its Redis queue, which these tests do not use; no package they
-        // load needs an install script.
-        await RunAsync("npm", ["ci", "--omit=optional", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"], new Dictionary<string, string>(), InstallTimeout, "npm ci in " + Folder);
-        await File.WriteAllTextAsync(Stamp, wanted);
-    }
+    // Rudder's only optional dependency is bull, its Redis queue, which these tests do not use; no package they
+    // load needs an install script.
+    /// <summary>Installs the pinned SDKs unless they already are.</summary>
+    public static Task EnsureInstalledAsync() => Project.EnsureInstalledAsync(omitOptional: true);
 
     /// <summary>The exact version node/package.json pins for an SDK package.</summary>
     public static string PinnedVersion(string package)
@@ -55,61 +42,11 @@ public static class NodeSdks
             ["SDK_HTTP_TIMEOUT_MS"] = httpTimeout is { } timeout ? ((int)timeout.TotalMilliseconds).ToString() : "",
             ["SDK_WITH_INVALID"] = withInvalid ? "1" : "",
         };
-        var output = await RunAsync("node", [script], environment, RunTimeout, $"node {script}");
+        var output = (await Project.RunAsync("node", [script], RunTimeout, environment)).ThrowIfFailed($"node {script}");
         var report = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault()
             ?? throw new InvalidOperationException($"node {script} printed no report.");
         return JsonSerializer.Deserialize<SdkRun>(report, Json)
             ?? throw new InvalidOperationException($"node {script} printed an empty report: {report}");
-    }
-
-    private static string ManifestHash()
-    {
-        var manifest = File.ReadAllBytes(Path.Combine(Folder, "package.json"));
-        var lockFile = File.ReadAllBytes(Path.Combine(Folder, "package-lock.json"));
-        return Convert.ToHexStringLower(SHA256.HashData(manifest.Concat(lockFile).ToArray()));
-    }
-
-    private static async Task<string> RunAsync(
-        string command, string[] args, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, string what)
-    {
-        var start = new ProcessStartInfo(command, args)
-        {
-            WorkingDirectory = Folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var (key, value) in environment)
-            start.Environment[key] = value;
-
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (Win32Exception ex)
-        {
-            throw new InvalidOperationException($"{what}: cannot start '{command}' ({ex.Message}). These tests need Node.js 20+ and npm on the PATH.", ex);
-        }
-
-        using (process)
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            using var deadline = new CancellationTokenSource(timeout);
-            try
-            {
-                await process.WaitForExitAsync(deadline.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
-                throw new TimeoutException($"{what} did not finish within {timeout.TotalSeconds:0} s.\nstdout:\n{await stdout}\nstderr:\n{await stderr}");
-            }
-            return process.ExitCode == 0
-                ? await stdout
-                : throw new InvalidOperationException($"{what} failed with exit code {process.ExitCode}.\nstdout:\n{await stdout}\nstderr:\n{await stderr}");
-        }
     }
 }
 
