@@ -25,15 +25,7 @@ public static class IngestionRegistration
     public static IngestionRole AddIngestion(this WebApplicationBuilder builder)
     {
         var role = builder.Configuration.GetValue(IngestionOptions.Section + ":" + nameof(IngestionOptions.Role), IngestionRole.Api);
-        var marten = builder.AddMartenStore(IngestionStore.Schema, options =>
-        {
-            IngestionStore.ConfigureMarten(options);
-            SourcesStore.ConfigureMarten(options);
-            CatalogStore.ConfigureMarten(options);
-            TrackingPlansStore.ConfigureMarten(options);
-            IdentityLinks.ConfigureMarten(options);
-            options.Schema.For<Consent>().Index(c => c.TenantId).Index(c => c.UpdatedAt);
-        });
+        var marten = builder.AddIngestionStore();
 
         if (role == IngestionRole.Relay)
         {
@@ -74,6 +66,18 @@ public static class IngestionRegistration
         builder.AddCatalog();
         return role;
     }
+
+    /// <summary>The ingestion schema in Marten: the event log and everything kept beside it.</summary>
+    public static MartenServiceCollectionExtensions.MartenConfigurationExpression AddIngestionStore(this IHostApplicationBuilder builder) =>
+        builder.AddMartenStore(IngestionStore.Schema, options =>
+        {
+            IngestionStore.ConfigureMarten(options);
+            SourcesStore.ConfigureMarten(options);
+            CatalogStore.ConfigureMarten(options);
+            TrackingPlansStore.ConfigureMarten(options);
+            IdentityLinks.ConfigureMarten(options);
+            options.Schema.For<Consent>().Index(c => c.TenantId).Index(c => c.UpdatedAt);
+        });
 
     /// <summary>Binds one feature's options to the flat <c>Ingestion</c> section, checked at start.</summary>
     public static OptionsBuilder<T> AddIngestionOptions<T>(this IServiceCollection services) where T : class =>

@@ -2,10 +2,13 @@ using Personalization.Ingestion;
 using Personalization.Ingestion.Api;
 using Personalization.Ingestion.Backfill;
 using Personalization.Ingestion.Catalog;
+using Personalization.Ingestion.Storage;
 using Personalization.ServiceDefaults;
 
 if (args is [BackfillCommand.Verb, ..])
     return await BackfillCommand.RunAsync(args[1..]);
+if (args is [MigrateCommand.Verb, ..])
+    return await MigrateCommand.RunAsync(args[1..]);
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();

@@ -11,7 +11,7 @@ public class ManifestTests
 
         Assert.That(report.Errors, Is.Empty);
         Assert.That(report.Kinds["Deployment"], Is.EqualTo(5), "ingestion, its relay, segmentation, recommendation, triggers");
-        foreach (var kind in new[] { "Service", "PodDisruptionBudget", "HorizontalPodAutoscaler", "ScaledObject", "NetworkPolicy", "ServiceAccount", "Component", "Configuration", "Resiliency" })
+        foreach (var kind in new[] { "Service", "PodDisruptionBudget", "HorizontalPodAutoscaler", "ScaledObject", "NetworkPolicy", "ServiceAccount", "Job", "Component", "Configuration", "Resiliency" })
             Assert.That(report.Kinds, Does.ContainKey(kind));
     }
 
@@ -46,6 +46,12 @@ public class ManifestTests
                       - op: replace
                         path: /spec/template/metadata/annotations/dapr.io~1app-id
                         value: profiles
+                  - target:
+                      kind: Job
+                    patch: |-
+                      - op: replace
+                        path: /spec/template/spec/containers/0/securityContext/readOnlyRootFilesystem
+                        value: false
                 """);
             var report = await ManifestCheck.CheckAsync(await ManifestCheck.RenderAsync(overlay));
 
@@ -56,6 +62,7 @@ public class ManifestTests
                 "Deployment/segmentation container app: has no readinessProbe",
                 "Deployment/segmentation container app: Email__Smtp__Password is written inline; use secretKeyRef",
                 "Deployment/segmentation: dapr.io/app-id profiles is no Dapr app of the suite (segmentation, recommendation, triggers)",
+                "Job/ingestion-migrate container migrate: must set readOnlyRootFilesystem: true",
             }));
         }
         finally

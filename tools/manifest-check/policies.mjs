@@ -24,6 +24,7 @@ export function checkPolicies(objects) {
   }
 
   for (const deployment of deployments) errors.push(...checkDeployment(deployment, configurations));
+  for (const job of named("Job")) errors.push(...checkPod(`Job/${job.metadata?.name}`, job.spec?.template, { probes: false }));
 
   const relay = deployments.find((d) => d.metadata?.name === singleton);
   if (!relay) errors.push(`Deployment/${singleton}: missing`);
@@ -59,35 +60,11 @@ export function checkPolicies(objects) {
 function checkDeployment(deployment, configurations) {
   const name = deployment.metadata?.name;
   const id = `Deployment/${name}`;
-  const errors = [];
   const pod = deployment.spec?.template ?? {};
   const spec = pod.spec ?? {};
+  const errors = checkPod(id, pod, { probes: true });
   if (!services.includes(name)) errors.push(`${id}: is no service of the suite (${services.join(", ")})`);
   if (pod.metadata?.labels?.["app.kubernetes.io/name"] !== name) errors.push(`${id}: pods need the label app.kubernetes.io/name=${name}`);
-  if (spec.securityContext?.runAsNonRoot !== true) errors.push(`${id}: the pod must set runAsNonRoot`);
-
-  const containers = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
-  for (const container of containers) {
-    const where = `${id} container ${container.name}`;
-    const image = container.image ?? "";
-    if (!/(:[\w][\w.-]{0,127}|@sha256:[0-9a-f]{64})$/.test(image.replace(/^[^/]*:[0-9]+\//, "")))
-      errors.push(`${where}: image ${image} is not pinned to a tag or digest`);
-    if (/:latest(@|$)/.test(image)) errors.push(`${where}: image ${image} uses latest`);
-    for (const probe of ["livenessProbe", "readinessProbe"])
-      if (!container[probe] && !(spec.initContainers ?? []).includes(container)) errors.push(`${where}: has no ${probe}`);
-    for (const resource of ["cpu", "memory"]) {
-      if (!container.resources?.requests?.[resource]) errors.push(`${where}: has no ${resource} request`);
-      if (!container.resources?.limits?.[resource]) errors.push(`${where}: has no ${resource} limit`);
-    }
-    const security = container.securityContext ?? {};
-    if (security.allowPrivilegeEscalation !== false) errors.push(`${where}: must set allowPrivilegeEscalation: false`);
-    if (security.readOnlyRootFilesystem !== true) errors.push(`${where}: must set readOnlyRootFilesystem: true`);
-    if (security.privileged === true) errors.push(`${where}: must not be privileged`);
-    if (!(security.capabilities?.drop ?? []).includes("ALL")) errors.push(`${where}: must drop ALL capabilities`);
-    for (const variable of container.env ?? [])
-      if (holdsSecret(variable.name) && variable.value !== undefined)
-        errors.push(`${where}: ${variable.name} is written inline; use secretKeyRef`);
-  }
 
   const annotations = pod.metadata?.annotations ?? {};
   const dapr = annotations["dapr.io/enabled"];
@@ -103,6 +80,36 @@ function checkDeployment(deployment, configurations) {
     if (!configurations.has(annotations["dapr.io/config"])) errors.push(`${id}: dapr.io/config ${annotations["dapr.io/config"]} names no Configuration here`);
     for (const token of ["dapr.io/api-token-secret", "dapr.io/app-token-secret"])
       if (!annotations[token]) errors.push(`${id}: needs ${token}, or the sidecar and the app take calls from anyone`);
+  }
+  return errors;
+}
+
+/** What every pod of the suite needs, whatever runs it: pinned images, sizes, a locked-down context, no inline secrets. */
+function checkPod(id, template, { probes }) {
+  const errors = [];
+  const spec = template?.spec ?? {};
+  if (spec.securityContext?.runAsNonRoot !== true) errors.push(`${id}: the pod must set runAsNonRoot`);
+  for (const container of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
+    const where = `${id} container ${container.name}`;
+    const image = container.image ?? "";
+    if (!/(:[\w][\w.-]{0,127}|@sha256:[0-9a-f]{64})$/.test(image.replace(/^[^/]*:[0-9]+\//, "")))
+      errors.push(`${where}: image ${image} is not pinned to a tag or digest`);
+    if (/:latest(@|$)/.test(image)) errors.push(`${where}: image ${image} uses latest`);
+    if (probes && !(spec.initContainers ?? []).includes(container))
+      for (const probe of ["livenessProbe", "readinessProbe"])
+        if (!container[probe]) errors.push(`${where}: has no ${probe}`);
+    for (const resource of ["cpu", "memory"]) {
+      if (!container.resources?.requests?.[resource]) errors.push(`${where}: has no ${resource} request`);
+      if (!container.resources?.limits?.[resource]) errors.push(`${where}: has no ${resource} limit`);
+    }
+    const security = container.securityContext ?? {};
+    if (security.allowPrivilegeEscalation !== false) errors.push(`${where}: must set allowPrivilegeEscalation: false`);
+    if (security.readOnlyRootFilesystem !== true) errors.push(`${where}: must set readOnlyRootFilesystem: true`);
+    if (security.privileged === true) errors.push(`${where}: must not be privileged`);
+    if (!(security.capabilities?.drop ?? []).includes("ALL")) errors.push(`${where}: must drop ALL capabilities`);
+    for (const variable of container.env ?? [])
+      if (holdsSecret(variable.name) && variable.value !== undefined)
+        errors.push(`${where}: ${variable.name} is written inline; use secretKeyRef`);
   }
   return errors;
 }
