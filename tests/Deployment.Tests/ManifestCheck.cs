@@ -8,6 +8,9 @@ namespace Personalization.Deployment.Tests;
 /// <summary>What tools/manifest-check said of a set of rendered manifests.</summary>
 public sealed record ManifestReport(int Objects, IReadOnlyDictionary<string, int> Kinds, IReadOnlyList<string> Errors);
 
+/// <summary>What tools/manifest-check said of a Compose file.</summary>
+public sealed record ComposeReport(IReadOnlyList<string> Services, IReadOnlyList<string> Errors);
+
 /// <summary>
 /// The offline manifest checks of <c>tools/manifest-check</c>: kustomize (the one built into kubectl, from the pinned
 /// npm package of AWS's kubectl layer) renders an overlay, and check.mjs validates what it rendered.
@@ -28,14 +31,21 @@ public static class ManifestCheck
         return (await Project.RunAsync(kubectl, ["kustomize", kustomization], Timeout)).ThrowIfFailed($"kubectl kustomize {kustomization}");
     }
 
-    public static async Task<ManifestReport> CheckAsync(string manifests)
+    public static Task<ManifestReport> CheckAsync(string manifests) => ReportAsync<ManifestReport>(["check.mjs"], manifests, r => r.Errors.Count);
+
+    /// <summary>Checks a Compose file, the repository's own by default.</summary>
+    public static Task<ComposeReport> CheckComposeAsync(string? file = null) =>
+        ReportAsync<ComposeReport>(["compose.mjs", file ?? Path.Combine(LocalInfrastructure.RepoRoot, "docker-compose.yml")], null, r => r.Errors.Count);
+
+    /// <summary>Runs a check script, which prints its report as the last line and exits 1 exactly when it found errors.</summary>
+    private static async Task<T> ReportAsync<T>(string[] script, string? input, Func<T, int> errors)
     {
         await InstallAsync();
-        var run = await Project.RunAsync("node", ["check.mjs"], Timeout, input: manifests);
+        var run = await Project.RunAsync("node", script, Timeout, input: input);
         var report = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()
-                     ?? throw new InvalidOperationException($"check.mjs printed no report (exit code {run.ExitCode}):\n{run.Errors}");
-        var parsed = JsonSerializer.Deserialize<ManifestReport>(report, Json)!;
-        Assert.That(run.ExitCode, Is.EqualTo(parsed.Errors.Count > 0 ? 1 : 0), "check.mjs exits 1 exactly when it found errors");
+                     ?? throw new InvalidOperationException($"{script[0]} printed no report (exit code {run.ExitCode}):\n{run.Errors}");
+        var parsed = JsonSerializer.Deserialize<T>(report, Json)!;
+        Assert.That(run.ExitCode, Is.EqualTo(errors(parsed) > 0 ? 1 : 0), $"{script[0]} exits 1 exactly when it found errors");
         return parsed;
     }
 
