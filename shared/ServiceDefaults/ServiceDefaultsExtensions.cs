@@ -20,6 +20,7 @@ public static class ServiceDefaultsExtensions
     {
         builder.AddSecretsDirectory();
         builder.AddTelemetry();
+        builder.AddApiDescriptions();
 
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
         // A parameter that does not bind (?limit=abc) throws instead of answering a bare 400, so the answer can say which.
@@ -54,7 +55,7 @@ public static class ServiceDefaultsExtensions
     /// <summary>The Dapr sidecar refused or failed an actor call, or an HTTP dependency did not answer.</summary>
     private static bool IsDependencyUnavailable(Exception? exception) => exception is Dapr.DaprApiException or HttpRequestException;
 
-    /// <summary>Problem-details error responses and the <c>/health/live</c> and <c>/health/ready</c> probes.</summary>
+    /// <summary>Problem-details error responses, the <c>/health/live</c> and <c>/health/ready</c> probes, and the OpenAPI document.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.UseExceptionHandler();
@@ -62,6 +63,7 @@ public static class ServiceDefaultsExtensions
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag), ResponseWriter = HealthReportJson.WriteAsync });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = HealthReportJson.WriteAsync });
+        app.MapApiDescriptions();
         return app;
     }
 }

@@ -18,9 +18,9 @@ public static class PrivacyAdminApi
     {
         var user = app.MapTenantAdminGroup("/users/{userId}").WithTags("Privacy");
 
-        user.MapPut("/consent", PutConsentAsync);
-        user.MapDelete("/", EraseAsync);
-        user.MapGet("/export", ExportAsync);
+        user.MapPut("/consent", PutConsentAsync).WithSummary("Record whether a user consents to personalization");
+        user.MapDelete("/", EraseAsync).WithSummary("Erase a user: their events, identity links and profile; an audit record without them stays");
+        user.MapGet("/export", ExportAsync).WithSummary("Export everything stored about a user");
         return app;
     }
 

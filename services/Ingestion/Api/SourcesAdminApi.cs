@@ -22,12 +22,12 @@ public static class SourcesAdminApi
     {
         var tenant = app.MapTenantAdminGroup().WithTags("Admin");
 
-        tenant.MapPost("/sources", CreateSourceAsync);
-        tenant.MapGet("/sources", ListSourcesAsync);
-        tenant.MapPatch("/sources/{sourceId}", UpdateSourceAsync);
-        tenant.MapPost("/sources/{sourceId}/keys", CreateKeyAsync);
-        tenant.MapGet("/sources/{sourceId}/keys", ListKeysAsync);
-        tenant.MapDelete("/sources/{sourceId}/keys/{keyId}", RevokeKeyAsync);
+        tenant.MapPost("/sources", CreateSourceAsync).WithSummary("Create a source and its first write key");
+        tenant.MapGet("/sources", ListSourcesAsync).WithSummary("List the tenant's sources");
+        tenant.MapPatch("/sources/{sourceId}", UpdateSourceAsync).WithSummary("Change a source's settings");
+        tenant.MapPost("/sources/{sourceId}/keys", CreateKeyAsync).WithSummary("Issue another write key for a source");
+        tenant.MapGet("/sources/{sourceId}/keys", ListKeysAsync).WithSummary("List a source's write keys (without their secrets)");
+        tenant.MapDelete("/sources/{sourceId}/keys/{keyId}", RevokeKeyAsync).WithSummary("Revoke a write key");
         return app;
     }
 

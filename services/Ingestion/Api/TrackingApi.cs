@@ -22,15 +22,16 @@ public static class TrackingApi
             .WithTags("Tracking");
 
         v1.MapPost("/batch", (HttpContext http, [AsParameters] TrackingServices services, CancellationToken ct) =>
-            IngestAsync(http, services, SegmentMessageParser.ParseBatch, ct));
+            IngestAsync(http, services, SegmentMessageParser.ParseBatch, ct)).WithSummary("Track a batch of calls (Segment's batch API); valid calls are stored and invalid ones dead-lettered, per index");
 
         // CloudEvents, the native format: structured, binary (ce-* headers) and batch mode.
         v1.MapPost("/cloudevents", (HttpContext http, [AsParameters] TrackingServices services, CancellationToken ct) =>
-            IngestAsync(http, services, (body, origin) => CloudEventsTranslator.Parse(http.Request.ContentType, http.Request.Headers, body, origin), ct));
+            IngestAsync(http, services, (body, origin) => CloudEventsTranslator.Parse(http.Request.ContentType, http.Request.Headers, body, origin), ct)).WithSummary("Track CloudEvents (structured or batched JSON)");
 
         foreach (var type in EventTypes.All)
             v1.MapPost("/" + type, (HttpContext http, [AsParameters] TrackingServices services, CancellationToken ct) =>
-                IngestAsync(http, services, (body, origin) => SegmentMessageParser.ParseSingle(body, type, origin), ct));
+                IngestAsync(http, services, (body, origin) => SegmentMessageParser.ParseSingle(body, type, origin), ct))
+                .WithSummary($"Track one {type} call (Segment's HTTP API)");
 
         return app;
     }

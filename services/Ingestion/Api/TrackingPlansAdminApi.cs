@@ -28,10 +28,10 @@ public static class TrackingPlansAdminApi
     {
         var tenant = app.MapTenantAdminGroup().WithTags("Admin");
 
-        tenant.MapPut("/sources/{sourceId}/tracking-plan", PutPlanAsync);
-        tenant.MapGet("/sources/{sourceId}/tracking-plan", GetPlanAsync);
-        tenant.MapGet("/dead-letters", ListDeadLettersAsync);
-        tenant.MapPost("/dead-letters/replay", ReplayAsync);
+        tenant.MapPut("/sources/{sourceId}/tracking-plan", PutPlanAsync).WithSummary("Set the tracking plan a source's events are checked against");
+        tenant.MapGet("/sources/{sourceId}/tracking-plan", GetPlanAsync).WithSummary("Read a source's tracking plan");
+        tenant.MapGet("/dead-letters", ListDeadLettersAsync).WithSummary("List dead-lettered events with their reasons");
+        tenant.MapPost("/dead-letters/replay", ReplayAsync).WithSummary("Replay dead-lettered events through the pipeline again");
         return app;
     }
 

@@ -20,7 +20,7 @@ public sealed class WriteKeyAuthentication(
     UrlEncoder encoder,
     WriteKeyDirectory keys) : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, logger, encoder)
 {
-    public const string SchemeName = "WriteKey";
+    public const string SchemeName = ApiDescriptions.WriteKeyScheme;
     public const string TenantClaim = "tenant";
     public const string SourceClaim = "source";
     public const string KeyClaim = "key";

@@ -16,13 +16,13 @@ public static class AttributionAdminApi
     public static IEndpointRouteBuilder MapAttributionAdminApi(this IEndpointRouteBuilder app)
     {
         var stats = app.MapGroup("/admin/tenants/{tenantId}/recommendations/stats").RequireAdmin().WithTags("Attribution");
-        stats.MapGet("/", StatsAsync);
+        stats.MapGet("/", StatsAsync).WithSummary("Attributed clicks, conversions and revenue by placement, model version and variant");
         stats.MapPost("/rebuild", (string tenantId, AttributionRebuild rebuild) =>
-            TypedResults.Accepted($"/admin/tenants/{tenantId}/recommendations/stats/rebuild", rebuild.Start(tenantId)));
+            TypedResults.Accepted($"/admin/tenants/{tenantId}/recommendations/stats/rebuild", rebuild.Start(tenantId))).WithSummary("Start rebuilding the tenant's attribution from the event log");
         stats.MapGet("/rebuild", (string tenantId, AttributionRebuild rebuild) => rebuild.StatusOf(tenantId) is { } status
             ? Results.Ok(status)
             : TypedResults.Problem(title: "No rebuild", detail: $"No rebuild of tenant '{tenantId}' has run on this replica since it started.",
-                statusCode: StatusCodes.Status404NotFound));
+                statusCode: StatusCodes.Status404NotFound)).WithSummary("How the attribution rebuild stands");
         return app;
     }
 

@@ -16,7 +16,7 @@ public static class DecisionsApi
 {
     public static IEndpointRouteBuilder MapDecisionsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/decisions/{placementId}", DecideAsync).RequireTenantReader().WithTags("Decisions");
+        app.MapGet("/v1/decisions/{placementId}", DecideAsync).WithSummary("Decide what a placement shows this person, with its recommendations").RequireTenantReader().WithTags("Decisions");
         return app;
     }
 

@@ -15,12 +15,12 @@ public static class DriftAdminApi
             await store.LatestAsync(tenantId, History, ct) is { Count: > 0 } checks
                 ? Results.Ok(new { latest = checks[0], checks })
                 : TypedResults.Problem(title: "Not checked yet", detail: $"Tenant '{tenantId}' has no drift check yet (POST this path's /check runs one).",
-                    statusCode: StatusCodes.Status404NotFound));
+                    statusCode: StatusCodes.Status404NotFound)).WithSummary("The latest drift checks of the serving model against recent behaviour");
         drift.MapPost("/check", async (string tenantId, DriftMonitor monitor, CancellationToken ct) =>
             await monitor.CheckAsync(tenantId, ct) is { } report
                 ? Results.Ok(report)
                 : TypedResults.Problem(title: "No model is served", detail: $"Tenant '{tenantId}' has no active model version on this replica to check.",
-                    statusCode: StatusCodes.Status404NotFound));
+                    statusCode: StatusCodes.Status404NotFound)).WithSummary("Check for drift now");
         return app;
     }
 }

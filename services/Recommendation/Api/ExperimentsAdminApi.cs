@@ -18,19 +18,19 @@ public static class ExperimentsAdminApi
     public static IEndpointRouteBuilder MapExperimentsAdminApi(this IEndpointRouteBuilder app)
     {
         var experiments = app.MapGroup("/admin/tenants/{tenantId}/experiments").RequireAdmin().WithTags("Experiments");
-        experiments.MapPut("/{experimentId}", PutAsync);
-        experiments.MapGet("/", async (string tenantId, ExperimentStore store, CancellationToken ct) => TypedResults.Ok(await store.ListAsync(tenantId, ct)));
+        experiments.MapPut("/{experimentId}", PutAsync).WithSummary("Create or change an experiment");
+        experiments.MapGet("/", async (string tenantId, ExperimentStore store, CancellationToken ct) => TypedResults.Ok(await store.ListAsync(tenantId, ct))).WithSummary("List the tenant's experiments");
         experiments.MapGet("/{experimentId}", async (string tenantId, string experimentId, ExperimentStore store, CancellationToken ct) =>
             await store.GetAsync(tenantId, experimentId, ct) is { } experiment
                 ? TypedResults.Ok(new { experiment, people = await store.PeopleAsync(tenantId, experimentId, ct) })
-                : NotFound(tenantId, experimentId));
-        experiments.MapPost("/{experimentId}/stop", StopAsync);
+                : NotFound(tenantId, experimentId)).WithSummary("Read an experiment");
+        experiments.MapPost("/{experimentId}/stop", StopAsync).WithSummary("Stop an experiment");
         experiments.MapGet("/{experimentId}/results", async (string tenantId, string experimentId, ExperimentStore store, AttributionStore attribution,
             IOptions<AttributionSettings> settings, CancellationToken ct) =>
             await store.GetAsync(tenantId, experimentId, ct) is { } experiment
                 ? TypedResults.Ok(ExperimentResults.Of(experiment, await store.PeopleAsync(tenantId, experimentId, ct),
                     await attribution.ExperimentAsync(tenantId, experimentId, settings.Value.Window, ct)))
-                : NotFound(tenantId, experimentId));
+                : NotFound(tenantId, experimentId)).WithSummary("An experiment's results per variant, with intervals");
         return app;
     }
 

@@ -15,10 +15,10 @@ public static class ModelsAdminApi
     public static IEndpointRouteBuilder MapModelsAdminApi(this IEndpointRouteBuilder app)
     {
         var models = app.MapGroup("/admin/tenants/{tenantId}/models").RequireAdmin().WithTags("Models");
-        models.MapPost("/train", TrainAsync);
-        models.MapGet("/jobs/{jobId}", GetJobAsync);
-        models.MapGet("/", ListAsync);
-        models.MapPost("/{version:int}/activate", ActivateAsync);
+        models.MapPost("/train", TrainAsync).WithSummary("Queue a training job for the tenant's models");
+        models.MapGet("/jobs/{jobId}", GetJobAsync).WithSummary("How a training job stands");
+        models.MapGet("/", ListAsync).WithSummary("List the tenant's model versions with their offline metrics");
+        models.MapPost("/{version:int}/activate", ActivateAsync).WithSummary("Serve a model version");
         return app;
     }
 

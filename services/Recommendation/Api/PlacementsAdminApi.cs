@@ -10,15 +10,15 @@ public static class PlacementsAdminApi
     public static IEndpointRouteBuilder MapPlacementsAdminApi(this IEndpointRouteBuilder app)
     {
         var placements = app.MapGroup("/admin/tenants/{tenantId}/placements").RequireAdmin().WithTags("Placements");
-        placements.MapPut("/{placementId}", PutAsync);
-        placements.MapGet("/", async (string tenantId, PlacementStore store, CancellationToken ct) => TypedResults.Ok(await store.ListAsync(tenantId, ct)));
+        placements.MapPut("/{placementId}", PutAsync).WithSummary("Create or change a placement (a new version)");
+        placements.MapGet("/", async (string tenantId, PlacementStore store, CancellationToken ct) => TypedResults.Ok(await store.ListAsync(tenantId, ct))).WithSummary("List the tenant's placements");
         placements.MapGet("/{placementId}", async (string tenantId, string placementId, PlacementStore store, CancellationToken ct) =>
-            await store.GetAsync(tenantId, placementId, null, ct) is { } latest ? Results.Ok(latest) : NotFound(tenantId, placementId));
+            await store.GetAsync(tenantId, placementId, null, ct) is { } latest ? Results.Ok(latest) : NotFound(tenantId, placementId)).WithSummary("Read a placement");
         placements.MapGet("/{placementId}/versions", async (string tenantId, string placementId, PlacementStore store, CancellationToken ct) =>
-            await store.VersionsAsync(tenantId, placementId, ct) is { Count: > 0 } versions ? Results.Ok(versions) : NotFound(tenantId, placementId));
+            await store.VersionsAsync(tenantId, placementId, ct) is { Count: > 0 } versions ? Results.Ok(versions) : NotFound(tenantId, placementId)).WithSummary("List a placement's versions");
         placements.MapGet("/{placementId}/versions/{version:int}", async (string tenantId, string placementId, int version, PlacementStore store, CancellationToken ct) =>
             await store.GetAsync(tenantId, placementId, version, ct) is { } found ? Results.Ok(found)
-                : TypedResults.Problem(title: "Version not found", detail: $"Placement '{placementId}' of tenant '{tenantId}' has no version {version}.", statusCode: StatusCodes.Status404NotFound));
+                : TypedResults.Problem(title: "Version not found", detail: $"Placement '{placementId}' of tenant '{tenantId}' has no version {version}.", statusCode: StatusCodes.Status404NotFound)).WithSummary("Read one version of a placement");
         return app;
     }
 

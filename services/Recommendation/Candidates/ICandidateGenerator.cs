@@ -6,7 +6,7 @@ public readonly record struct ScoredItem(int Item, float Score);
 /// <summary>
 /// One way of proposing items for a person. <see cref="Fit"/> learns from the training data it is given and from
 /// nothing else; <see cref="Recommend"/> is then safe to call from several threads and returns at most k items,
-/// best first, none of them in <paramref name="exclude"/> (usually the person's own items), ties broken by the lower
+/// best first, none of them in <c>exclude</c> (usually the person's own items), ties broken by the lower
 /// item index. A person is their items, not their row: someone new, someone with activity since training, a single
 /// product page or a cart are all asked the same way.
 /// </summary>

@@ -17,13 +17,13 @@ public static class DiscoveryAdminApi
     {
         var discovery = app.MapGroup("/admin/tenants/{tenantId}/discovery").RequireAdmin().WithTags("Discovery");
         discovery.MapGet("/", async (string tenantId, DiscoveryRuns runs, DiscoveryStore store, CancellationToken ct) =>
-            TypedResults.Ok(new DiscoveryStatus(await runs.GetAsync(tenantId, ct), await store.LatestAsync(tenantId, ct))));
+            TypedResults.Ok(new DiscoveryStatus(await runs.GetAsync(tenantId, ct), await store.LatestAsync(tenantId, ct)))).WithSummary("The tenant's discovered segments and their latest runs");
         discovery.MapPost("/", async (string tenantId, DiscoveryRuns runs, DiscoveryStore store, CancellationToken ct) =>
         {
             await runs.RequestAsync(tenantId, ct);
             return TypedResults.Accepted($"/admin/tenants/{tenantId}/discovery",
                 new DiscoveryStatus(await runs.GetAsync(tenantId, ct), await store.LatestAsync(tenantId, ct)));
-        });
+        }).WithSummary("Ask for a discovery run now");
         return app;
     }
 }

@@ -8,7 +8,7 @@ public static class ProfileFeedAdminApi
 {
     public static IEndpointRouteBuilder MapProfileFeedAdminApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/admin/profiles/feed", (ProfileFeedMetrics metrics) => TypedResults.Ok(metrics.Totals))
+        app.MapGet("/admin/profiles/feed", (ProfileFeedMetrics metrics) => TypedResults.Ok(metrics.Totals)).WithSummary("This replica's profile feed: actor calls, events fed and log reads since it started")
             .RequireAdmin().WithTags("Profiles");
         return app;
     }

@@ -15,7 +15,7 @@ public static class ProfilesApi
         app.MapGroup("/api/profiles")
             .RequireTenantReader()
             .WithTags("Profiles")
-            .MapGet("/{userId}", GetProfileAsync);
+            .MapGet("/{userId}", GetProfileAsync).WithSummary("A person's profile");
         return app;
     }
 

@@ -15,18 +15,18 @@ public static class SegmentsAdminApi
     public static IEndpointRouteBuilder MapSegmentsAdminApi(this IEndpointRouteBuilder app)
     {
         var segments = app.MapGroup("/admin/tenants/{tenantId}/segments").RequireAdmin().WithTags("Segments");
-        segments.MapGet("/", async (string tenantId, SegmentStore store, CancellationToken ct) => TypedResults.Ok(await store.ListAsync(tenantId, ct)));
-        segments.MapPut("/{segmentId}", PutAsync);
-        segments.MapPost("/preview", PreviewAsync);
+        segments.MapGet("/", async (string tenantId, SegmentStore store, CancellationToken ct) => TypedResults.Ok(await store.ListAsync(tenantId, ct))).WithSummary("List the tenant's rule segments");
+        segments.MapPut("/{segmentId}", PutAsync).WithSummary("Define or change a rule segment (a new version; members are caught up)");
+        segments.MapPost("/preview", PreviewAsync).WithSummary("Estimate a draft segment's size from a sample of profiles, before it is saved");
         segments.MapGet("/{segmentId}", async Task<Results<Ok<SegmentDetails>, ProblemHttpResult>> (string tenantId, string segmentId, SegmentStore store, CatchUpRuns runs, CancellationToken ct) =>
             await store.GetAsync(tenantId, segmentId, ct) is { } details
                 ? TypedResults.Ok(details with { CatchUp = await runs.GetAsync(tenantId, ct) })
-                : NotFound(tenantId, segmentId));
+                : NotFound(tenantId, segmentId)).WithSummary("Read a rule segment and its catch-up run");
         segments.MapGet("/{segmentId}/versions/{version:int}", async Task<Results<Ok<SegmentVersion>, ProblemHttpResult>> (string tenantId, string segmentId, int version, SegmentStore store, CancellationToken ct) =>
             await store.GetVersionAsync(tenantId, segmentId, version, ct) is { } saved
                 ? TypedResults.Ok(saved)
-                : TypedResults.Problem(title: "Version not found", detail: $"Segment '{segmentId}' of tenant '{tenantId}' has no version {version}.", statusCode: StatusCodes.Status404NotFound));
-        segments.MapDelete("/{segmentId}", DeleteAsync);
+                : TypedResults.Problem(title: "Version not found", detail: $"Segment '{segmentId}' of tenant '{tenantId}' has no version {version}.", statusCode: StatusCodes.Status404NotFound)).WithSummary("Read one version of a rule segment");
+        segments.MapDelete("/{segmentId}", DeleteAsync).WithSummary("Delete a rule segment");
         return app;
     }
 

@@ -19,21 +19,21 @@ public static class SegmentsApi
     {
         var segments = app.MapGroup("/api/segments").RequireTenantReader().WithTags("Segments");
         segments.MapGet("/", async (ClaimsPrincipal caller, SegmentStore store, CancellationToken ct) =>
-            TypedResults.Ok(await store.ReadableAsync(TenantReaders.TenantOf(caller), segmentId: null, ct)));
-        segments.MapGet("/{segmentId}", GetAsync);
-        segments.MapGet("/{segmentId}/members", MembersAsync);
+            TypedResults.Ok(await store.ReadableAsync(TenantReaders.TenantOf(caller), segmentId: null, ct))).WithSummary("List the tenant's segments, rule and discovered");
+        segments.MapGet("/{segmentId}", GetAsync).WithSummary("Read a segment");
+        segments.MapGet("/{segmentId}/members", MembersAsync).WithSummary("A segment's members, a page at a time");
         var profiles = app.MapGroup("/api/profiles").RequireTenantReader().WithTags("Profiles");
         profiles.MapGet("/{userId}/segments", async (string userId, ClaimsPrincipal caller, SegmentMembers members, CancellationToken ct) =>
         {
             var person = StreamKey.ForUser(TenantReaders.TenantOf(caller), userId);
             return TypedResults.Ok(await members.OfPersonAsync(person.TenantId, person.UserKey, ct));
-        });
+        }).WithSummary("The segments a person is in, since when");
         // A mixture's soft memberships: the person's probability for each of its segments, not only the likeliest.
         profiles.MapGet("/{userId}/segment-probabilities", async (string userId, ClaimsPrincipal caller, DiscoveryStore discovered, CancellationToken ct) =>
         {
             var person = StreamKey.ForUser(TenantReaders.TenantOf(caller), userId);
             return TypedResults.Ok(await discovered.ProbabilitiesAsync(person.TenantId, person.UserKey, ct));
-        });
+        }).WithSummary("A person's probabilities for the discovered segments");
         return app;
     }
 

@@ -16,7 +16,7 @@ public static class ContactPolicyApi
             await store.GetAsync(tenantId, DefinitionKind.ContactPolicy, ContactPolicy.DefinitionId, ct) is { } details
                 ? TypedResults.Ok(details)
                 : (IResult)TypedResults.Problem(title: "No contact policy", detail: $"Tenant '{tenantId}' has set none: messages go out in UTC with no caps, quiet hours or groups.",
-                    statusCode: StatusCodes.Status404NotFound));
+                    statusCode: StatusCodes.Status404NotFound)).WithSummary("Read the tenant's contact policy (caps, quiet hours)");
         policy.MapPut("/", async (string tenantId, HttpRequest request, DefinitionStore store, ContactPolicies policies, CancellationToken ct) =>
         {
             var saved = await DefinitionsApi.SaveAsync(request, store, tenantId, DefinitionKind.ContactPolicy, ContactPolicy.DefinitionId,
@@ -29,7 +29,7 @@ public static class ContactPolicyApi
             // Sends on this replica apply the change at once; other replicas within the cache's time.
             policies.Forget(tenantId);
             return saved;
-        });
+        }).WithSummary("Set the tenant's contact policy (a new version)");
         return app;
     }
 }

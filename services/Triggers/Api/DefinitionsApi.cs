@@ -8,7 +8,7 @@ namespace Personalization.Triggers.Api;
 
 /// <summary>
 /// The admin endpoints templates and journeys share: list, save (each change a new version, with the author's
-/// "note" and what changed), read with the history, and read one version. <paramref name="validate"/> reads a
+/// "note" and what changed), read with the history, and read one version. <c>validate</c> reads a
 /// definition and returns its name, or the faults under their JSON paths.
 /// </summary>
 public static class DefinitionsApi
@@ -19,16 +19,16 @@ public static class DefinitionsApi
     {
         var noun = Noun(kind);
         var group = app.MapGroup($"/admin/tenants/{{tenantId}}/{plural}").RequireAdmin().WithTags(kind.ToString() + "s");
-        group.MapGet("/", async (string tenantId, DefinitionStore store, CancellationToken ct) => TypedResults.Ok(await store.ListAsync(tenantId, kind, ct)));
+        group.MapGet("/", async (string tenantId, DefinitionStore store, CancellationToken ct) => TypedResults.Ok(await store.ListAsync(tenantId, kind, ct))).WithSummary($"List the tenant's {plural}");
         group.MapPut("/{id}", (string tenantId, string id, HttpRequest request, DefinitionStore store, CancellationToken ct) => DefinitionIds.IsValid(id)
             ? SaveAsync(request, store, tenantId, kind, id, $"/admin/tenants/{tenantId}/{plural}/{id}", guide, validate, ct)
-            : Task.FromResult<IResult>(TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = [$"A {noun} id is {DefinitionIds.Rule}; it was '{id}'."] })));
+            : Task.FromResult<IResult>(TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = [$"A {noun} id is {DefinitionIds.Rule}; it was '{id}'."] }))).WithSummary($"Create or change a {noun} (a new version)");
         group.MapGet("/{id}", async Task<Results<Ok<DefinitionDetails>, ProblemHttpResult>> (string tenantId, string id, DefinitionStore store, CancellationToken ct) =>
-            await store.GetAsync(tenantId, kind, id, ct) is { } details ? TypedResults.Ok(details) : NotFound(noun, tenantId, id));
+            await store.GetAsync(tenantId, kind, id, ct) is { } details ? TypedResults.Ok(details) : NotFound(noun, tenantId, id)).WithSummary($"Read a {noun} with its history");
         group.MapGet("/{id}/versions/{version:int}", async Task<Results<Ok<DefinitionVersion>, ProblemHttpResult>> (string tenantId, string id, int version, DefinitionStore store, CancellationToken ct) =>
             await store.GetVersionAsync(tenantId, kind, id, version, ct) is { } saved
                 ? TypedResults.Ok(saved)
-                : TypedResults.Problem(title: "Version not found", detail: $"The {noun} '{id}' of tenant '{tenantId}' has no version {version}.", statusCode: StatusCodes.Status404NotFound));
+                : TypedResults.Problem(title: "Version not found", detail: $"The {noun} '{id}' of tenant '{tenantId}' has no version {version}.", statusCode: StatusCodes.Status404NotFound)).WithSummary($"Read one version of a {noun}");
         return group;
     }
 

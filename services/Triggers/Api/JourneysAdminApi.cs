@@ -20,15 +20,15 @@ public static class JourneysAdminApi
             return (faults.Any ? null : journey.Name, faults);
         });
         journeys.MapPost("/{id}/publish", (string tenantId, string id, int? version, DefinitionStore store, JourneyCatalog catalog, CancellationToken ct) =>
-            ChangeAsync(tenantId, id, DefinitionStatus.Live, version, store, catalog, ct));
+            ChangeAsync(tenantId, id, DefinitionStatus.Live, version, store, catalog, ct)).WithSummary("Publish a journey version: new entries run it, running ones finish on theirs");
         journeys.MapPost("/{id}/pause", (string tenantId, string id, DefinitionStore store, JourneyCatalog catalog, CancellationToken ct) =>
-            ChangeAsync(tenantId, id, DefinitionStatus.Paused, null, store, catalog, ct));
+            ChangeAsync(tenantId, id, DefinitionStatus.Paused, null, store, catalog, ct)).WithSummary("Pause a journey: it takes no new entries");
         journeys.MapGet("/{id}/stats", async (string tenantId, string id, DefinitionStore store, JourneyStatsReader stats, CancellationToken ct) =>
             await store.GetAsync(tenantId, DefinitionKind.Journey, id, ct) is null
                 ? (IResult)DefinitionsApi.NotFound("journey", tenantId, id)
-                : TypedResults.Ok(await stats.ReadAsync(tenantId, id, ct)));
+                : TypedResults.Ok(await stats.ReadAsync(tenantId, id, ct))).WithSummary("A journey's numbers per step: waiting, sent, withheld, opened, clicked");
         journeys.MapPost("/{id}/archive", (string tenantId, string id, DefinitionStore store, JourneyCatalog catalog, CancellationToken ct) =>
-            ChangeAsync(tenantId, id, DefinitionStatus.Archived, null, store, catalog, ct));
+            ChangeAsync(tenantId, id, DefinitionStatus.Archived, null, store, catalog, ct)).WithSummary("Archive a journey");
         return app;
     }
 

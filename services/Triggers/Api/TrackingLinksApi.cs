@@ -21,7 +21,7 @@ public static class TrackingLinksApi
                 await feedback.EngagedAsync(link, Engagement.Opened, ct);
             response.Headers.CacheControl = "no-store";
             return TypedResults.File(Pixel, "image/gif");
-        }).WithTags("Tracking links");
+        }).WithSummary("The open-tracking pixel of an email; records the open").WithTags("Tracking links");
         app.MapGet($"{TrackedLink.ClickPath}/{{token}}", async (string token, LinkSigner links, MessageFeedback feedback, CancellationToken ct) =>
         {
             if (links.Read<TrackedLink>(token, l => l.SendKey.Length > 0 && Uri.TryCreate(l.Url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https") is not { Url: { } url } link)
@@ -29,7 +29,7 @@ public static class TrackingLinksApi
                     statusCode: StatusCodes.Status400BadRequest);
             await feedback.EngagedAsync(link, Engagement.Clicked, ct);
             return TypedResults.Redirect(url);
-        }).WithTags("Tracking links");
+        }).WithSummary("A tracked link in a message: records the click and redirects to its target").WithTags("Tracking links");
         return app;
     }
 }

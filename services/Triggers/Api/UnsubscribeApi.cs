@@ -15,13 +15,13 @@ public static class UnsubscribeApi
         var unsubscribe = app.MapGroup(UnsubscribeLink.Path).WithTags("Unsubscribe");
         unsubscribe.MapGet("/{token}", (string token, LinkSigner links) => links.ReadUnsubscribe(token) is { } link
             ? Page("Unsubscribe?", $"<p>Stop receiving <strong>{Html(link.Group)}</strong> messages?</p><form method=\"post\"><input type=\"hidden\" name=\"List-Unsubscribe\" value=\"One-Click\"><button type=\"submit\">Unsubscribe</button></form>")
-            : BadLink());
+            : BadLink()).WithSummary("The page of a signed unsubscribe link, asking to confirm");
         unsubscribe.MapPost("/{token}", async (string token, LinkSigner links, SubscriptionStore subscriptions, CancellationToken ct) =>
         {
             if (links.ReadUnsubscribe(token) is not { } link) return BadLink();
             await subscriptions.UnsubscribeAsync(link, ct);
             return Page("Unsubscribed", $"<p>You will receive no more <strong>{Html(link.Group)}</strong> messages.</p>");
-        });
+        }).WithSummary("Unsubscribe with a signed link (the page's button, or a mail client's one-click, RFC 8058)");
         return app;
     }
 
