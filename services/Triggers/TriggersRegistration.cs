@@ -74,6 +74,7 @@ public static class TriggersRegistration
 
         builder.AddActorHosting(actors => actors.Actors.RegisterActor<JourneyOccurrenceActor>());
         builder.Services.AddSingleton<JourneyMetrics>();
+        builder.Services.AddSingleton<DeliveryMetrics>();
         builder.Services.AddSingleton<OccurrenceStore>();
         builder.Services.AddSingleton<JourneyStatsReader>();
         builder.Services.AddSingleton<OccurrenceFactsReader>();

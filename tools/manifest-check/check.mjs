@@ -1,6 +1,7 @@
 // Checks rendered Kubernetes manifests (a YAML stream on stdin, as `kubectl kustomize` prints it): every object
-// against the schema of its kind (Kubernetes 1.34 through kubernetes-models, KEDA's CRDs through
-// @kubernetes-models/keda, Dapr's resources through dapr-schemas.mjs), then the policies below. Prints one JSON line,
+// against the schema of its kind (Kubernetes 1.34 through kubernetes-models, KEDA's and the Prometheus operator's
+// CRDs through @kubernetes-models/keda and /prometheus-operator, Dapr's resources through dapr-schemas.mjs), then the
+// policies of policies.mjs. Prints one JSON line,
 // {"objects": n, "kinds": {...}, "errors": [...]}, and exits 1 when there is any error.
 //
 //   kubectl kustomize k8s/overlays/production | node check.mjs
@@ -40,8 +41,9 @@ async function validate(object) {
     return check(object) ? [] : check.errors.map((e) => `${e.instancePath || "/"} ${e.message}`);
   }
 
-  const module = group === "keda.sh"
-    ? `@kubernetes-models/keda/keda.sh/${version}/${object.kind}`
+  const crds = { "keda.sh": "@kubernetes-models/keda", "monitoring.coreos.com": "@kubernetes-models/prometheus-operator" };
+  const module = crds[group]
+    ? `${crds[group]}/${group}/${version}/${object.kind}`
     : `kubernetes-models/${group ? `${group}/` : ""}${version}/${object.kind}`;
   let model;
   try {

@@ -18,7 +18,7 @@ public interface IProfileFeed
 /// (its state was lost, or they are still in flight), reads them from the event log, so the profile catches up by
 /// itself instead of holding later events forever. The live consumer and the rebuild both feed through here.
 /// </summary>
-public sealed class ProfileFeeder(EventLogReader eventLog, CustomerProfiles profiles, ProfileFeedMetrics metrics) : IProfileFeed
+public sealed class ProfileFeeder(EventLogReader eventLog, CustomerProfiles profiles, ProfileFeedMetrics metrics, TimeProvider clock) : IProfileFeed
 {
     /// <summary>Most events handed to the actor in one call: bounds the size of one remoting message and one turn.</summary>
     public const int EventsPerCall = 500;
@@ -33,7 +33,7 @@ public sealed class ProfileFeeder(EventLogReader eventLog, CustomerProfiles prof
         foreach (var chunk in events.Chunk(EventsPerCall))
         {
             outcome = await actor.ApplyAsync(chunk);
-            metrics.Called(chunk.Length);
+            metrics.Called(chunk, clock.GetUtcNow());
         }
         return outcome!;
     }

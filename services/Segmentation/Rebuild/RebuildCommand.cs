@@ -27,6 +27,7 @@ public static class RebuildCommand
         builder.Services.AddSingleton<CustomerProfiles>();
         builder.Services.AddSingleton<EventLogReader>();
         builder.Services.AddSingleton<ProfileFeedMetrics>();
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ProfileFeeder>();
         builder.Services.AddSingleton<ProfileRebuilder>();
         using var host = builder.Build();

@@ -19,7 +19,7 @@ namespace Personalization.Triggers.Delivery;
 public sealed class MessageDispatcher(
     ContactPolicies policies, TemplateStore templates, ProfileReader profiles, ConsentReader consents, SubscriptionStore subscriptions,
     Suppressions suppressions, Outbox outbox, RecommendationClient recommendations, ProviderPipelines providers, EmailSender email, WebhookSender webhooks, PushSender push,
-    TimeProvider clock, ILogger<MessageDispatcher> logger)
+    TimeProvider clock, DeliveryMetrics metrics, ILogger<MessageDispatcher> logger)
 {
     public static readonly TimeSpan ProfileTimeout = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(10);
@@ -33,6 +33,7 @@ public sealed class MessageDispatcher(
         {
             var outcome = await TryDeliverAsync(message, cancellationToken);
             var now = clock.GetUtcNow();
+            metrics.Attempted(message, outcome switch { Sent => "sent", Skipped => "skipped", Deferred => "deferred", _ => "retried" });
             await (outcome switch
             {
                 Sent sent => outbox.SentAsync(message, sent.RecommendationId, now, cancellationToken, FeedbackStore.Insert(
@@ -45,6 +46,7 @@ public sealed class MessageDispatcher(
         }
         catch (HardBounce bounce)
         {
+            metrics.Attempted(message, "bounced");
             var now = clock.GetUtcNow();
             await outbox.SkippedAsync(message, bounce.Message, now, CancellationToken.None,
                 Suppressions.Suppress(message.TenantId, message.UserId, message.Channel, bounce.Message, now),
@@ -52,10 +54,12 @@ public sealed class MessageDispatcher(
         }
         catch (PermanentFailure refused)
         {
+            metrics.Attempted(message, "skipped");
             await outbox.SkippedAsync(message, refused.Message, clock.GetUtcNow(), CancellationToken.None);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
+            metrics.Attempted(message, "retried");
             logger.LogWarning(ex, "Sending {SendKey} failed (attempt {Attempt}); it is tried again", message.SendKey, message.Attempts);
             var now = clock.GetUtcNow();
             await outbox.PutBackAsync(message, now + Backoff(message.Attempts), ex.Message, deferred: false, now, CancellationToken.None);

@@ -1,9 +1,11 @@
+using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using System.Text;
 using MassTransit;
 using Npgsql;
 using Personalization.Contracts;
 using Personalization.Contracts.V1;
+using Personalization.Segmentation.Profiles;
 
 namespace Personalization.Segmentation.Segments.Store;
 
@@ -15,10 +17,13 @@ namespace Personalization.Segmentation.Segments.Store;
 /// (<c>skip locked</c>); a crash between publishing and marking republishes with the same message id, which
 /// consumers drop.
 /// </summary>
-public sealed class TransitionPublisher(NpgsqlDataSource dataSource, SegmentationSchema schema, IBus bus, TimeProvider clock, ILogger<TransitionPublisher> logger)
+public sealed class TransitionPublisher(
+    NpgsqlDataSource dataSource, SegmentationSchema schema, IBus bus, TimeProvider clock, IMeterFactory meters, ILogger<TransitionPublisher> logger)
     : BackgroundService
 {
     private const int Batch = 500;
+    private readonly Counter<long> _published = meters.Create(ProfileFeedMetrics.MeterName).CreateCounter<long>(
+        "segmentation.segments.transitions", "{transition}", "Segment entries and exits published (direction: entered or exited).");
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(50);
     private readonly SemaphoreSlim _wake = new(0, 1);
@@ -84,6 +89,8 @@ public sealed class TransitionPublisher(NpgsqlDataSource dataSource, Segmentatio
             await mark.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
+        foreach (var (_, message, _) in due)
+            _published.Add(1, new KeyValuePair<string, object?>("direction", message is SegmentEntered ? "entered" : "exited"));
         return due.Count;
     }
 
