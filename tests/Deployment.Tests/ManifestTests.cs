@@ -7,9 +7,11 @@ public class ManifestTests
     [TestCase("production")]
     public async Task An_overlay_renders_every_service_and_passes_the_schemas_and_policies(string overlay)
     {
-        var report = await ManifestCheck.CheckAsync(await ManifestCheck.RenderAsync(Path.Combine(ManifestCheck.K8s, "overlays", overlay)));
+        var rendered = await ManifestCheck.RenderAsync(Path.Combine(ManifestCheck.K8s, "overlays", overlay));
+        var report = await ManifestCheck.CheckAsync(rendered);
 
         Assert.That(report.Errors, Is.Empty);
+        Assert.That(StrictModels.Problems(rendered), Is.Empty, "no field the Kubernetes API does not have");
         Assert.That(report.Kinds["Deployment"], Is.EqualTo(5), "ingestion, its relay, segmentation, recommendation, triggers");
         foreach (var kind in new[] { "Service", "PodDisruptionBudget", "HorizontalPodAutoscaler", "ScaledObject", "NetworkPolicy", "ServiceAccount", "Job", "Component", "Configuration", "Resiliency" })
             Assert.That(report.Kinds, Does.ContainKey(kind));
@@ -47,13 +49,21 @@ public class ManifestTests
                         path: /spec/template/metadata/annotations/dapr.io~1app-id
                         value: profiles
                   - target:
+                      kind: Service
+                      name: triggers
+                    patch: |-
+                      - op: add
+                        path: /spec/sessionAfinity
+                        value: ClientIP
+                  - target:
                       kind: Job
                     patch: |-
                       - op: replace
                         path: /spec/template/spec/containers/0/securityContext/readOnlyRootFilesystem
                         value: false
                 """);
-            var report = await ManifestCheck.CheckAsync(await ManifestCheck.RenderAsync(overlay));
+            var rendered = await ManifestCheck.RenderAsync(overlay);
+            var report = await ManifestCheck.CheckAsync(rendered);
 
             Assert.That(report.Errors, Is.EquivalentTo(new[]
             {
@@ -64,6 +74,7 @@ public class ManifestTests
                 "Deployment/segmentation: dapr.io/app-id profiles is no Dapr app of the suite (segmentation, recommendation, triggers)",
                 "Job/ingestion-migrate container migrate: must set readOnlyRootFilesystem: true",
             }));
+            Assert.That(StrictModels.Problems(rendered), Has.One.StartsWith("Service/triggers: ").And.Contains("sessionAfinity"), "the misspelt field");
         }
         finally
         {
