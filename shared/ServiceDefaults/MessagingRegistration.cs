@@ -1,8 +1,10 @@
+using System.Diagnostics.Metrics;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Personalization.ServiceDefaults;
 
@@ -65,6 +67,9 @@ public static class MessagingRegistration
                 rabbit.ConfigureEndpoints(context);
             });
         });
+        builder.Services.AddSingleton(sp => new QueueDepths(uri, sp.GetRequiredService<IMeterFactory>(), sp.GetRequiredService<ILogger<QueueDepths>>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<QueueDepths>());
+        builder.Services.AddReceiveEndpointObserver(sp => sp.GetRequiredService<QueueDepths>());
         // One instance, so its probe connection lasts from check to check.
         builder.Services.AddSingleton(_ => new BrokerConnectionHealthCheck(uri));
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(

@@ -26,7 +26,7 @@ public partial class MonitoringTests
         var ours = OurMetric().Matches(queries).Select(m => m.Value).Distinct().ToList();
         Assert.That(ours, Has.Count.GreaterThanOrEqualTo(6));
         foreach (var metric in ours)
-            Assert.That(defined.Any(instrument => Exported(instrument).Contains(metric)), Is.True, $"{metric} is exported by no instrument in services/");
+            Assert.That(defined.Any(instrument => Exported(instrument).Contains(metric)), Is.True, $"{metric} is exported by no instrument in services/ or shared/");
     }
 
     /// <summary>What Prometheus calls an instrument's series: its name with underscores, the unit, and the type's suffix.</summary>
@@ -36,7 +36,7 @@ public partial class MonitoringTests
         select instrument + unit + suffix;
 
     private static HashSet<string> DefinedInstruments() =>
-        Directory.EnumerateFiles(Path.Combine(LocalInfrastructure.RepoRoot, "services"), "*.cs", SearchOption.AllDirectories)
+        new[] { "services", "shared" }.SelectMany(folder => Directory.EnumerateFiles(Path.Combine(LocalInfrastructure.RepoRoot, folder), "*.cs", SearchOption.AllDirectories))
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"))
             .SelectMany(f => Instrument().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value.Replace('.', '_')))
             .ToHashSet();
@@ -44,6 +44,6 @@ public partial class MonitoringTests
     [GeneratedRegex(@"Create(?:Observable)?(?:Counter|Histogram|Gauge|UpDownCounter)(?:<\w+>)?\(\s*""([a-z_.]+)""")]
     private static partial Regex Instrument();
 
-    [GeneratedRegex(@"\b(?:ingestion|segmentation|triggers|recommendation)_[a-z_]+")]
+    [GeneratedRegex(@"\b(?:ingestion|segmentation|triggers|recommendation|messaging)_[a-z_]+")]
     private static partial Regex OurMetric();
 }
