@@ -32,6 +32,9 @@ public class Platform
 
     private static readonly (string Public, string Private) VapidKeys = NewVapidKeys();
     public static TestDatabase Database { get; private set; } = null!;
+
+    /// <summary>Where the services' spans, metrics and logs go (OTLP/HTTP).</summary>
+    public static OtlpReceiver Otlp { get; private set; } = null!;
     public static ServiceProcess Ingestion => _processes.Ingestion;
     public static ServiceProcess Segmentation => _processes.Segmentation;
     public static ServiceProcess Triggers => _processes.Triggers;
@@ -53,6 +56,7 @@ public class Platform
     {
         var infra = await LocalInfrastructure.EnsureStartedAsync();
         Database = await TestDatabase.CreateAsync("e2e");
+        Otlp = new OtlpReceiver();
         _processes = await PlatformProcesses.StartAsync(new Dictionary<string, string>
         {
             ["ConnectionStrings__Postgres"] = Database.ConnectionString,
@@ -83,6 +87,10 @@ public class Platform
             // Read by the sidecar (its own API's token, and the one it sends to Segmentation) and by Segmentation.
             ["DAPR_API_TOKEN"] = SidecarApiToken,
             ["APP_API_TOKEN"] = AppApiToken,
+            // Every service exports its telemetry to the receiver the tracing tests read, a batch every half second.
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = Otlp.Url,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "500",
         });
     }
 
@@ -110,6 +118,7 @@ public class Platform
     {
         if (_processes is not null) await _processes.DisposeAsync();
         if (Database is not null) await Database.DisposeAsync();
+        Otlp?.Dispose();
     }
 
     /// <summary>Runs a command-line verb of a service with the platform's settings, and returns its output.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Security.Claims;
 using System.Text;
@@ -26,7 +27,8 @@ public sealed class WriteKeyAuthentication(
     public const string KeyClaim = "key";
 
     public static EventOrigin OriginOf(ClaimsPrincipal user, DateTimeOffset receivedAt) =>
-        new(user.FindFirstValue(TenantClaim)!, user.FindFirstValue(SourceClaim)!, receivedAt);
+        new(user.FindFirstValue(TenantClaim)!, user.FindFirstValue(SourceClaim)!, receivedAt,
+            Activity.Current is { IdFormat: ActivityIdFormat.W3C } request ? request.Id : null);
 
     private const string MissingKey = "Send the write key as the HTTP Basic user name, with an empty password.";
 

@@ -144,6 +144,7 @@ public sealed class RabbitMqRelay : SubscriptionBase
     {
         try
         {
+            using var span = RelayTracing.StartPublish(message);
             // The same page packs the same way, so a page published again carries the same message ids.
             await _publisher.Publish(message, context => context.MessageId = message.Events[0].EventId, page.Token);
         }

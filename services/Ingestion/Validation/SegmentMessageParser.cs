@@ -148,7 +148,8 @@ public static class SegmentMessageParser
             anonymousId,
             timestamp ?? origin.ReceivedAt,
             origin.ReceivedAt,
-            message.Clone());
+            message.Clone())
+        { TraceParent = origin.TraceParent };
     }
 
     private static readonly byte[] EscapedReplacementCharacter = "\\ufffd"u8.ToArray();

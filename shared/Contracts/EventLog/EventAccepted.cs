@@ -21,11 +21,18 @@ public sealed record EventAccepted(
     JsonElement Payload,
     EventFlags Flags = EventFlags.None)
 {
+    /// <summary>The W3C trace context of the request that brought the event, so its later work joins that trace.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? TraceParent { get; init; }
+
     // Derived, so not stored: it would add a sixth to every event row in the log.
     [JsonIgnore]
     public StreamKey StreamKey => StreamKey.For(TenantId, UserId, AnonymousId);
 
     /// <summary>The integration message for this event, as stored: its id, global sequence and version in its stream.</summary>
     public EventRecorded ToMessage(Guid eventId, long sequence, long streamVersion) => new(
-        eventId, sequence, TenantId, SourceId, StreamKey.ToString(), streamVersion, MessageId, Type, Name, UserId, AnonymousId, Timestamp, ReceivedAt, Payload, Flags);
+        eventId, sequence, TenantId, SourceId, StreamKey.ToString(), streamVersion, MessageId, Type, Name, UserId, AnonymousId, Timestamp, ReceivedAt, Payload, Flags)
+    {
+        TraceParent = TraceParent,
+    };
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Personalization.Contracts.V1;
 
@@ -32,4 +33,9 @@ public sealed record EventRecorded(
     DateTimeOffset Timestamp,
     DateTimeOffset ReceivedAt,
     JsonElement Payload,
-    EventFlags Flags = EventFlags.None);
+    EventFlags Flags = EventFlags.None)
+{
+    /// <summary>The W3C trace context of the ingestion request that brought the event; null for events stored before.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? TraceParent { get; init; }
+}
