@@ -15,38 +15,25 @@ public sealed record ReceivedSpan(string Service, string Scope, string Name, str
 /// </summary>
 public sealed class OtlpReceiver : IDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly LoopbackServer _server;
 
-    public OtlpReceiver()
-    {
-        Url = $"http://127.0.0.1:{ServiceProcess.FreePort()}";
-        _listener.Prefixes.Add(Url + "/");
-        _listener.Start();
-        _ = Task.Run(ServeAsync);
-    }
+    public OtlpReceiver() => _server = new LoopbackServer(AnswerAsync);
 
-    public string Url { get; }
+    public string Url => _server.Url;
 
     public ConcurrentQueue<ReceivedSpan> Spans { get; } = new();
 
     public IReadOnlyList<ReceivedSpan> Trace(string traceId) => Spans.Where(s => s.TraceId == traceId).ToList();
 
-    private async Task ServeAsync()
+    private async Task AnswerAsync(HttpListenerContext context)
     {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try { context = await _listener.GetContextAsync(); }
-            catch (Exception) when (!_listener.IsListening) { return; }
-            using var body = new MemoryStream();
-            await context.Request.InputStream.CopyToAsync(body);
-            if (context.Request.Url!.AbsolutePath == "/v1/traces")
-                foreach (var span in ReadTraces(body.ToArray()))
-                    Spans.Enqueue(span);
-            context.Response.StatusCode = 200;
-            context.Response.ContentType = "application/x-protobuf";
-            context.Response.Close();
-        }
+        using var body = new MemoryStream();
+        await context.Request.InputStream.CopyToAsync(body);
+        if (context.Request.Url!.AbsolutePath == "/v1/traces")
+            foreach (var span in ReadTraces(body.ToArray()))
+                Spans.Enqueue(span);
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/x-protobuf";
     }
 
     private static IEnumerable<ReceivedSpan> ReadTraces(byte[] request) =>
@@ -93,5 +80,5 @@ public sealed class OtlpReceiver : IDisposable
         return fields;
     }
 
-    public void Dispose() => _listener.Close();
+    public void Dispose() => _server.Dispose();
 }

@@ -19,19 +19,16 @@ public sealed record ReceivedPush(string Path, JsonElement Payload, string Vapid
 /// </summary>
 public sealed class PushDevice : IDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly LoopbackServer _server;
     private readonly ECDiffieHellman _keys = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
     private readonly byte[] _auth = RandomNumberGenerator.GetBytes(16);
 
     public PushDevice()
     {
-        Url = $"http://127.0.0.1:{ServiceProcess.FreePort()}";
-        _listener.Prefixes.Add(Url + "/");
-        _listener.Start();
-        _ = Task.Run(ServeAsync);
+        _server = new LoopbackServer(AnswerAsync);
     }
 
-    public string Url { get; }
+    public string Url => _server.Url;
     public ConcurrentQueue<ReceivedPush> Received { get; } = new();
     public ConcurrentQueue<string> Refused { get; } = new();
 
@@ -44,29 +41,20 @@ public sealed class PushDevice : IDisposable
         return [0x04, .. q.X!, .. q.Y!];
     }
 
-    private async Task ServeAsync()
+    private async Task AnswerAsync(HttpListenerContext context)
     {
-        while (_listener.IsListening)
+        var path = context.Request.Url!.AbsolutePath;
+        if (path.StartsWith("/gone/"))
         {
-            HttpListenerContext context;
-            try { context = await _listener.GetContextAsync(); }
-            catch (Exception) when (!_listener.IsListening) { return; }
-            var path = context.Request.Url!.AbsolutePath;
-            if (path.StartsWith("/gone/"))
-            {
-                Refused.Enqueue(path);
-                context.Response.StatusCode = 410;
-            }
-            else
-            {
-                using var body = new MemoryStream();
-                await context.Request.InputStream.CopyToAsync(body);
-                var (token, key) = Vapid(context.Request.Headers);
-                Received.Enqueue(new ReceivedPush(path, JsonDocument.Parse(Decrypt(body.ToArray())).RootElement.Clone(), token, key, context.Request.Headers["Topic"]));
-                context.Response.StatusCode = 201;
-            }
-            context.Response.Close();
+            Refused.Enqueue(path);
+            context.Response.StatusCode = 410;
+            return;
         }
+        using var body = new MemoryStream();
+        await context.Request.InputStream.CopyToAsync(body);
+        var (token, key) = Vapid(context.Request.Headers);
+        Received.Enqueue(new ReceivedPush(path, JsonDocument.Parse(Decrypt(body.ToArray())).RootElement.Clone(), token, key, context.Request.Headers["Topic"]));
+        context.Response.StatusCode = 201;
     }
 
     /// <summary>The token and key from <c>Authorization: vapid t=..., k=...</c> (or the older <c>WebPush</c> token with <c>Crypto-Key: p256ecdsa=</c>).</summary>
@@ -114,7 +102,7 @@ public sealed class PushDevice : IDisposable
 
     public void Dispose()
     {
-        _listener.Stop();
+        _server.Dispose();
         _keys.Dispose();
     }
 }
