@@ -5,11 +5,17 @@ using Personalization.TestSupport;
 
 namespace Personalization.Deployment.Tests;
 
+/// <summary>What a check script of tools/manifest-check found wrong.</summary>
+public interface ICheckReport
+{
+    IReadOnlyList<string> Errors { get; }
+}
+
 /// <summary>What tools/manifest-check said of a set of rendered manifests.</summary>
-public sealed record ManifestReport(int Objects, IReadOnlyDictionary<string, int> Kinds, IReadOnlyList<string> Errors);
+public sealed record ManifestReport(int Objects, IReadOnlyDictionary<string, int> Kinds, IReadOnlyList<string> Errors) : ICheckReport;
 
 /// <summary>What tools/manifest-check said of a Compose file.</summary>
-public sealed record ComposeReport(IReadOnlyList<string> Services, IReadOnlyList<string> Errors);
+public sealed record ComposeReport(IReadOnlyList<string> Services, IReadOnlyList<string> Errors) : ICheckReport;
 
 /// <summary>
 /// The offline manifest checks of <c>tools/manifest-check</c>: kustomize (the one built into kubectl, from the pinned
@@ -31,21 +37,21 @@ public static class ManifestCheck
         return (await Project.RunAsync(kubectl, ["kustomize", kustomization], Timeout)).ThrowIfFailed($"kubectl kustomize {kustomization}");
     }
 
-    public static Task<ManifestReport> CheckAsync(string manifests) => ReportAsync<ManifestReport>(["check.mjs"], manifests, r => r.Errors.Count);
+    public static Task<ManifestReport> CheckAsync(string manifests) => ReportAsync<ManifestReport>(["check.mjs"], manifests);
 
     /// <summary>Checks a Compose file, the repository's own by default.</summary>
     public static Task<ComposeReport> CheckComposeAsync(string? file = null) =>
-        ReportAsync<ComposeReport>(["compose.mjs", file ?? Path.Combine(LocalInfrastructure.RepoRoot, "docker-compose.yml")], null, r => r.Errors.Count);
+        ReportAsync<ComposeReport>(["compose.mjs", file ?? Path.Combine(LocalInfrastructure.RepoRoot, "docker-compose.yml")], null);
 
     /// <summary>Runs a check script, which prints its report as the last line and exits 1 exactly when it found errors.</summary>
-    private static async Task<T> ReportAsync<T>(string[] script, string? input, Func<T, int> errors)
+    private static async Task<T> ReportAsync<T>(string[] script, string? input) where T : ICheckReport
     {
         await InstallAsync();
         var run = await Project.RunAsync("node", script, Timeout, input: input);
         var report = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()
                      ?? throw new InvalidOperationException($"{script[0]} printed no report (exit code {run.ExitCode}):\n{run.Errors}");
         var parsed = JsonSerializer.Deserialize<T>(report, Json)!;
-        Assert.That(run.ExitCode, Is.EqualTo(errors(parsed) > 0 ? 1 : 0), $"{script[0]} exits 1 exactly when it found errors");
+        Assert.That(run.ExitCode, Is.EqualTo(parsed.Errors.Count > 0 ? 1 : 0), $"{script[0]} exits 1 exactly when it found errors");
         return parsed;
     }
 

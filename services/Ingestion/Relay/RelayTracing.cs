@@ -21,9 +21,10 @@ public static class RelayTracing
         if (!Source.HasListeners()) return null;
         var contexts = message.Events
             .Select(e => ActivityContext.TryParse(e.TraceParent, null, out var context) ? context : (ActivityContext?)null)
-            .OfType<ActivityContext>().Distinct().ToList();
+            // Lazily, so a page of hundreds of events parses only as many as it links.
+            .OfType<ActivityContext>().Distinct().Take(MaxLinks + 1).ToList();
         var parent = contexts.FirstOrDefault();
-        var links = contexts.Skip(1).Take(MaxLinks).Select(c => new ActivityLink(c));
+        var links = contexts.Skip(1).Select(c => new ActivityLink(c));
         var activity = Source.StartActivity("relay EventsRecorded", ActivityKind.Producer, parent, links: links);
         activity?.SetTag("messaging.batch.message_count", message.Events.Count);
         return activity;
