@@ -102,7 +102,8 @@ public sealed class TriggersSchema(NpgsqlDataSource dataSource) : OwnedSchema(da
             reason text,
             recommendation_id text,
             sent_at timestamptz);
-        alter table {Name}.outbox add column if not exists opened_at timestamptz, add column if not exists clicked_at timestamptz;
+        alter table {Name}.outbox add column if not exists opened_at timestamptz, add column if not exists clicked_at timestamptz,
+            add column if not exists trace_parent text;
         create index if not exists outbox_due on {Name}.outbox (not_before) where status = 'Pending';
         create index if not exists outbox_user on {Name}.outbox (tenant_id, user_id, sent_at);
         create table if not exists {Name}.feedback (

@@ -27,6 +27,13 @@ public class Platform
 
     public static string Tenant { get; } = "e2e-" + Guid.NewGuid().ToString("N")[..12];
 
+    /// <summary>
+    /// A second tenant, for tests whose answers are relative to everything a tenant holds (RFM quantiles, clusters),
+    /// so other tests' events cannot shift them; <see cref="IsolatedReadToken"/> reads it.
+    /// </summary>
+    public static string IsolatedTenant { get; } = Tenant + "-isolated";
+    public const string IsolatedReadToken = "e2e-isolated-read-token";
+
     /// <summary>Triggers' VAPID key pair for Web Push, made for the run: the public key (base64url, uncompressed P-256).</summary>
     public static string VapidPublicKey => VapidKeys.Public;
 
@@ -65,6 +72,7 @@ public class Platform
             // Triggers posts the feedback of its messages (deliveries, opens, clicks) back as the tenant's events.
             [$"Feedback__WriteKeys__{Tenant}"] = WriteKey,
             [$"Segmentation__AccessTokens__{ReadToken}"] = Tenant,
+            [$"Segmentation__AccessTokens__{IsolatedReadToken}"] = IsolatedTenant,
             // Triggers reads broadcast segments' members from Segmentation with the same token.
             [$"Segmentation__Tokens__{Tenant}"] = ReadToken,
             // Triggers asks Recommendation (when a test starts it) for the tenant's recommendations with this token.

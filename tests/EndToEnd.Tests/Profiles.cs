@@ -34,12 +34,12 @@ public static class Profiles
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
-    public static async Task<Profile?> GetAsync(string userId)
+    public static async Task<Profile?> GetAsync(string userId, string token = ReadToken)
     {
-        var (status, body) = await GetRawAsync(userId);
+        var (status, body) = await GetRawAsync(userId, token);
         return status == HttpStatusCode.NotFound ? null : JsonSerializer.Deserialize<Profile>(body, JsonSerializerOptions.Web);
     }
 
-    public static Task<Profile?> WithCountAsync(string userId, long count) =>
-        TestSupport.Eventually.ReturnsAsync(() => GetAsync(userId), p => p?.EventCount >= count, TimeSpan.FromSeconds(60), $"{userId}'s profile to count {count} events");
+    public static Task<Profile?> WithCountAsync(string userId, long count, string token = ReadToken) =>
+        TestSupport.Eventually.ReturnsAsync(() => GetAsync(userId, token), p => p?.EventCount >= count, TimeSpan.FromSeconds(60), $"{userId}'s profile to count {count} events");
 }

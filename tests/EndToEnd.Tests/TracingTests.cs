@@ -1,28 +1,57 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text.Json;
+using Personalization.EndToEnd.Tests.Segments;
 using Personalization.TestSupport;
 using static Personalization.EndToEnd.Tests.Platform;
+using static Personalization.EndToEnd.Tests.Triggers.TriggersCalls;
 
 namespace Personalization.EndToEnd.Tests;
 
 /// <summary>
 /// One tracked event is one trace: the W3C trace context of the tracking request is stored with the event, the relay
-/// continues it when it publishes, and the consumers in Segmentation and Triggers continue the relay's, so their spans
-/// share the request's trace id and hang together as one tree.
+/// continues it when it publishes, Segmentation's consumer and the profile actor's turn through the sidecar continue
+/// the relay's, the segment entry it causes is published in the turn's trace, and Triggers' journey turn, the send it
+/// queues and the recommendation call of that send follow, so every span shares the request's trace id and hangs
+/// together as one tree.
 /// </summary>
 public class TracingTests
 {
     [Test]
-    public async Task A_tracked_event_is_one_trace_through_ingestion_the_relay_segmentation_and_triggers()
+    public async Task A_tracked_event_is_one_trace_from_the_request_to_the_email_it_causes()
     {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var (segment, tracked) = ($"traced-{run}", $"Traced {run}");
+        await SegmentCalls.DefineAsync(segment, JsonSerializer.Serialize(new { name = "Traced", condition = new { performed = tracked } }), HttpStatusCode.Created);
+        await AdminAsync(HttpMethod.Put, $"/admin/tenants/{Tenant}/templates/{segment}", new
+        {
+            name = "Traced", channel = "email", subject = "Picked for you",
+            html = "{% for item in recommendations %}{{ item.itemId }} {% endfor %}", fallback = new { subject = "For you", html = "<p>New in.</p>" },
+        });
+        await AdminAsync(HttpMethod.Put, $"/admin/tenants/{Tenant}/journeys/{segment}", new
+        {
+            name = "Traced", entry = new { segmentEntered = segment },
+            steps = new object[] { new { id = "email", send = new { channel = "email", template = segment } } },
+        });
+        await AdminAsync(HttpMethod.Post, $"/admin/tenants/{Tenant}/journeys/{segment}/publish");
+        await using var recommendation = await StartRecommendationAsync(new Dictionary<string, string> { ["Recommendation__Training__Schedule"] = "00:00:00" });
+
         var (traceId, caller) = (ActivityTraceId.CreateRandom().ToHexString(), ActivitySpanId.CreateRandom().ToHexString());
-        var user = "traced-" + Guid.NewGuid().ToString("N")[..8];
-        var message = System.Text.Json.JsonSerializer.Serialize(new { type = "track", @event = "Product Viewed", userId = user, messageId = $"{user}-1", properties = new { product_id = "sku-1" } });
-        var request = Post("/v1/batch", $$"""{"batch":[{{message}}]}""");
+        var user = "traced-" + run;
+        var batch = JsonSerializer.Serialize(new
+        {
+            batch = new object[]
+            {
+                new { type = "identify", userId = user, messageId = $"{user}-identify", traits = new { email = $"{user}@example.com" } },
+                new { type = "track", @event = tracked, userId = user, messageId = $"{user}-1" },
+            },
+        });
+        var request = Post("/v1/batch", batch);
         request.Headers.Add("traceparent", $"00-{traceId}-{caller}-01");
         using (var response = await Ingestion.Client.SendAsync(request))
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        await Profiles.WithCountAsync(user, 1);
+        using var smtp = new SmtpInbox(await LocalInfrastructure.EnsureStartedAsync());
+        await Eventually.ReturnsAsync(() => smtp.ToAsync($"{user}@example.com"), m => m.Count > 0, TimeSpan.FromSeconds(60), "the email the segment entry causes");
 
         var spans = await Eventually.ReturnsAsync(() => Task.FromResult(Otlp.Trace(traceId)), s => Stage(s).All(found => found.Value) && IsTree(s, caller),
             TimeSpan.FromSeconds(60), "the spans of every stage, joined in one tree");
@@ -33,13 +62,23 @@ public class TracingTests
             "the tracking request is the root, under the caller's span");
     }
 
-    private static Dictionary<string, bool> Stage(IReadOnlyList<ReceivedSpan> spans) => new()
+    private static Dictionary<string, bool> Stage(IReadOnlyList<ReceivedSpan> spans)
     {
-        ["the tracking request"] = spans.Any(s => s.Service == "Personalization.Ingestion" && s.Scope == "Microsoft.AspNetCore"),
-        ["the relay's publish"] = spans.Any(s => s.Name == "relay EventsRecorded"),
-        ["Segmentation's consumer"] = spans.Any(s => s.Service == "Personalization.Segmentation" && s.Scope == "MassTransit"),
-        ["Triggers' consumer"] = spans.Any(s => s.Service == "Personalization.Triggers" && s.Scope == "MassTransit"),
-    };
+        bool Served(string service, string route) => spans.Any(s => s.Service == service && s.Scope == "Microsoft.AspNetCore" && s.Name.Contains(route));
+        return new()
+        {
+            ["the tracking request"] = Served("Personalization.Ingestion", "/v1/batch"),
+            ["the relay's publish"] = spans.Any(s => s.Name == "relay EventsRecorded"),
+            ["Segmentation's consumer"] = spans.Any(s => s.Service == "Personalization.Segmentation" && s.Scope == "MassTransit"),
+            ["the profile actor's call"] = spans.Any(s => s.Name == "profile apply"),
+            ["the profile actor's turn"] = Served("Personalization.Segmentation", "actors/"),
+            ["the segment entry's publish"] = spans.Any(s => s.Name == "publish SegmentEntered"),
+            ["Triggers' consumers"] = spans.Any(s => s.Service == "Personalization.Triggers" && s.Scope == "MassTransit"),
+            ["the journey actor's turn"] = Served("Personalization.Triggers", "actors/"),
+            ["the send"] = spans.Any(s => s.Name == "send email"),
+            ["the recommendation call"] = Served("Personalization.Recommendation", "recommendations/users"),
+        };
+    }
 
     private static bool IsTree(IReadOnlyList<ReceivedSpan> spans, string caller)
     {

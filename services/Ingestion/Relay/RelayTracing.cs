@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Personalization.Contracts.V1;
+using Personalization.ServiceDefaults;
 
 namespace Personalization.Ingestion.Relay;
 
@@ -11,21 +12,11 @@ public static class RelayTracing
 {
     public const string SourceName = "Personalization.Ingestion.Relay";
 
-    /// <summary>Enough to find the other traces of a busy page; a message holds up to hundreds of events.</summary>
-    private const int MaxLinks = 32;
-
     private static readonly ActivitySource Source = new(SourceName);
 
     public static Activity? StartPublish(EventsRecorded message)
     {
-        if (!Source.HasListeners()) return null;
-        var contexts = message.Events
-            .Select(e => ActivityContext.TryParse(e.TraceParent, null, out var context) ? context : (ActivityContext?)null)
-            // Lazily, so a page of hundreds of events parses only as many as it links.
-            .OfType<ActivityContext>().Distinct().Take(MaxLinks + 1).ToList();
-        var parent = contexts.FirstOrDefault();
-        var links = contexts.Skip(1).Select(c => new ActivityLink(c));
-        var activity = Source.StartActivity("relay EventsRecorded", ActivityKind.Producer, parent, links: links);
+        var activity = Source.StartContinuing("relay EventsRecorded", ActivityKind.Producer, message.Events.Select(e => e.TraceParent));
         activity?.SetTag("messaging.batch.message_count", message.Events.Count);
         return activity;
     }

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Personalization.Contracts.V1;
+using Personalization.ServiceDefaults;
 
 namespace Personalization.Segmentation.Profiles;
 
@@ -7,10 +9,12 @@ namespace Personalization.Segmentation.Profiles;
 /// Gathers by person the events of the messages handled at once: while a person's actor call is in flight, or waits
 /// for one of the <see cref="ProfileFeedOptions.CallsAtOnce"/>, the events arriving for them wait and then go together,
 /// in stream order, in the next call. So under load the events per call grow instead of the calls, and one person's
-/// events of two messages meet the actor in order instead of costing a read of the log.
+/// events of two messages meet the actor in order instead of costing a read of the log. Each call is a span in the
+/// trace of the first message it serves (linking the others), since it runs outside any one message's consumer.
 /// </summary>
 public sealed class ProfileFeedQueue(IProfileFeed feeder, IOptions<ProfileFeedOptions> options)
 {
+    private static readonly ActivitySource Tracing = new(ProfileFeedMetrics.MeterName + ".Profiles");
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Person> _people = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _calls = new(options.Value.CallsAtOnce);
@@ -29,6 +33,7 @@ public sealed class ProfileFeedQueue(IProfileFeed feeder, IOptions<ProfileFeedOp
             if (!_people.TryGetValue(key, out var person))
                 _people[key] = started = person = new Person();
             person.Waiting.AddRange(events);
+            person.Traces.Add(StoredTraces.Current);
             fed = person.Fed.Task;
         }
         if (started is not null)
@@ -50,12 +55,15 @@ public sealed class ProfileFeedQueue(IProfileFeed feeder, IOptions<ProfileFeedOp
             try
             {
                 List<EventRecorded> events;
+                List<string?> traces;
                 lock (_gate)
                 {
-                    events = person.Waiting;
+                    (events, traces) = (person.Waiting, person.Traces);
                     unsettled.Add(person.Fed);
-                    (person.Waiting, person.Fed) = ([], NewSignal());
+                    (person.Waiting, person.Traces, person.Fed) = ([], [], NewSignal());
                 }
+                using var span = Tracing.StartContinuing("profile apply", ActivityKind.Internal, traces);
+                span?.SetTag("segmentation.profile.events", events.Count);
                 // A redelivered message brings some versions twice; the actor would skip them, but need not see them.
                 var outcome = await feeder.ApplyAsync(events.DistinctBy(e => e.StreamVersion).OrderBy(e => e.StreamVersion).ToList());
                 if (outcome.FirstWaiting is null || !HasWaiting(person))
@@ -100,6 +108,7 @@ public sealed class ProfileFeedQueue(IProfileFeed feeder, IOptions<ProfileFeedOp
     private sealed class Person
     {
         public List<EventRecorded> Waiting = [];
+        public List<string?> Traces = [];
         public TaskCompletionSource Fed = NewSignal();
     }
 }

@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Personalization.Contracts.Profiles;
 using Personalization.ServiceDefaults;
 using Personalization.Triggers.Feedback;
+using Personalization.Triggers.Occurrences;
 using Personalization.Triggers.Policy;
 using Personalization.Triggers.Push;
 using Personalization.Triggers.Recommendations;
@@ -14,7 +16,8 @@ namespace Personalization.Triggers.Delivery;
 /// Delivers one message from the outbox: the contact policy decides first (skip or defer, with the reason); then
 /// the template is rendered for the person as the preview would (profile, entry event, recommendations at send
 /// time) and the message goes to its channel. A failure puts it back for a retry with jittered backoff, so an
-/// outage of a provider delays messages and they go out when it recovers.
+/// outage of a provider delays messages and they go out when it recovers. Each attempt is a span in the trace of
+/// the turn that queued the message, so a send and its recommendation call join the trace of the event behind it.
 /// </summary>
 public sealed class MessageDispatcher(
     ContactPolicies policies, TemplateStore templates, ProfileReader profiles, ConsentReader consents, SubscriptionStore subscriptions,
@@ -27,8 +30,12 @@ public sealed class MessageDispatcher(
     /// <summary>Attempts (5 s doubling to 10 minutes apart: about 20 minutes in all) after which a missing profile or address is taken as real.</summary>
     public const int MaxAttemptsForProfile = 8;
 
+    private static readonly ActivitySource Tracing = new(JourneyMetrics.MeterName + ".Delivery");
+
     public async Task DeliverAsync(OutboxMessage message, CancellationToken cancellationToken)
     {
+        using var span = Tracing.StartContinuing($"send {message.Channel.ToString().ToLowerInvariant()}", ActivityKind.Internal, [message.TraceParent]);
+        span?.SetTag("triggers.journey", message.JourneyId);
         try
         {
             var outcome = await TryDeliverAsync(message, cancellationToken);

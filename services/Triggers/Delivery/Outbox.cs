@@ -15,7 +15,7 @@ public enum Engagement { Opened, Clicked }
 public sealed class Outbox(NpgsqlDataSource dataSource, TriggersSchema schema)
 {
     private const string Table = TriggersSchema.Name + ".outbox";
-    private const string Columns = "send_key, tenant_id, journey_id, version, user_id, actor_id, number, step_id, channel, template_id, scenario, url, group_id, entry_event, attempts";
+    private const string Columns = "send_key, tenant_id, journey_id, version, user_id, actor_id, number, step_id, channel, template_id, scenario, url, group_id, entry_event, attempts, trace_parent";
 
     /// <summary>How long a taken message is a sender's; longer than a send takes with its retries.</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
@@ -57,7 +57,7 @@ public sealed class Outbox(NpgsqlDataSource dataSource, TriggersSchema schema)
         (OutboxMessage, string?, bool)? found = null;
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
             if (await reader.ReadAsync(cancellationToken))
-                found = (Read(reader), reader.IsDBNull(15) ? null : reader.GetString(15), reader.GetBoolean(16));
+                found = (Read(reader), reader.IsDBNull(16) ? null : reader.GetString(16), reader.GetBoolean(17));
         if (found is not ({ } message, var recommendationId, var first)) return null;
         if (first) await SettleAsync(message, null, [], engagement == Engagement.Opened ? "opened" : "clicked", null, now, [], cancellationToken);
         return (message, recommendationId);
@@ -94,7 +94,8 @@ public sealed class Outbox(NpgsqlDataSource dataSource, TriggersSchema schema)
     private static OutboxMessage Read(NpgsqlDataReader reader) => new(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetString(4),
         reader.GetString(5), reader.GetInt32(6), reader.GetString(7), Enum.Parse<Channel>(reader.GetString(8)), reader.GetString(9),
         reader.IsDBNull(10) ? null : reader.GetString(10), reader.IsDBNull(11) ? null : new Uri(reader.GetString(11)),
-        reader.IsDBNull(12) ? null : reader.GetString(12), JsonDocument.Parse(reader.GetString(13)).RootElement.Clone(), reader.GetInt32(14));
+        reader.IsDBNull(12) ? null : reader.GetString(12), JsonDocument.Parse(reader.GetString(13)).RootElement.Clone(), reader.GetInt32(14),
+        reader.IsDBNull(15) ? null : reader.GetString(15));
 
     /// <param name="set">The outbox row's change; null for none.</param>
     private async Task SettleAsync(OutboxMessage message, string? set, object?[] values, string? outcome, string? detail, DateTimeOffset now,

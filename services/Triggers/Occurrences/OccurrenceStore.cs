@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Npgsql;
+using Personalization.ServiceDefaults;
 using Personalization.Triggers.Journeys;
 
 namespace Personalization.Triggers.Occurrences;
@@ -127,11 +128,11 @@ public sealed class OccurrenceSession(NpgsqlConnection connection, NpgsqlTransac
         foreach (var send in turn.Sends)
             batch.BatchCommands.Add(TriggersSql.Batched($"""
                 insert into {TriggersSchema.Name}.outbox (send_key, tenant_id, journey_id, version, user_id, actor_id, number, step_id, channel, template_id,
-                    scenario, url, group_id, entry_event, created_at, not_before, status)
-                values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15, $15, 'Pending')
+                    scenario, url, group_id, entry_event, created_at, not_before, status, trace_parent)
+                values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15, $15, 'Pending', $16)
                 on conflict (send_key) do nothing
                 """, SendKey(o, send), o.TenantId, o.JourneyId, o.Version, o.UserId, o.ActorId, o.Number, send.Id, send.Channel.ToString(), send.Template,
-                send.Scenario, send.Url?.ToString(), send.Group, o.EntryEvent.GetRawText(), now));
+                send.Scenario, send.Url?.ToString(), send.Group, o.EntryEvent.GetRawText(), now, StoredTraces.Current));
         await using (batch)
             await batch.ExecuteNonQueryAsync(cancellationToken);
     }

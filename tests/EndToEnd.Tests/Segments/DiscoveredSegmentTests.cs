@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Personalization.TestSupport;
 using static Personalization.EndToEnd.Tests.Platform;
@@ -8,13 +9,19 @@ namespace Personalization.EndToEnd.Tests.Segments;
 
 /// <summary>
 /// Discovered segments (RFM grid, K-Means, DBSCAN, mixture) computed from the event log on demand, read and announced
-/// like rule segments.
+/// like rule segments. They run in a tenant of their own: quantiles and clusters are relative to all its customers,
+/// so other tests' buyers would move these.
 /// </summary>
 public class DiscoveredSegmentTests
 {
+    private static readonly string Tenant = IsolatedTenant;
+
+    private sealed record SourceCreated(NewKey Key);
+    private sealed record NewKey(string WriteKey);
+
     private static async Task<JsonElement> ReadOkAsync(string path)
     {
-        var (status, body) = await ReadAsync(path);
+        var (status, body) = await ReadAsync(path, IsolatedReadToken);
         Assert.That(status, Is.EqualTo(HttpStatusCode.OK), path);
         return body;
     }
@@ -50,7 +57,10 @@ public class DiscoveredSegmentTests
                 products = new[] { i < 8 ? new { product_id = $"pan-{marker}", category = "Kitchen > Pans", quantity = 2 } : new { product_id = toy, category = (string)null!, quantity = 1 } },
             },
         })));
-        using (var response = await Ingestion.Client.SendAsync(Post("/v1/batch", $$"""{"batch":[{{string.Join(',', orders)}}]}""")))
+        using var created = await Ingestion.Client.SendAsync(Admin(HttpMethod.Post, $"/admin/tenants/{Tenant}/sources", new { sourceId = $"shop-{marker}" }));
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        var writeKey = (await created.Content.ReadFromJsonAsync<SourceCreated>(JsonSerializerOptions.Web))!.Key.WriteKey;
+        using (var response = await Ingestion.Client.SendAsync(Post("/v1/batch", $$"""{"batch":[{{string.Join(',', orders)}}]}""", writeKey)))
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         await using var listener = await SegmentTransitionsListener.StartAsync();
 
@@ -98,7 +108,7 @@ public class DiscoveredSegmentTests
 
         // An erased customer keeps no discovered memberships or probabilities either.
         var erased = customers[1];
-        await Profiles.WithCountAsync(erased, 6);
+        await Profiles.WithCountAsync(erased, 6, IsolatedReadToken);
         using (var response = await Ingestion.Client.SendAsync(Admin(HttpMethod.Delete, $"/admin/tenants/{Tenant}/users/{erased}")))
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
         await Eventually.ReturnsAsync(() => ReadOkAsync($"/api/profiles/{erased}/segments"), s => s.GetArrayLength() == 0,

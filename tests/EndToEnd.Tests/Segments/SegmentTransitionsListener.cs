@@ -48,13 +48,13 @@ public sealed class SegmentTransitionsListener : IAsyncDisposable
         Received.Select(r => r.Message).OfType<SegmentEntered>()
             .Where(m => m.TenantId == Platform.Tenant && m.SegmentId == segmentId && (streamKey is null || m.StreamKey == streamKey)).ToList();
 
-    /// <summary>The person's entries into any segment.</summary>
+    /// <summary>The person's entries into any segment (the stream key names the tenant).</summary>
     public IReadOnlyList<SegmentEntered> EnteredBy(string streamKey) =>
-        Received.Select(r => r.Message).OfType<SegmentEntered>().Where(m => m.TenantId == Platform.Tenant && m.StreamKey == streamKey).ToList();
+        Received.Select(r => r.Message).OfType<SegmentEntered>().Where(m => m.StreamKey == streamKey).ToList();
 
     public IReadOnlyList<SegmentExited> Exited(string segmentId, string? streamKey = null) =>
         Received.Select(r => r.Message).OfType<SegmentExited>()
-            .Where(m => m.TenantId == Platform.Tenant && m.SegmentId == segmentId && (streamKey is null || m.StreamKey == streamKey)).ToList();
+            .Where(m => m.SegmentId == segmentId && (streamKey is null ? m.TenantId == Platform.Tenant : m.StreamKey == streamKey)).ToList();
 
     public async ValueTask DisposeAsync() => await _bus.StopAsync();
 }

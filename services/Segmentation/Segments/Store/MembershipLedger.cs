@@ -1,12 +1,14 @@
 using Npgsql;
 using Personalization.Segmentation.Segments.Evaluation;
+using Personalization.ServiceDefaults;
 
 namespace Personalization.Segmentation.Segments.Store;
 
 /// <summary>
 /// Writes a person's segment transitions and keeps the membership table in step, in one transaction. A transition is
 /// keyed by (tenant, segment, person, number): writing it again (a redelivered event, a turn retried after its state
-/// failed to save, a rebuild) changes nothing, so each change is published once, from this table.
+/// failed to save, a rebuild) changes nothing, so each change is published once, from this table. Each keeps the
+/// trace context of the turn that made it, so its publication joins the trace of the event that caused it.
 /// </summary>
 public sealed class MembershipLedger(NpgsqlDataSource dataSource, SegmentationSchema schema)
 {
@@ -20,8 +22,8 @@ public sealed class MembershipLedger(NpgsqlDataSource dataSource, SegmentationSc
         await schema.EnsureAsync();
         await using var command = dataSource.CreateCommand($"""
             with written as (
-                insert into {Transitions} (tenant_id, segment_id, user_key, number, version, entered, at, caused_by)
-                select $1, t.segment_id, $2, t.number, t.version, t.entered, t.at, t.caused_by
+                insert into {Transitions} (tenant_id, segment_id, user_key, number, version, entered, at, caused_by, trace_parent)
+                select $1, t.segment_id, $2, t.number, t.version, t.entered, t.at, t.caused_by, $9
                 from unnest($3::text[], $4::int[], $5::int[], $6::boolean[], $7::timestamptz[], $8::uuid[])
                      as t (segment_id, number, version, entered, at, caused_by)
                 on conflict do nothing
@@ -44,6 +46,7 @@ public sealed class MembershipLedger(NpgsqlDataSource dataSource, SegmentationSc
         command.Parameters.AddWithValue(transitions.Select(t => t.Entered).ToArray());
         command.Parameters.AddWithValue(transitions.Select(t => t.At.ToUniversalTime()).ToArray());
         command.Parameters.AddWithValue(transitions.Select(t => t.CausedBy).ToArray());
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)StoredTraces.Current ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -61,6 +61,7 @@ public sealed class SegmentationSchema(NpgsqlDataSource dataSource) : OwnedSchem
             total bigint,
             error text);
         create index if not exists transitions_unpublished on {Name}.transitions (id) where published_at is null;
+        alter table {Name}.transitions add column if not exists trace_parent text;
         create table if not exists {Name}.discovery_requests (like {Name}.catch_up including all);
         create table if not exists {Name}.discovery_runs (
             tenant_id text not null,

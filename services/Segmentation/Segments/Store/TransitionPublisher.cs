@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using System.Text;
@@ -6,6 +7,7 @@ using Npgsql;
 using Personalization.Contracts;
 using Personalization.Contracts.V1;
 using Personalization.Segmentation.Profiles;
+using Personalization.ServiceDefaults;
 
 namespace Personalization.Segmentation.Segments.Store;
 
@@ -15,13 +17,14 @@ namespace Personalization.Segmentation.Segments.Store;
 /// for the burst to land, so busy turns are published in batches rather than one query each), and every second
 /// regardless. Replicas share the work
 /// (<c>skip locked</c>); a crash between publishing and marking republishes with the same message id, which
-/// consumers drop.
+/// consumers drop. Each is published in a span continuing the trace of the turn that recorded it.
 /// </summary>
 public sealed class TransitionPublisher(
     NpgsqlDataSource dataSource, SegmentationSchema schema, IBus bus, TimeProvider clock, IMeterFactory meters, ILogger<TransitionPublisher> logger)
     : BackgroundService
 {
     private const int Batch = 500;
+    private static readonly ActivitySource Tracing = new(ProfileFeedMetrics.MeterName + ".Segments");
     private readonly Counter<long> _published = meters.Create(ProfileFeedMetrics.MeterName).CreateCounter<long>(
         "segmentation.segments.transitions", "{transition}", "Segment entries and exits published (direction: entered or exited).");
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
@@ -59,9 +62,9 @@ public sealed class TransitionPublisher(
         await schema.EnsureAsync();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var due = new List<(long Id, object Message, Guid MessageId)>();
+        var due = new List<(long Id, object Message, Guid MessageId, string? TraceParent)>();
         await using (var select = new NpgsqlCommand($"""
-            select id, tenant_id, segment_id, user_key, number, version, entered, at, caused_by
+            select id, tenant_id, segment_id, user_key, number, version, entered, at, caused_by, trace_parent
             from {SegmentationSchema.Name}.transitions where published_at is null order by id limit {Batch} for update skip locked
             """, connection))
         await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
@@ -76,10 +79,13 @@ public sealed class TransitionPublisher(
                 object message = entered
                     ? new SegmentEntered(tenant, segment, version, streamKey, userId, when, cause, number, key)
                     : new SegmentExited(tenant, segment, version, streamKey, userId, when, cause, number, key);
-                due.Add((reader.GetInt64(0), message, MessageIdFor(key)));
+                due.Add((reader.GetInt64(0), message, MessageIdFor(key), reader.IsDBNull(9) ? null : reader.GetString(9)));
             }
-        foreach (var (_, message, messageId) in due)
+        foreach (var (_, message, messageId, traceParent) in due)
+        {
+            using var span = Tracing.StartContinuing($"publish {message.GetType().Name}", ActivityKind.Producer, [traceParent]);
             await bus.Publish(message, message.GetType(), context => context.MessageId = messageId, cancellationToken);
+        }
         if (due.Count > 0)
         {
             await using var mark = new NpgsqlCommand(
@@ -89,7 +95,7 @@ public sealed class TransitionPublisher(
             await mark.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
-        foreach (var (_, message, _) in due)
+        foreach (var (_, message, _, _) in due)
             _published.Add(1, new KeyValuePair<string, object?>("direction", message is SegmentEntered ? "entered" : "exited"));
         return due.Count;
     }
