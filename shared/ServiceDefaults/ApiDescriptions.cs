@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -11,7 +12,8 @@ namespace Personalization.ServiceDefaults;
 /// <summary>
 /// Each service's OpenAPI document at <c>/openapi/v1.json</c>, for platform teams to generate clients from: the
 /// operations' summaries come from the handlers' XML comments, their credentials from the authorization metadata of
-/// the endpoint, and every operation lists the problem-details answers the service defaults give.
+/// the endpoint, the bodies handlers parse themselves from the service's <see cref="RequestSchemas"/>, and every
+/// operation lists the problem-details answers the service defaults give.
 /// </summary>
 public static class ApiDescriptions
 {
@@ -36,6 +38,7 @@ public static class ApiDescriptions
     internal static IHostApplicationBuilder AddApiDescriptions(this IHostApplicationBuilder builder)
     {
         var title = $"Personalization {builder.Environment.ApplicationName.Replace("Personalization.", "")}";
+        var requestSchemas = RequestSchemas.Load(Assembly.Load(new AssemblyName(builder.Environment.ApplicationName)));
         builder.Services.AddOpenApi(options =>
         {
             options.AddDocumentTransformer((document, _, _) =>
@@ -45,11 +48,13 @@ public static class ApiDescriptions
                 document.Components.SecuritySchemes = Credentials.ToDictionary(c => c.Key, c => (IOpenApiSecurityScheme)c.Value);
                 document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
                 document.Components.Schemas.TryAdd(ProblemSchema, Problem());
+                RequestSchemas.AddTo(document, requestSchemas);
                 return Task.CompletedTask;
             });
             options.AddOperationTransformer((operation, context, _) =>
             {
                 var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+                RequestSchemas.Describe(operation, metadata, context.Document);
                 var schemes = metadata.OfType<AuthorizationPolicy>().SelectMany(p => p.AuthenticationSchemes)
                     .Concat(metadata.OfType<IAuthorizeData>().SelectMany(a => a.AuthenticationSchemes?.Split(',') ?? []))
                     .Where(Credentials.ContainsKey).Distinct().ToList();

@@ -34,6 +34,10 @@ public class Platform
     public static string IsolatedTenant { get; } = Tenant + "-isolated";
     public const string IsolatedReadToken = "e2e-isolated-read-token";
 
+    /// <summary>Where the API documents' example bodies are sent, so they touch no other test's data; <see cref="ExamplesReadToken"/> reads it.</summary>
+    public static string ExamplesTenant { get; } = Tenant + "-examples";
+    public const string ExamplesReadToken = "e2e-examples-read-token";
+
     /// <summary>Triggers' VAPID key pair for Web Push, made for the run: the public key (base64url, uncompressed P-256).</summary>
     public static string VapidPublicKey => VapidKeys.Public;
 
@@ -77,6 +81,8 @@ public class Platform
             [$"Segmentation__Tokens__{Tenant}"] = ReadToken,
             // Triggers asks Recommendation (when a test starts it) for the tenant's recommendations with this token.
             [$"Recommendation__AccessTokens__{RecommendationToken}"] = Tenant,
+            [$"Segmentation__AccessTokens__{ExamplesReadToken}"] = ExamplesTenant,
+            [$"Recommendation__AccessTokens__{ExamplesReadToken}"] = ExamplesTenant,
             [$"Recommendation__Tokens__{Tenant}"] = RecommendationToken,
             ["Admin__Token"] = AdminToken,
             ["Ingestion__MaxRequestBytes"] = "65536",

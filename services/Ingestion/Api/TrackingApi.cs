@@ -6,6 +6,7 @@ using Personalization.Ingestion.CloudEvents;
 using Personalization.Ingestion.Pipeline;
 using Personalization.Ingestion.RateLimiting;
 using Personalization.Ingestion.Validation;
+using Personalization.ServiceDefaults;
 
 namespace Personalization.Ingestion.Api;
 
@@ -22,16 +23,18 @@ public static class TrackingApi
             .WithTags("Tracking");
 
         v1.MapPost("/batch", (HttpContext http, [AsParameters] TrackingServices services, CancellationToken ct) =>
-            IngestAsync(http, services, SegmentMessageParser.ParseBatch, ct)).WithSummary("Track a batch of calls (Segment's batch API); valid calls are stored and invalid ones dead-lettered, per index");
+            IngestAsync(http, services, SegmentMessageParser.ParseBatch, ct)).WithSummary("Track a batch of calls (Segment's batch API); valid calls are stored and invalid ones dead-lettered, per index")
+            .AcceptsJson("SegmentBatch");
 
         // CloudEvents, the native format: structured, binary (ce-* headers) and batch mode.
         v1.MapPost("/cloudevents", (HttpContext http, [AsParameters] TrackingServices services, CancellationToken ct) =>
-            IngestAsync(http, services, (body, origin) => CloudEventsTranslator.Parse(http.Request.ContentType, http.Request.Headers, body, origin), ct)).WithSummary("Track CloudEvents (structured or batched JSON)");
+            IngestAsync(http, services, (body, origin) => CloudEventsTranslator.Parse(http.Request.ContentType, http.Request.Headers, body, origin), ct)).WithSummary("Track CloudEvents (structured or batched JSON)")
+            .AcceptsJson("CloudEvent", "application/cloudevents+json").AcceptsJson("CloudEventBatch", "application/cloudevents-batch+json");
 
         foreach (var type in EventTypes.All)
             v1.MapPost("/" + type, (HttpContext http, [AsParameters] TrackingServices services, CancellationToken ct) =>
                 IngestAsync(http, services, (body, origin) => SegmentMessageParser.ParseSingle(body, type, origin), ct))
-                .WithSummary($"Track one {type} call (Segment's HTTP API)");
+                .WithSummary($"Track one {type} call (Segment's HTTP API)").AcceptsJson($"{char.ToUpperInvariant(type[0])}{type[1..]}Message");
 
         return app;
     }

@@ -42,11 +42,11 @@ public static class CatalogApi
     {
         var catalog = app.MapTenantAdminGroup("/catalog").WithTags("Catalog");
 
-        catalog.MapPut("/items/{itemId}", PutItemAsync).WithSummary("Add or replace a catalog item").WithMetadata(new RequestSizeLimitAttribute(MaxItemBytes));
+        catalog.MapPut("/items/{itemId}", PutItemAsync).WithSummary("Add or replace a catalog item").AcceptsJson("CatalogItemRequest").WithMetadata(new RequestSizeLimitAttribute(MaxItemBytes));
         catalog.MapGet("/items/{itemId}", GetItemAsync).WithSummary("Read a catalog item");
         catalog.MapGet("/items", ListItemsAsync).WithSummary("List live catalog items, a page at a time, optionally under a category");
         catalog.MapDelete("/items/{itemId}", DeleteItemAsync).WithSummary("Remove a catalog item");
-        catalog.MapPost("/import", ImportAsync).WithSummary("Import catalog items in bulk (a JSON array, or NDJSON); all or nothing").WithMetadata(new RequestSizeLimitAttribute(MaxImportBytes));
+        catalog.MapPost("/import", ImportAsync).WithSummary("Import catalog items in bulk (a JSON array, or NDJSON); all or nothing").AcceptsJson("CatalogImportRequest").WithMetadata(new RequestSizeLimitAttribute(MaxImportBytes));
         return app;
     }
 

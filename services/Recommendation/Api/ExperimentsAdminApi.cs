@@ -18,13 +18,13 @@ public static class ExperimentsAdminApi
     public static IEndpointRouteBuilder MapExperimentsAdminApi(this IEndpointRouteBuilder app)
     {
         var experiments = app.MapGroup("/admin/tenants/{tenantId}/experiments").RequireAdmin().WithTags("Experiments");
-        experiments.MapPut("/{experimentId}", PutAsync).WithSummary("Create or change an experiment");
+        experiments.MapPut("/{experimentId}", PutAsync).WithSummary("Create or change an experiment").AcceptsJson("ExperimentRequest");
         experiments.MapGet("/", async (string tenantId, ExperimentStore store, CancellationToken ct) => TypedResults.Ok(await store.ListAsync(tenantId, ct))).WithSummary("List the tenant's experiments");
         experiments.MapGet("/{experimentId}", async (string tenantId, string experimentId, ExperimentStore store, CancellationToken ct) =>
             await store.GetAsync(tenantId, experimentId, ct) is { } experiment
                 ? TypedResults.Ok(new { experiment, people = await store.PeopleAsync(tenantId, experimentId, ct) })
                 : NotFound(tenantId, experimentId)).WithSummary("Read an experiment");
-        experiments.MapPost("/{experimentId}/stop", StopAsync).WithSummary("Stop an experiment");
+        experiments.MapPost("/{experimentId}/stop", StopAsync).WithSummary("Stop an experiment").AcceptsJson("ExperimentStopRequest", required: false);
         experiments.MapGet("/{experimentId}/results", async (string tenantId, string experimentId, ExperimentStore store, AttributionStore attribution,
             IOptions<AttributionSettings> settings, CancellationToken ct) =>
             await store.GetAsync(tenantId, experimentId, ct) is { } experiment

@@ -10,7 +10,7 @@ public static class PlacementsAdminApi
     public static IEndpointRouteBuilder MapPlacementsAdminApi(this IEndpointRouteBuilder app)
     {
         var placements = app.MapGroup("/admin/tenants/{tenantId}/placements").RequireAdmin().WithTags("Placements");
-        placements.MapPut("/{placementId}", PutAsync).WithSummary("Create or change a placement (a new version)");
+        placements.MapPut("/{placementId}", PutAsync).WithSummary("Create or change a placement (a new version)").AcceptsJson("PlacementRequest");
         placements.MapGet("/", async (string tenantId, PlacementStore store, CancellationToken ct) => TypedResults.Ok(await store.ListAsync(tenantId, ct))).WithSummary("List the tenant's placements");
         placements.MapGet("/{placementId}", async (string tenantId, string placementId, PlacementStore store, CancellationToken ct) =>
             await store.GetAsync(tenantId, placementId, null, ct) is { } latest ? Results.Ok(latest) : NotFound(tenantId, placementId)).WithSummary("Read a placement");

@@ -21,10 +21,10 @@ public static class RecommendationsApi
         api.MapPost("/users/{userId}", async (string userId, HttpRequest request, ClaimsPrincipal caller, Recommendations recommendations, RequestResolver resolver, CancellationToken ct) =>
             await JsonBody.ReadAsync(request, ct) is { } body
                 ? await ForUserAsync(userId, RequestedOptions.FromJson(body), caller, recommendations, resolver, ct)
-                : JsonBody.NotJson()).WithSummary("A person's top items, with the request in the body");
+                : JsonBody.NotJson()).WithSummary("A person's top items, with the request in the body").AcceptsJson("RecommendationRequest");
         api.MapGet("/items/{itemId}/related", (string itemId, HttpRequest request, ClaimsPrincipal caller, Recommendations recommendations, RequestResolver resolver, CancellationToken ct) =>
             ForItemsAsync([itemId], AnchorKind.Page, RequestedOptions.FromQuery(request.Query), caller, recommendations, resolver, ct)).WithSummary("Items that go with an item (bought together, similar)");
-        api.MapPost("/cart", CartAsync).WithSummary("Items that go with a cart");
+        api.MapPost("/cart", CartAsync).WithSummary("Items that go with a cart").AcceptsJson("CartRecommendationRequest");
         return app;
     }
 

@@ -16,8 +16,8 @@ public static class SegmentsAdminApi
     {
         var segments = app.MapGroup("/admin/tenants/{tenantId}/segments").RequireAdmin().WithTags("Segments");
         segments.MapGet("/", async (string tenantId, SegmentStore store, CancellationToken ct) => TypedResults.Ok(await store.ListAsync(tenantId, ct))).WithSummary("List the tenant's rule segments");
-        segments.MapPut("/{segmentId}", PutAsync).WithSummary("Define or change a rule segment (a new version; members are caught up)");
-        segments.MapPost("/preview", PreviewAsync).WithSummary("Estimate a draft segment's size from a sample of profiles, before it is saved");
+        segments.MapPut("/{segmentId}", PutAsync).WithSummary("Define or change a rule segment (a new version; members are caught up)").AcceptsJson("SegmentRequest");
+        segments.MapPost("/preview", PreviewAsync).WithSummary("Estimate a draft segment's size from a sample of profiles, before it is saved").AcceptsJson("SegmentPreviewRequest");
         segments.MapGet("/{segmentId}", async Task<Results<Ok<SegmentDetails>, ProblemHttpResult>> (string tenantId, string segmentId, SegmentStore store, CatchUpRuns runs, CancellationToken ct) =>
             await store.GetAsync(tenantId, segmentId, ct) is { } details
                 ? TypedResults.Ok(details with { CatchUp = await runs.GetAsync(tenantId, ct) })

@@ -29,7 +29,7 @@ public static class ContactPolicyApi
             // Sends on this replica apply the change at once; other replicas within the cache's time.
             policies.Forget(tenantId);
             return saved;
-        }).WithSummary("Set the tenant's contact policy (a new version)");
+        }).WithSummary("Set the tenant's contact policy (a new version)").AcceptsJson($"{DefinitionKind.ContactPolicy}Request");
         return app;
     }
 }

@@ -22,7 +22,8 @@ public static class DefinitionsApi
         group.MapGet("/", async (string tenantId, DefinitionStore store, CancellationToken ct) => TypedResults.Ok(await store.ListAsync(tenantId, kind, ct))).WithSummary($"List the tenant's {plural}");
         group.MapPut("/{id}", (string tenantId, string id, HttpRequest request, DefinitionStore store, CancellationToken ct) => DefinitionIds.IsValid(id)
             ? SaveAsync(request, store, tenantId, kind, id, $"/admin/tenants/{tenantId}/{plural}/{id}", guide, validate, ct)
-            : Task.FromResult<IResult>(TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = [$"A {noun} id is {DefinitionIds.Rule}; it was '{id}'."] }))).WithSummary($"Create or change a {noun} (a new version)");
+            : Task.FromResult<IResult>(TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = [$"A {noun} id is {DefinitionIds.Rule}; it was '{id}'."] }))).WithSummary($"Create or change a {noun} (a new version)")
+            .AcceptsJson($"{kind}Request");
         group.MapGet("/{id}", async Task<Results<Ok<DefinitionDetails>, ProblemHttpResult>> (string tenantId, string id, DefinitionStore store, CancellationToken ct) =>
             await store.GetAsync(tenantId, kind, id, ct) is { } details ? TypedResults.Ok(details) : NotFound(noun, tenantId, id)).WithSummary($"Read a {noun} with its history");
         group.MapGet("/{id}/versions/{version:int}", async Task<Results<Ok<DefinitionVersion>, ProblemHttpResult>> (string tenantId, string id, int version, DefinitionStore store, CancellationToken ct) =>

@@ -20,8 +20,8 @@ public static class TemplatesAdminApi
                 var (template, faults) = TemplateParser.Parse(definition);
                 return Task.FromResult((template?.Name, faults));
             });
-        templates.MapPost("/{id}/preview", PreviewAsync).WithSummary("Render a template for a person, as a send would");
-        templates.MapPost("/{id}/test-send", TestSendAsync).WithSummary("Render an email template for a person and send it to a test address");
+        templates.MapPost("/{id}/preview", PreviewAsync).WithSummary("Render a template for a person, as a send would").AcceptsJson("TemplatePreviewRequest");
+        templates.MapPost("/{id}/test-send", TestSendAsync).WithSummary("Render an email template for a person and send it to a test address").AcceptsJson("TestSendRequest");
         return app;
     }
 
