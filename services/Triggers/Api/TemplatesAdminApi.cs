@@ -38,6 +38,7 @@ public static class TemplatesAdminApi
     private static async Task<IResult> TestSendAsync(string tenantId, string id, HttpRequest request, TemplatePreview preview, EmailSender email, CancellationToken ct)
     {
         if (await RenderRequest.ReadAsync(request, extra: ["to", "group"], ct) is not { } asked) return RenderRequest.Invalid;
+        if (asked.Body.ValueKind != JsonValueKind.Object) return Invalid(asked.Faults);
         var to = asked.Faults.RequiredText("$", asked.Body, "to");
         if (to is not null && !MimeKit.MailboxAddress.TryParse(to, out _)) asked.Faults.Add("$.to", "Takes an email address.");
         var group = asked.Faults.OptionalText("$", asked.Body, "group");
@@ -53,8 +54,11 @@ public static class TemplatesAdminApi
             await email.SendAsync(new OutgoingEmail(to!, parts, $"test/{tenantId}/{id}/{Guid.NewGuid():N}",
                 group is null ? null : new UnsubscribeLink(tenantId, asked.UserId, group)), ct);
         }
+        // A refused recipient (HardBounce) and a server without the TLS it must offer (NotSupportedException) are the
+        // server's answer too, not a fault of this service.
         catch (Exception e) when (e is MailKit.ServiceNotConnectedException or MailKit.Net.Smtp.SmtpCommandException or MailKit.Net.Smtp.SmtpProtocolException
-                                      or MailKit.Security.AuthenticationException or System.Net.Sockets.SocketException or IOException or TimeoutException)
+                                      or MailKit.Security.AuthenticationException or MailKit.Security.SslHandshakeException or NotSupportedException
+                                      or PermanentFailure or System.Net.Sockets.SocketException or IOException or TimeoutException)
         {
             return TypedResults.Problem(title: "The SMTP server did not take the message", detail: e.Message, statusCode: StatusCodes.Status502BadGateway);
         }

@@ -192,7 +192,7 @@ public static class JourneyParser
         if (send.ValueKind != JsonValueKind.Object) return faults.At<(Channel, string, string?, Uri?, string?)?>(path, "Takes {\"channel\": ..., \"template\": ...}.");
         faults.Unknown(path, send, "channel", "template", "scenario", "url", "group");
         Channel? channel = faults.RequiredText(path, send, "channel") is { } text
-            ? Enum.TryParse<Channel>(text, ignoreCase: true, out var c) && !char.IsDigit(text[0]) ? c : faults.At<Channel?>($"{path}.channel", "One of \"email\", \"push\", \"webhook\".")
+            ? ChannelNames.TryParse(text, out var c) ? c : faults.At<Channel?>($"{path}.channel", ChannelNames.Expected)
             : null;
         var template = faults.RequiredText(path, send, "template");
         if (template is not null && !DefinitionIds.IsValid(template)) faults.Add($"{path}.template", $"A template id is {DefinitionIds.Rule}.");

@@ -34,8 +34,8 @@ public static class ContactPolicyParser
             if (c.ValueKind != JsonValueKind.Object) faults.Add("$.channels", "Takes an object keyed by channel: \"email\", \"push\", \"webhook\".");
             else
                 foreach (var property in c.EnumerateObject())
-                    if (!Enum.TryParse<Channel>(property.Name, ignoreCase: true, out var channel) || char.IsDigit(property.Name[0]))
-                        faults.Add($"$.channels.{property.Name}", "Unknown channel; one of \"email\", \"push\", \"webhook\".");
+                    if (!ChannelNames.TryParse(property.Name, out var channel))
+                        faults.Add($"$.channels.{property.Name}", "Unknown channel. " + ChannelNames.Expected);
                     else if (ChannelRules($"$.channels.{property.Name}", property.Value, channel, faults) is { } rules)
                         channels[channel] = rules;
         }

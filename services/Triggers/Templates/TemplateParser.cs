@@ -33,7 +33,7 @@ public static class TemplateParser
         }
         var name = faults.RequiredText("$", definition, "name");
         Channel? channel = faults.RequiredText("$", definition, "channel") is { } text
-            ? Enum.TryParse<Channel>(text, ignoreCase: true, out var c) && !char.IsDigit(text[0]) ? c : faults.At<Channel?>("$.channel", "One of \"email\", \"push\", \"webhook\".")
+            ? ChannelNames.TryParse(text, out var c) ? c : faults.At<Channel?>("$.channel", ChannelNames.Expected)
             : null;
         if (channel is not { } known) return (null, faults);
         var shape = Shapes[known];

@@ -267,5 +267,7 @@ public class AdminApiTests
 
         var (push, _) = await SendAsync(HttpMethod.Post, $"/admin/tenants/{Tenant}/templates/welcome/test-send", """{"userId": "ada", "to": "not an address"}""");
         Assert.That(push, Is.EqualTo(HttpStatusCode.BadRequest));
+        var (notAnObject, problem) = await SendAsync(HttpMethod.Post, $"/admin/tenants/{Tenant}/templates/welcome/test-send", "[]");
+        Assert.That(notAnObject, Is.EqualTo(HttpStatusCode.BadRequest), problem.ToString());
     }
 }

@@ -23,6 +23,7 @@ public class ContactPolicyParserTests
     [TestCase("""{"quietHours": {"from": "9pm", "to": "08:00"}}""", "$.quietHours.from", "HH:mm")]
     [TestCase("""{"quietHours": {"from": "08:00", "to": "08:00"}}""", "$.quietHours", "same time")]
     [TestCase("""{"channels": {"sms": {}}}""", "$.channels.sms", "Unknown channel")]
+    [TestCase("""{"channels": {"-1": {}}}""", "$.channels.-1", "Unknown channel")]
     [TestCase("""{"channels": {"email": {"caps": [{"max": -1, "per": "7d"}]}}}""", "$.channels.email.caps[0].max", "whole number")]
     [TestCase("""{"channels": {"email": {"caps": [{"max": 3, "per": "week"}]}}}""", "$.channels.email.caps[0].per", "duration")]
     [TestCase("""{"subscriptionGroups": [{"id": "news", "name": "News"}, {"id": "news", "name": "Again"}]}""", "$.subscriptionGroups[1].id", "twice")]

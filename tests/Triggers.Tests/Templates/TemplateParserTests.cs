@@ -32,6 +32,8 @@ public class TemplateParserTests
     [TestCase("""{"name": "x", "channel": "email", "subject": "s"}""", "$", "\"html\" or a \"text\"")]
     [TestCase("""{"name": "x", "channel": "push", "title": "t"}""", "$", "\"body\"")]
     [TestCase("""{"name": "x", "channel": "pigeon", "body": "t"}""", "$.channel", "email")]
+    [TestCase("""{"name": "x", "channel": "-1", "body": "t"}""", "$.channel", "email")]
+    [TestCase("""{"name": "x", "channel": "push, webhook", "body": "t"}""", "$.channel", "email")]
     [TestCase("""{"name": "x", "channel": "push", "title": "t", "body": "b", "subject": "s"}""", "$.subject", "Unknown property")]
     [TestCase("""{"name": "x", "channel": "webhook", "body": "{}", "fallback": {"body": "{{ oops"}}""", "$.fallback.body", "does not parse")]
     [TestCase("""{"channel": "webhook", "body": "{}"}""", "$.name", "Required")]
