@@ -24,18 +24,23 @@ public static class CloudEventsTranslator
     public const string BatchType = "application/cloudevents-batch+json";
     private static readonly string[] Required = ["specversion", "id", "source", "type"];
 
+    /// <summary>A repeated attribute is refused rather than one of its values picked; depth bounded as for Segment calls.</summary>
+    private static readonly JsonDocumentOptions Reading = new() { AllowDuplicateProperties = false, MaxDepth = 64 };
+
     public static ParseResult Parse(string? contentType, IHeaderDictionary headers, ReadOnlyMemory<byte> body, EventOrigin origin)
     {
         var mediaType = contentType?.Split(';')[0].Trim().ToLowerInvariant();
+        // Text PostgreSQL or .NET cannot hold (NUL, half an emoji) becomes U+FFFD, as in Segment calls.
+        body = SegmentMessageParser.ReplaceUnstorableText(body);
         List<JsonObject> events;
         try
         {
             events = mediaType switch
             {
-                BatchType => JsonNode.Parse(body.Span) is JsonArray array
+                BatchType => JsonNode.Parse(body.Span, documentOptions: Reading) is JsonArray array
                     ? array.Select(node => node as JsonObject ?? throw new FormatException("Each entry of a batch must be a JSON object.")).ToList()
                     : throw new FormatException("A CloudEvents batch must be a JSON array."),
-                StructuredType => [JsonNode.Parse(body.Span) as JsonObject ?? throw new FormatException("A structured CloudEvent must be a JSON object.")],
+                StructuredType => [JsonNode.Parse(body.Span, documentOptions: Reading) as JsonObject ?? throw new FormatException("A structured CloudEvent must be a JSON object.")],
                 _ => [FromBinary(mediaType, headers, body)],
             };
         }
@@ -100,7 +105,7 @@ public static class CloudEventsTranslator
             if (name.StartsWith("ce-", StringComparison.OrdinalIgnoreCase))
                 ce[name[3..].ToLowerInvariant()] = Uri.UnescapeDataString(value.ToString());
         if (!body.IsEmpty)
-            ce["data"] = JsonNode.Parse(body.Span);
+            ce["data"] = JsonNode.Parse(body.Span, documentOptions: Reading);
         return ce;
     }
 

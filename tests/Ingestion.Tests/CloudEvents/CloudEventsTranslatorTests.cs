@@ -120,4 +120,22 @@ public class CloudEventsTranslatorTests
         Assert.That(result.IsValid, Is.False);
         Assert.That(result.Errors.Values.SelectMany(v => v), Has.Some.Contains(reason));
     }
+
+    [Test]
+    public void A_repeated_attribute_is_a_clear_error_not_a_crash()
+    {
+        var result = Parse("application/cloudevents+json", """{"specversion":"1.0","id":"e-1","id":"e-2","source":"/shop","type":"Viewed","subject":"u1"}""");
+        Assert.That(result.Events, Is.Empty);
+        Assert.That(string.Join(" ", result.Errors["$"]), Does.Contain("not valid JSON").And.Contain("id"));
+    }
+
+    [TestCase("""View\uD800ed""", "View\uFFFDed")]
+    [TestCase("""Viewed\uDC00""", "Viewed\uFFFD")]
+    [TestCase("""Vi\u0000ewed""", "Vi\uFFFDewed")]
+    public void Text_that_cannot_be_stored_becomes_the_replacement_character(string sent, string stored)
+    {
+        var result = Parse("application/cloudevents+json", $$"""{"specversion":"1.0","id":"e-1","source":"/shop","type":"{{sent}}","subject":"u1"}""");
+        Assert.That(result.Errors, Is.Empty);
+        Assert.That(result.Events.Single().Name, Is.EqualTo(System.Text.RegularExpressions.Regex.Unescape(stored)));
+    }
 }
