@@ -56,6 +56,7 @@ public static class RecommendationRegistration
             bus.AddConsumer<AttributionEventConsumer>();
             bus.AddConsumer<AttributionErasureConsumer>();
         }, readinessNeedsBroker: false);
+        builder.Services.AddSingleton<ServingMetrics>();
         builder.Services.AddSingleton<Recommendations>();
         builder.Services.AddHostedService<ServingRefresher>();
         builder.AddTenantReaders("Recommendation");

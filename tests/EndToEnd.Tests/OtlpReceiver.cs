@@ -10,8 +10,9 @@ public sealed record ReceivedSpan(string Service, string Scope, string Name, str
 
 /// <summary>
 /// An OTLP/HTTP endpoint the services export to (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>, protocol http/protobuf): keeps
-/// the spans of <c>/v1/traces</c>, and takes metrics and logs without reading them. The trace request is read field by
-/// field (ExportTraceServiceRequest → ResourceSpans → ScopeSpans → Span), so no generated OTLP classes are needed.
+/// the spans of <c>/v1/traces</c> and the names of the metrics of <c>/v1/metrics</c> by service, and takes logs without
+/// reading them. Requests are read field by field (ExportTraceServiceRequest → ResourceSpans → ScopeSpans → Span, and
+/// likewise ResourceMetrics → ScopeMetrics → Metric), so no generated OTLP classes are needed.
 /// </summary>
 public sealed class OtlpReceiver : IDisposable
 {
@@ -25,6 +26,9 @@ public sealed class OtlpReceiver : IDisposable
 
     public IReadOnlyList<ReceivedSpan> Trace(string traceId) => Spans.Where(s => s.TraceId == traceId).ToList();
 
+    /// <summary>(service, metric name) of every metric exported so far.</summary>
+    public ConcurrentDictionary<(string Service, string Metric), bool> Metrics { get; } = new();
+
     private async Task AnswerAsync(HttpListenerContext context)
     {
         using var body = new MemoryStream();
@@ -32,21 +36,32 @@ public sealed class OtlpReceiver : IDisposable
         if (context.Request.Url!.AbsolutePath == "/v1/traces")
             foreach (var span in ReadTraces(body.ToArray()))
                 Spans.Enqueue(span);
+        else if (context.Request.Url.AbsolutePath == "/v1/metrics")
+            foreach (var metric in ReadMetricNames(body.ToArray()))
+                Metrics.TryAdd(metric, true);
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/x-protobuf";
     }
 
-    private static IEnumerable<ReceivedSpan> ReadTraces(byte[] request) =>
-        Fields(request).Where(f => f.Number == 1).SelectMany(resourceSpans =>
+    private static IEnumerable<ReceivedSpan> ReadTraces(byte[] request) => ByScope(request, (service, scope, span) => Span(service, scope, span));
+
+    private static IEnumerable<(string, string)> ReadMetricNames(byte[] request) => ByScope(request, (service, _, metric) => (service, Text(metric, 1) ?? ""));
+
+    /// <summary>
+    /// The items of an export request with their service and scope: traces and metrics share the shape (resource = 1
+    /// and scope groups = 2 in each resource group; scope = 1 and items = 2 in each scope group).
+    /// </summary>
+    private static IEnumerable<T> ByScope<T>(byte[] request, Func<string, string, byte[], T> read) =>
+        Fields(request).Where(f => f.Number == 1).SelectMany(resourceGroup =>
         {
-            var fields = Fields(resourceSpans.Bytes).ToList();
+            var fields = Fields(resourceGroup.Bytes).ToList();
             var service = fields.Where(f => f.Number == 1).SelectMany(r => Attributes(r.Bytes))
                 .FirstOrDefault(a => a.Key == "service.name").Value ?? "";
-            return fields.Where(f => f.Number == 2).SelectMany(scopeSpans =>
+            return fields.Where(f => f.Number == 2).SelectMany(scopeGroup =>
             {
-                var scopeFields = Fields(scopeSpans.Bytes).ToList();
+                var scopeFields = Fields(scopeGroup.Bytes).ToList();
                 var scope = scopeFields.Where(f => f.Number == 1).Select(s => Text(s.Bytes, 1)).FirstOrDefault() ?? "";
-                return scopeFields.Where(f => f.Number == 2).Select(s => Span(service, scope, s.Bytes));
+                return scopeFields.Where(f => f.Number == 2).Select(item => read(service, scope, item.Bytes));
             });
         });
 

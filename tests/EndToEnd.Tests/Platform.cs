@@ -101,10 +101,11 @@ public class Platform
             // Read by the sidecar (its own API's token, and the one it sends to Segmentation) and by Segmentation.
             ["DAPR_API_TOKEN"] = SidecarApiToken,
             ["APP_API_TOKEN"] = AppApiToken,
-            // Every service exports its telemetry to the receiver the tracing tests read, a batch every half second.
+            // Every service exports its telemetry to the receiver the tracing tests read: spans every half second, metrics every second.
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = Otlp.Url,
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
             ["OTEL_BSP_SCHEDULE_DELAY"] = "500",
+            ["OTEL_METRIC_EXPORT_INTERVAL"] = "1000",
         });
     }
 

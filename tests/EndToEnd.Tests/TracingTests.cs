@@ -17,8 +17,12 @@ namespace Personalization.EndToEnd.Tests;
 /// </summary>
 public class TracingTests
 {
-    [Test]
-    public async Task A_tracked_event_is_one_trace_from_the_request_to_the_email_it_causes()
+    private ServiceProcess _recommendation = null!;
+    private string _traceId = null!, _caller = null!;
+
+    /// <summary>One tracked event, traced by its caller, that puts its person in a segment whose journey emails them recommendations.</summary>
+    [OneTimeSetUp]
+    public async Task SendTheEventAsync()
     {
         var run = Guid.NewGuid().ToString("N")[..8];
         var (segment, tracked) = ($"traced-{run}", $"Traced {run}");
@@ -34,9 +38,9 @@ public class TracingTests
             steps = new object[] { new { id = "email", send = new { channel = "email", template = segment } } },
         });
         await AdminAsync(HttpMethod.Post, $"/admin/tenants/{Tenant}/journeys/{segment}/publish");
-        await using var recommendation = await StartRecommendationAsync(new Dictionary<string, string> { ["Recommendation__Training__Schedule"] = "00:00:00" });
+        _recommendation = await StartRecommendationAsync(new Dictionary<string, string> { ["Recommendation__Training__Schedule"] = "00:00:00" });
 
-        var (traceId, caller) = (ActivityTraceId.CreateRandom().ToHexString(), ActivitySpanId.CreateRandom().ToHexString());
+        (_traceId, _caller) = (ActivityTraceId.CreateRandom().ToHexString(), ActivitySpanId.CreateRandom().ToHexString());
         var user = "traced-" + run;
         var batch = JsonSerializer.Serialize(new
         {
@@ -47,20 +51,43 @@ public class TracingTests
             },
         });
         var request = Post("/v1/batch", batch);
-        request.Headers.Add("traceparent", $"00-{traceId}-{caller}-01");
+        request.Headers.Add("traceparent", $"00-{_traceId}-{_caller}-01");
         using (var response = await Ingestion.Client.SendAsync(request))
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         using var smtp = new SmtpInbox(await LocalInfrastructure.EnsureStartedAsync());
         await Eventually.ReturnsAsync(() => smtp.ToAsync($"{user}@example.com"), m => m.Count > 0, TimeSpan.FromSeconds(60), "the email the segment entry causes");
+    }
 
-        var spans = await Eventually.ReturnsAsync(() => Task.FromResult(Otlp.Trace(traceId)), s => Stage(s).All(found => found.Value) && IsTree(s, caller),
+    [OneTimeTearDown]
+    public async Task StopAsync() => await _recommendation.DisposeAsync();
+
+    [Test]
+    public async Task A_tracked_event_is_one_trace_from_the_request_to_the_email_it_causes()
+    {
+        var spans = await Eventually.ReturnsAsync(() => Task.FromResult(Otlp.Trace(_traceId)), s => Stage(s).All(found => found.Value) && IsTree(s, _caller),
             TimeSpan.FromSeconds(60), "the spans of every stage, joined in one tree");
 
         Assert.That(Stage(spans), Has.All.Matches<KeyValuePair<string, bool>>(stage => stage.Value), string.Join("\n", spans));
-        Assert.That(IsTree(spans, caller), Is.True, "every span's parent is the caller's span or another span of the trace");
-        Assert.That(spans.Where(s => s.ParentSpanId == caller).Select(s => s.Service), Is.EqualTo(new[] { "Personalization.Ingestion" }),
+        Assert.That(IsTree(spans, _caller), Is.True, "every span's parent is the caller's span or another span of the trace");
+        Assert.That(spans.Where(s => s.ParentSpanId == _caller).Select(s => s.Service), Is.EqualTo(new[] { "Personalization.Ingestion" }),
             "the tracking request is the root, under the caller's span");
     }
+
+    /// <summary>The metrics the dashboard and the alerts read, as each service exports them once the event has passed.</summary>
+    [TestCase("Personalization.Ingestion", "ingestion.events.accepted")]
+    [TestCase("Personalization.Ingestion", "ingestion.relay.lag")]
+    [TestCase("Personalization.Segmentation", "segmentation.profiles.actor_calls")]
+    [TestCase("Personalization.Segmentation", "segmentation.profiles.apply_latency")]
+    [TestCase("Personalization.Segmentation", "segmentation.segments.transitions")]
+    [TestCase("Personalization.Segmentation", "messaging.queue.depth")]
+    [TestCase("Personalization.Triggers", "triggers.journey.entries")]
+    [TestCase("Personalization.Triggers", "triggers.journey.steps")]
+    [TestCase("Personalization.Triggers", "triggers.sends.queued")]
+    [TestCase("Personalization.Triggers", "triggers.sends")]
+    [TestCase("Personalization.Recommendation", "recommendation.serving.duration")]
+    public async Task The_event_moves_the_operators_metrics(string service, string metric) =>
+        await Eventually.ReturnsAsync(() => Task.FromResult(Otlp.Metrics.ContainsKey((service, metric))), found => found, TimeSpan.FromSeconds(30),
+            $"{service} to export {metric}");
 
     private static Dictionary<string, bool> Stage(IReadOnlyList<ReceivedSpan> spans)
     {

@@ -21,10 +21,18 @@ public sealed record RecommendationAnswer(
 
 /// <summary>Recommendations for a person, a product page or a cart, from the model this replica serves the tenant.</summary>
 public sealed class Recommendations(ActiveModels models, CatalogueCache catalogues, ProfileReader profiles, IOptions<ServingSettings> settings,
-    Impressions impressions, CandidateCache candidates, TimeProvider clock)
+    Impressions impressions, CandidateCache candidates, ServingMetrics metrics, TimeProvider clock)
 {
     /// <summary>For a person: their trained history, what the profile shows they did since, their traits and context; what they were shown lately rotates. Null when the tenant has no model yet (or not the version asked for).</summary>
     public async Task<RecommendationAnswer?> ForUserAsync(string tenantId, string userId, RecommendationOptions options, ItemRules rules, CancellationToken cancellationToken)
+    {
+        var started = clock.GetTimestamp();
+        var answer = await AnswerUserAsync(tenantId, userId, options, rules, cancellationToken);
+        metrics.Answered("user", answer, clock.GetElapsedTime(started));
+        return answer;
+    }
+
+    private async Task<RecommendationAnswer?> AnswerUserAsync(string tenantId, string userId, RecommendationOptions options, ItemRules rules, CancellationToken cancellationToken)
     {
         if (await models.ForAsync(tenantId, options.ModelVersion, cancellationToken) is not { } model) return null;
         var catalogue = await catalogues.ForAsync(tenantId, cancellationToken);
@@ -39,10 +47,13 @@ public sealed class Recommendations(ActiveModels models, CatalogueCache catalogu
     public async Task<RecommendationAnswer?> ForItemsAsync(string tenantId, IReadOnlyList<string> itemIds, AnchorKind kind, RecommendationOptions options,
         ItemRules rules, CancellationToken cancellationToken)
     {
-        if (await models.ForAsync(tenantId, options.ModelVersion, cancellationToken) is not { } model) return null;
-        var catalogue = await catalogues.ForAsync(tenantId, cancellationToken);
-        var subject = Subject.ForItems(model, itemIds, kind, options.Context);
-        return Answer(model, catalogue, subject, options with { Exclude = [.. options.Exclude, .. itemIds] }, rules, NotShown, false);
+        var started = clock.GetTimestamp();
+        var answer = await models.ForAsync(tenantId, options.ModelVersion, cancellationToken) is { } model
+            ? Answer(model, await catalogues.ForAsync(tenantId, cancellationToken), Subject.ForItems(model, itemIds, kind, options.Context),
+                options with { Exclude = [.. options.Exclude, .. itemIds] }, rules, NotShown, false)
+            : null;
+        metrics.Answered(kind == AnchorKind.InCart ? "cart" : "page", answer, clock.GetElapsedTime(started));
+        return answer;
     }
 
     private static readonly IReadOnlyDictionary<string, double> NotShown = new Dictionary<string, double>();

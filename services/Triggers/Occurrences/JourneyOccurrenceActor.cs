@@ -105,7 +105,7 @@ public sealed class JourneyOccurrenceActor(ActorHost host, OccurrenceStore store
         await session.SaveAsync(occurrence, turn, now, CancellationToken.None);
         await ScheduleAsync(occurrence, now);
         await session.CommitAsync(CancellationToken.None);
-        metrics.Queued(occurrence, turn.Sends.Count);
+        metrics.Written(occurrence, turn);
     }
 
     private async Task ScheduleAsync(Occurrence occurrence, DateTimeOffset now)
