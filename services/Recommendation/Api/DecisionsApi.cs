@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Personalization.Recommendation.Decisions;
 using Personalization.Recommendation.Experiments;
@@ -20,8 +21,9 @@ public static class DecisionsApi
         return app;
     }
 
-    private static async Task<IResult> DecideAsync(string placementId, string? userId, string? timeZone, HttpRequest request, ClaimsPrincipal caller,
-        PlacementStore placements, ExperimentStore experiments, ProfileReader profiles, IOptions<ServingSettings> settings, TimeProvider clock, CancellationToken ct)
+    private static async Task<Results<Ok<DecisionAnswer>, ValidationProblem, ProblemHttpResult>> DecideAsync(string placementId, string? userId,
+        string? timeZone, HttpRequest request, ClaimsPrincipal caller, PlacementStore placements, ExperimentStore experiments, ProfileReader profiles,
+        IOptions<ServingSettings> settings, TimeProvider clock, CancellationToken ct)
     {
         var tenant = TenantReaders.TenantOf(caller);
         var now = clock.GetUtcNow();
@@ -38,12 +40,8 @@ public static class DecisionsApi
         var decision = arm?.Variant.FallbackOnly == true
             ? new Decision(null, placement.Parsed.Fallback)
             : Decider.Decide(placement.Parsed, profile?.Profile, context, now);
-        return TypedResults.Ok(new
-        {
-            // Reported back with "Decision Viewed" and "Decision Clicked", it counts for the placement and its variant.
-            decisionId = new ResponseOrigin(null, placementId, arm?.Arm.Experiment, arm?.Arm.Variant).NewId(),
-            placement = placementId, version = placement.Version.Version, rule = decision.Rule, content = decision.Content,
-            experiment = arm?.Arm.Experiment, variant = arm?.Arm.Variant, profileRead = profile?.Reached ?? false, context = context.Values,
-        });
+        return TypedResults.Ok(new DecisionAnswer(new ResponseOrigin(null, placementId, arm?.Arm.Experiment, arm?.Arm.Variant).NewId(),
+            placementId, placement.Version.Version, decision.Rule, decision.Content, arm?.Arm.Experiment, arm?.Arm.Variant, profile?.Reached ?? false,
+            context.Values));
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Personalization.Contracts;
 using Personalization.Recommendation.Attribution;
@@ -18,15 +19,18 @@ public static class ExperimentsAdminApi
     public static IEndpointRouteBuilder MapExperimentsAdminApi(this IEndpointRouteBuilder app)
     {
         var experiments = app.MapGroup("/admin/tenants/{tenantId}/experiments").RequireAdmin().WithTags("Experiments");
-        experiments.MapPut("/{experimentId}", PutAsync).WithSummary("Create or change an experiment").AcceptsJson("ExperimentRequest");
+        experiments.MapPut("/{experimentId}", PutAsync).WithSummary("Create or change an experiment").AcceptsJson("ExperimentRequest")
+            .Produces<Experiment>(StatusCodes.Status201Created).Produces<Experiment>(StatusCodes.Status200OK);
         experiments.MapGet("/", async (string tenantId, ExperimentStore store, CancellationToken ct) => TypedResults.Ok(await store.ListAsync(tenantId, ct))).WithSummary("List the tenant's experiments");
-        experiments.MapGet("/{experimentId}", async (string tenantId, string experimentId, ExperimentStore store, CancellationToken ct) =>
+        experiments.MapGet("/{experimentId}", async Task<Results<Ok<ExperimentView>, ProblemHttpResult>> (string tenantId, string experimentId, ExperimentStore store,
+            CancellationToken ct) =>
             await store.GetAsync(tenantId, experimentId, ct) is { } experiment
-                ? TypedResults.Ok(new { experiment, people = await store.PeopleAsync(tenantId, experimentId, ct) })
+                ? TypedResults.Ok(new ExperimentView(experiment, await store.PeopleAsync(tenantId, experimentId, ct)))
                 : NotFound(tenantId, experimentId)).WithSummary("Read an experiment");
-        experiments.MapPost("/{experimentId}/stop", StopAsync).WithSummary("Stop an experiment").AcceptsJson("ExperimentStopRequest", required: false);
-        experiments.MapGet("/{experimentId}/results", async (string tenantId, string experimentId, ExperimentStore store, AttributionStore attribution,
-            IOptions<AttributionSettings> settings, CancellationToken ct) =>
+        experiments.MapPost("/{experimentId}/stop", StopAsync).WithSummary("Stop an experiment").AcceptsJson("ExperimentStopRequest", required: false)
+            .Produces<ExperimentStopped>(StatusCodes.Status200OK);
+        experiments.MapGet("/{experimentId}/results", async Task<Results<Ok<ExperimentResults>, ProblemHttpResult>> (string tenantId, string experimentId,
+            ExperimentStore store, AttributionStore attribution, IOptions<AttributionSettings> settings, CancellationToken ct) =>
             await store.GetAsync(tenantId, experimentId, ct) is { } experiment
                 ? TypedResults.Ok(ExperimentResults.Of(experiment, await store.PeopleAsync(tenantId, experimentId, ct),
                     await attribution.ExperimentAsync(tenantId, experimentId, settings.Value.Window, ct)))
@@ -102,16 +106,16 @@ public static class ExperimentsAdminApi
                 promotedTo = await placements.PutAsync(tenantId, placement, rules.Definition, $"promoted from experiment '{experimentId}' (version {version})", ct);
         }
         return await store.StopAsync(tenantId, experimentId, promote, ct) is { } stopped
-            ? TypedResults.Ok(new { experiment = stopped, promotedTo })
+            ? TypedResults.Ok(new ExperimentStopped(stopped, promotedTo))
             : Conflict("The experiment has stopped", $"Experiment '{experimentId}' was stopped by another call.");
     }
 
-    private static IResult Invalid(Dictionary<string, string[]> errors) =>
+    private static ValidationProblem Invalid(Dictionary<string, string[]> errors) =>
         TypedResults.ValidationProblem(errors, title: "The experiment is not valid");
 
-    private static IResult Conflict(string title, string detail) =>
+    private static ProblemHttpResult Conflict(string title, string detail) =>
         TypedResults.Problem(title: title, detail: detail, statusCode: StatusCodes.Status409Conflict);
 
-    private static IResult NotFound(string tenantId, string experimentId) =>
+    private static ProblemHttpResult NotFound(string tenantId, string experimentId) =>
         TypedResults.Problem(title: "Experiment not found", detail: $"Tenant '{tenantId}' has no experiment '{experimentId}'.", statusCode: StatusCodes.Status404NotFound);
 }

@@ -17,14 +17,18 @@ public static class RecommendationsApi
     {
         var api = app.MapGroup("/v1/recommendations").RequireTenantReader().WithTags("Recommendations");
         api.MapGet("/users/{userId}", (string userId, HttpRequest request, ClaimsPrincipal caller, Recommendations recommendations, RequestResolver resolver, CancellationToken ct) =>
-            ForUserAsync(userId, RequestedOptions.FromQuery(request.Query), caller, recommendations, resolver, ct)).WithSummary("A person's top items");
+            ForUserAsync(userId, RequestedOptions.FromQuery(request.Query), caller, recommendations, resolver, ct)).WithSummary("A person's top items")
+            .Produces<RecommendationAnswer>(StatusCodes.Status200OK);
         api.MapPost("/users/{userId}", async (string userId, HttpRequest request, ClaimsPrincipal caller, Recommendations recommendations, RequestResolver resolver, CancellationToken ct) =>
             await JsonBody.ReadAsync(request, ct) is { } body
                 ? await ForUserAsync(userId, RequestedOptions.FromJson(body), caller, recommendations, resolver, ct)
-                : JsonBody.NotJson()).WithSummary("A person's top items, with the request in the body").AcceptsJson("RecommendationRequest");
+                : JsonBody.NotJson()).WithSummary("A person's top items, with the request in the body").AcceptsJson("RecommendationRequest")
+            .Produces<RecommendationAnswer>(StatusCodes.Status200OK);
         api.MapGet("/items/{itemId}/related", (string itemId, HttpRequest request, ClaimsPrincipal caller, Recommendations recommendations, RequestResolver resolver, CancellationToken ct) =>
-            ForItemsAsync([itemId], AnchorKind.Page, RequestedOptions.FromQuery(request.Query), caller, recommendations, resolver, ct)).WithSummary("Items that go with an item (bought together, similar)");
-        api.MapPost("/cart", CartAsync).WithSummary("Items that go with a cart").AcceptsJson("CartRecommendationRequest");
+            ForItemsAsync([itemId], AnchorKind.Page, RequestedOptions.FromQuery(request.Query), caller, recommendations, resolver, ct)).WithSummary("Items that go with an item (bought together, similar)")
+            .Produces<RecommendationAnswer>(StatusCodes.Status200OK);
+        api.MapPost("/cart", CartAsync).WithSummary("Items that go with a cart").AcceptsJson("CartRecommendationRequest")
+            .Produces<RecommendationAnswer>(StatusCodes.Status200OK);
         return app;
     }
 

@@ -12,7 +12,8 @@ public static class ScenariosAdminApi
     public static IEndpointRouteBuilder MapScenariosAdminApi(this IEndpointRouteBuilder app)
     {
         var scenarios = app.MapGroup("/admin/tenants/{tenantId}/scenarios").RequireAdmin().WithTags("Scenarios");
-        scenarios.MapPut("/{name}", PutAsync).WithSummary("Create or change a scenario (filters and boosts by name)").AcceptsJson("ScenarioRequest");
+        scenarios.MapPut("/{name}", PutAsync).WithSummary("Create or change a scenario (filters and boosts by name)").AcceptsJson("ScenarioRequest")
+            .Produces<Scenario>(StatusCodes.Status201Created).Produces<Scenario>(StatusCodes.Status200OK);
         scenarios.MapGet("/", async (string tenantId, ScenarioStore store, CancellationToken ct) => TypedResults.Ok(await store.ListAsync(tenantId, ct))).WithSummary("List the tenant's scenarios");
         scenarios.MapGet("/{name}", async Task<Results<Ok<Scenario>, ProblemHttpResult>> (string tenantId, string name, ScenarioStore store, CancellationToken ct) =>
             await store.GetAsync(tenantId, name, ct) is { } scenario ? TypedResults.Ok(scenario) : NotFound(tenantId, name)).WithSummary("Read a scenario");
