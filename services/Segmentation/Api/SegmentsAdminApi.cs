@@ -16,8 +16,11 @@ public static class SegmentsAdminApi
     {
         var segments = app.MapGroup("/admin/tenants/{tenantId}/segments").RequireAdmin().WithTags("Segments");
         segments.MapGet("/", async (string tenantId, SegmentStore store, CancellationToken ct) => TypedResults.Ok(await store.ListAsync(tenantId, ct))).WithSummary("List the tenant's rule segments");
-        segments.MapPut("/{segmentId}", PutAsync).WithSummary("Define or change a rule segment (a new version; members are caught up)").AcceptsJson("SegmentRequest");
-        segments.MapPost("/preview", PreviewAsync).WithSummary("Estimate a draft segment's size from a sample of profiles, before it is saved").AcceptsJson("SegmentPreviewRequest");
+        // Put and preview also answer JsonBody.NotJson (an IResult), so their successes are declared here.
+        segments.MapPut("/{segmentId}", PutAsync).WithSummary("Define or change a rule segment (a new version; members are caught up)").AcceptsJson("SegmentRequest")
+            .Produces<SegmentDetails>(StatusCodes.Status201Created).Produces<SegmentDetails>(StatusCodes.Status200OK);
+        segments.MapPost("/preview", PreviewAsync).WithSummary("Estimate a draft segment's size from a sample of profiles, before it is saved").AcceptsJson("SegmentPreviewRequest")
+            .Produces<PreviewEstimate>(StatusCodes.Status200OK);
         segments.MapGet("/{segmentId}", async Task<Results<Ok<SegmentDetails>, ProblemHttpResult>> (string tenantId, string segmentId, SegmentStore store, CatchUpRuns runs, CancellationToken ct) =>
             await store.GetAsync(tenantId, segmentId, ct) is { } details
                 ? TypedResults.Ok(details with { CatchUp = await runs.GetAsync(tenantId, ct) })
@@ -68,7 +71,7 @@ public static class SegmentsAdminApi
         return TypedResults.Ok(await previewer.EstimateAsync(tenantId, body, sample ?? SegmentPreviewer.DefaultSample, ct));
     }
 
-    private static async Task<IResult> DeleteAsync(string tenantId, string segmentId, SegmentStore store, TenantSegments live, CatchUpRuns runs, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string tenantId, string segmentId, SegmentStore store, TenantSegments live, CatchUpRuns runs, CancellationToken ct)
     {
         var (found, referredBy) = await store.DeleteAsync(tenantId, segmentId, ct);
         if (!found) return NotFound(tenantId, segmentId);

@@ -46,7 +46,7 @@ public static class SegmentsApi
             await members.CountAsync(tenantId, segmentId, ct)));
     }
 
-    private static async Task<IResult> MembersAsync(
+    private static async Task<Results<Ok<MembersPage>, ValidationProblem, ProblemHttpResult>> MembersAsync(
         string segmentId, string? after, int? limit, ClaimsPrincipal caller, SegmentStore store, SegmentMembers members, CancellationToken ct)
     {
         if (limit is < 1 or > SegmentMembers.MaxPage)

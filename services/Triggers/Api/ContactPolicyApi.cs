@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Personalization.ServiceDefaults;
 using Personalization.Triggers.Definitions;
 using Personalization.Triggers.Policy;
@@ -12,10 +13,10 @@ public static class ContactPolicyApi
     public static IEndpointRouteBuilder MapContactPolicyApi(this IEndpointRouteBuilder app)
     {
         var policy = app.MapGroup("/admin/tenants/{tenantId}/contact-policy").RequireAdmin().WithTags("Contact policy");
-        policy.MapGet("/", async (string tenantId, DefinitionStore store, CancellationToken ct) =>
+        policy.MapGet("/", async Task<Results<Ok<DefinitionDetails>, ProblemHttpResult>> (string tenantId, DefinitionStore store, CancellationToken ct) =>
             await store.GetAsync(tenantId, DefinitionKind.ContactPolicy, ContactPolicy.DefinitionId, ct) is { } details
                 ? TypedResults.Ok(details)
-                : (IResult)TypedResults.Problem(title: "No contact policy", detail: $"Tenant '{tenantId}' has set none: messages go out in UTC with no caps, quiet hours or groups.",
+                : TypedResults.Problem(title: "No contact policy", detail: $"Tenant '{tenantId}' has set none: messages go out in UTC with no caps, quiet hours or groups.",
                     statusCode: StatusCodes.Status404NotFound)).WithSummary("Read the tenant's contact policy (caps, quiet hours)");
         policy.MapPut("/", async (string tenantId, HttpRequest request, DefinitionStore store, ContactPolicies policies, CancellationToken ct) =>
         {
@@ -29,7 +30,7 @@ public static class ContactPolicyApi
             // Sends on this replica apply the change at once; other replicas within the cache's time.
             policies.Forget(tenantId);
             return saved;
-        }).WithSummary("Set the tenant's contact policy (a new version)").AcceptsJson($"{DefinitionKind.ContactPolicy}Request");
+        }).WithSummary("Set the tenant's contact policy (a new version)").AcceptsJson($"{DefinitionKind.ContactPolicy}Request").ProducesSaved();
         return app;
     }
 }

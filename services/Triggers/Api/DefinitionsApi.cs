@@ -23,7 +23,7 @@ public static class DefinitionsApi
         group.MapPut("/{id}", (string tenantId, string id, HttpRequest request, DefinitionStore store, CancellationToken ct) => DefinitionIds.IsValid(id)
             ? SaveAsync(request, store, tenantId, kind, id, $"/admin/tenants/{tenantId}/{plural}/{id}", guide, validate, ct)
             : Task.FromResult<IResult>(TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = [$"A {noun} id is {DefinitionIds.Rule}; it was '{id}'."] }))).WithSummary($"Create or change a {noun} (a new version)")
-            .AcceptsJson($"{kind}Request");
+            .AcceptsJson($"{kind}Request").ProducesSaved();
         group.MapGet("/{id}", async Task<Results<Ok<DefinitionDetails>, ProblemHttpResult>> (string tenantId, string id, DefinitionStore store, CancellationToken ct) =>
             await store.GetAsync(tenantId, kind, id, ct) is { } details ? TypedResults.Ok(details) : NotFound(noun, tenantId, id)).WithSummary($"Read a {noun} with its history");
         group.MapGet("/{id}/versions/{version:int}", async Task<Results<Ok<DefinitionVersion>, ProblemHttpResult>> (string tenantId, string id, int version, DefinitionStore store, CancellationToken ct) =>
@@ -32,6 +32,10 @@ public static class DefinitionsApi
                 : TypedResults.Problem(title: "Version not found", detail: $"The {noun} '{id}' of tenant '{tenantId}' has no version {version}.", statusCode: StatusCodes.Status404NotFound)).WithSummary($"Read one version of a {noun}");
         return group;
     }
+
+    /// <summary>Declares what <see cref="SaveAsync"/> answers on success: it returns IResult (JsonBody.NotJson is one), which the document cannot read.</summary>
+    public static RouteHandlerBuilder ProducesSaved(this RouteHandlerBuilder endpoint) =>
+        endpoint.Produces<DefinitionDetails>(StatusCodes.Status201Created).Produces<DefinitionDetails>(StatusCodes.Status200OK);
 
     /// <summary>Saves the request's definition as the next version (201 for the first, 200 after), or answers why not.</summary>
     public static async Task<IResult> SaveAsync(HttpRequest request, DefinitionStore store, string tenantId, DefinitionKind kind, string id, string location,

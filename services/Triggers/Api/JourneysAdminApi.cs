@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Personalization.Triggers.Definitions;
 using Personalization.Triggers.Journeys;
 using Personalization.Triggers.Occurrences;
@@ -23,17 +24,18 @@ public static class JourneysAdminApi
             ChangeAsync(tenantId, id, DefinitionStatus.Live, version, store, catalog, ct)).WithSummary("Publish a journey version: new entries run it, running ones finish on theirs");
         journeys.MapPost("/{id}/pause", (string tenantId, string id, DefinitionStore store, JourneyCatalog catalog, CancellationToken ct) =>
             ChangeAsync(tenantId, id, DefinitionStatus.Paused, null, store, catalog, ct)).WithSummary("Pause a journey: it takes no new entries");
-        journeys.MapGet("/{id}/stats", async (string tenantId, string id, DefinitionStore store, JourneyStatsReader stats, CancellationToken ct) =>
+        journeys.MapGet("/{id}/stats", async Task<Results<Ok<JourneyStats>, ProblemHttpResult>> (string tenantId, string id, DefinitionStore store, JourneyStatsReader stats,
+            CancellationToken ct) =>
             await store.GetAsync(tenantId, DefinitionKind.Journey, id, ct) is null
-                ? (IResult)DefinitionsApi.NotFound("journey", tenantId, id)
+                ? DefinitionsApi.NotFound("journey", tenantId, id)
                 : TypedResults.Ok(await stats.ReadAsync(tenantId, id, ct))).WithSummary("A journey's numbers per step: waiting, sent, withheld, opened, clicked");
         journeys.MapPost("/{id}/archive", (string tenantId, string id, DefinitionStore store, JourneyCatalog catalog, CancellationToken ct) =>
             ChangeAsync(tenantId, id, DefinitionStatus.Archived, null, store, catalog, ct)).WithSummary("Archive a journey");
         return app;
     }
 
-    private static async Task<IResult> ChangeAsync(string tenantId, string id, DefinitionStatus to, int? version, DefinitionStore store, JourneyCatalog catalog,
-        CancellationToken ct)
+    private static async Task<Results<Ok<DefinitionDetails>, ProblemHttpResult>> ChangeAsync(string tenantId, string id, DefinitionStatus to, int? version,
+        DefinitionStore store, JourneyCatalog catalog, CancellationToken ct)
     {
         var result = await store.SetStatusAsync(tenantId, DefinitionKind.Journey, id, to, version, ct);
         if (result.Outcome == StatusOutcome.Done) catalog.Forget(tenantId);

@@ -20,8 +20,11 @@ public static class TemplatesAdminApi
                 var (template, faults) = TemplateParser.Parse(definition);
                 return Task.FromResult((template?.Name, faults));
             });
-        templates.MapPost("/{id}/preview", PreviewAsync).WithSummary("Render a template for a person, as a send would").AcceptsJson("TemplatePreviewRequest");
-        templates.MapPost("/{id}/test-send", TestSendAsync).WithSummary("Render an email template for a person and send it to a test address").AcceptsJson("TestSendRequest");
+        // Both also answer RenderRequest.Invalid (an IResult), so their success is declared here.
+        templates.MapPost("/{id}/preview", PreviewAsync).WithSummary("Render a template for a person, as a send would").AcceptsJson("TemplatePreviewRequest")
+            .Produces<PreviewResult>(StatusCodes.Status200OK);
+        templates.MapPost("/{id}/test-send", TestSendAsync).WithSummary("Render an email template for a person and send it to a test address").AcceptsJson("TestSendRequest")
+            .Produces<PreviewResult>(StatusCodes.Status200OK);
         return app;
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Personalization.Triggers.Delivery;
 using Personalization.Triggers.Feedback;
 using Personalization.Triggers.Subscriptions;
@@ -21,15 +22,17 @@ public static class TrackingLinksApi
                 await feedback.EngagedAsync(link, Engagement.Opened, ct);
             response.Headers.CacheControl = "no-store";
             return TypedResults.File(Pixel, "image/gif");
-        }).WithSummary("The open-tracking pixel of an email; records the open").WithTags("Tracking links");
-        app.MapGet($"{TrackedLink.ClickPath}/{{token}}", async (string token, LinkSigner links, MessageFeedback feedback, CancellationToken ct) =>
+        }).WithSummary("The open-tracking pixel of an email; records the open").WithTags("Tracking links")
+            .Produces<Stream>(StatusCodes.Status200OK, "image/gif"); // A file result declares nothing; Stream describes the body as binary.
+        app.MapGet($"{TrackedLink.ClickPath}/{{token}}", async Task<Results<RedirectHttpResult, ProblemHttpResult>> (string token, LinkSigner links, MessageFeedback feedback, CancellationToken ct) =>
         {
             if (links.Read<TrackedLink>(token, l => l.SendKey.Length > 0 && Uri.TryCreate(l.Url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https") is not { Url: { } url } link)
-                return (IResult)TypedResults.Problem(title: "Not a valid link", detail: "The link is incomplete or was changed; use the one in the message as it came.",
+                return TypedResults.Problem(title: "Not a valid link", detail: "The link is incomplete or was changed; use the one in the message as it came.",
                     statusCode: StatusCodes.Status400BadRequest);
             await feedback.EngagedAsync(link, Engagement.Clicked, ct);
             return TypedResults.Redirect(url);
-        }).WithSummary("A tracked link in a message: records the click and redirects to its target").WithTags("Tracking links");
+        }).WithSummary("A tracked link in a message: records the click and redirects to its target").WithTags("Tracking links")
+            .Produces(StatusCodes.Status302Found);
         return app;
     }
 }
