@@ -38,7 +38,8 @@ public static class ApiDescriptions
     internal static IHostApplicationBuilder AddApiDescriptions(this IHostApplicationBuilder builder)
     {
         var title = $"Personalization {builder.Environment.ApplicationName.Replace("Personalization.", "")}";
-        var requestSchemas = RequestSchemas.Load(Assembly.Load(new AssemblyName(builder.Environment.ApplicationName)));
+        // Read when the document is first asked for, not at every start (the relay and verbs never serve it).
+        var requestSchemas = new Lazy<IReadOnlyDictionary<string, string>>(() => RequestSchemas.Load(Assembly.Load(new AssemblyName(builder.Environment.ApplicationName))));
         builder.Services.AddOpenApi(options =>
         {
             options.AddDocumentTransformer((document, _, _) =>
@@ -48,7 +49,7 @@ public static class ApiDescriptions
                 document.Components.SecuritySchemes = Credentials.ToDictionary(c => c.Key, c => (IOpenApiSecurityScheme)c.Value);
                 document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
                 document.Components.Schemas.TryAdd(ProblemSchema, Problem());
-                RequestSchemas.AddTo(document, requestSchemas);
+                RequestSchemas.AddTo(document, requestSchemas.Value);
                 return Task.CompletedTask;
             });
             options.AddOperationTransformer((operation, context, _) =>

@@ -15,7 +15,7 @@ namespace Personalization.ServiceDefaults;
 public static class RequestSchemas
 {
     /// <summary>Where Directory.Build.props puts each service's <c>Api/Schemas/*.json</c> among its resources.</summary>
-    public const string ResourcePrefix = "api-schemas/";
+    private const string ResourcePrefix = "api-schemas/";
 
     /// <summary>The endpoint's body, sent as <paramref name="ContentType"/>, is the component schema <paramref name="Schema"/>.</summary>
     public sealed record JsonBody(string Schema, string ContentType, bool Required);
@@ -25,7 +25,7 @@ public static class RequestSchemas
         endpoint.WithMetadata(new JsonBody(schema, contentType, required));
 
     /// <summary>The embedded schemas of <paramref name="assembly"/>, by component name, as JSON text.</summary>
-    public static IReadOnlyDictionary<string, string> Load(Assembly assembly)
+    internal static IReadOnlyDictionary<string, string> Load(Assembly assembly)
     {
         var schemas = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal)).Order())
