@@ -52,6 +52,9 @@ public class Platform
     public static ServiceProcess Relay => _processes.Relay;
     public static ServiceProcess Sidecar => _processes.Sidecar;
 
+    /// <summary>Where Recommendation runs while a test has started it (<see cref="StartRecommendationAsync"/>).</summary>
+    public static Uri RecommendationAddress => _processes.RecommendationAddress;
+
     public static string RabbitMqConnectionString => Settings["ConnectionStrings__RabbitMQ"];
 
     /// <summary>The platform's settings, for tests that start a differently configured copy of a service.</summary>

@@ -29,6 +29,9 @@ public sealed class PlatformProcesses : IAsyncDisposable
     public ServiceProcess Segmentation { get; private set; } = null!;
     public ServiceProcess Triggers { get; private set; } = null!;
 
+    /// <summary>Where <see cref="StartRecommendationAsync"/> starts Recommendation, and so where Triggers looks for it.</summary>
+    public Uri RecommendationAddress => new($"http://127.0.0.1:{_recommendationPort}");
+
     /// <summary>The settings every process gets, the sidecar's port included.</summary>
     public IReadOnlyDictionary<string, string> Settings => _environment;
 

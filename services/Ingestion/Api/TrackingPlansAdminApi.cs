@@ -28,7 +28,8 @@ public static class TrackingPlansAdminApi
     {
         var tenant = app.MapTenantAdminGroup().WithTags("Admin");
 
-        tenant.MapPut("/sources/{sourceId}/tracking-plan", PutPlanAsync).WithSummary("Set the tracking plan a source's events are checked against");
+        tenant.MapPut("/sources/{sourceId}/tracking-plan", PutPlanAsync)
+            .WithSummary("Set the tracking plan a source's events are checked against (with ?dryRun=true, only check it)");
         tenant.MapGet("/sources/{sourceId}/tracking-plan", GetPlanAsync).WithSummary("Read a source's tracking plan");
         tenant.MapGet("/dead-letters", ListDeadLettersAsync).WithSummary("List dead-lettered events with their reasons");
         tenant.MapPost("/dead-letters/replay", ReplayAsync).WithSummary("Replay dead-lettered events through the pipeline again");
@@ -36,7 +37,7 @@ public static class TrackingPlansAdminApi
     }
 
     private static async Task<Results<Ok<PlanView>, ValidationProblem>> PutPlanAsync(
-        string tenantId, string sourceId, PlanRequest request, [AsParameters] PlanServices services, CancellationToken ct)
+        string tenantId, string sourceId, PlanRequest request, bool? dryRun, [AsParameters] PlanServices services, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (!SourceNames.IsValid(sourceId))
@@ -60,6 +61,7 @@ public static class TrackingPlansAdminApi
         var current = await services.Session.LoadAsync<TrackingPlan>(TrackingPlan.CurrentId(tenantId, sourceId), ct);
         var plan = new TrackingPlan(TrackingPlan.CurrentId(tenantId, sourceId), tenantId, sourceId, (current?.Version ?? 0) + 1,
             request.Events!.ToDictionary(e => e.Key, e => e.Value.GetRawText()), services.Clock.GetUtcNow());
+        if (dryRun == true) return TypedResults.Ok(View(plan));
         services.Session.Store(plan);
         services.Session.Store(plan.AsHistory());
         await services.Session.SaveChangesAsync(ct);

@@ -1,0 +1,47 @@
+import { el, replace } from './dom.js';
+import { loadSession, signOut } from './api.js';
+import { initTenant, setTenant, tenant } from './tenant.js';
+import { route, show, link } from './router.js';
+import { errorBox } from './ui.js';
+import { renderSignIn } from './pages/signin.js';
+import { renderSources } from './pages/sources.js';
+import { renderSource } from './pages/source.js';
+
+const PAGES = [['sources', 'Sources', renderSources]];
+route('sources', (main, [id]) => (id ? renderSource(main, id) : renderSources(main)));
+
+const main = document.getElementById('main');
+const nav = document.getElementById('nav');
+const who = document.getElementById('who');
+
+async function start() {
+  const session = await loadSession();
+  if (!session.signedIn) {
+    replace(nav);
+    replace(who);
+    renderSignIn(main, session, start);
+    return;
+  }
+  initTenant(session.defaultTenant);
+  const tenantInput = el('input', { value: tenant(), attrs: { 'aria-label': 'Tenant', name: 'tenant', size: 14 } });
+  tenantInput.addEventListener('change', () => {
+    setTenant(tenantInput.value.trim());
+    render();
+  });
+  replace(who, el('label', { class: 'tenant' }, 'Tenant ', tenantInput), ' ', el('span', { class: 'name' }, session.name), ' ',
+    el('button', { class: 'link', attrs: { type: 'button' }, onclick: async () => { await signOut(); location.hash = ''; start(); } }, 'Sign out'));
+  window.onhashchange = render;
+  await render();
+}
+
+async function render() {
+  try {
+    const name = await show(main);
+    replace(nav, PAGES.map(([id, label]) => el('a', { class: id === name ? 'active' : null, attrs: { href: link(id) } }, label)));
+  } catch (error) {
+    replace(main, errorBox(error));
+  }
+}
+
+window.addEventListener('console:signed-out', () => start());
+start().catch((error) => replace(main, errorBox(error)));
