@@ -1,8 +1,8 @@
 # syntax=docker/dockerfile:1
 # One image per service, built from the solution (k8s/ and docker-compose.yml use them):
 #   docker build --build-arg SERVICE=Ingestion -t ghcr.io/personalization/ingestion:0.1.0 .
-# SERVICE is Ingestion, Segmentation, Recommendation or Triggers. Arguments after the image name go to the service
-# (`migrate`, `rebuild-profiles`, ...). Base images are pinned: move them with each .NET patch release.
+# SERVICE is Ingestion, Segmentation, Recommendation, Triggers or AdminConsole. Arguments after the image name go to
+# the service (`migrate`, `rebuild-profiles`, ...). Base images are pinned: move them with each .NET patch release.
 FROM mcr.microsoft.com/dotnet/sdk:10.0.100-noble AS build
 ARG SERVICE
 WORKDIR /src

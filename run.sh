@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The platform in one command: starts the local PostgreSQL and RabbitMQ, builds and starts
 # ingestion (API and relay), the Dapr sidecar emulator, segmentation (which hosts the profile
-# actors), recommendation and triggers, posts generated demo events, trains a first model on them, and prints where to look.
+# actors), recommendation, triggers and the admin console, posts generated demo events, trains a first model on them, and prints where to look.
 # Ctrl+C stops the services; `tools/infra.sh down` stops the infrastructure. The Dapr tokens (DAPR_API_TOKEN for the
 # sidecar's API, APP_API_TOKEN for its calls to Segmentation) come from tools/infra.env like the ports.
 # SEGMENTATION_REPLICAS=2 ./run.sh runs more Segmentation replicas, each with its own sidecar (ports 5201, 3501, ...),
@@ -58,12 +58,16 @@ start triggers services/Triggers "$TRIGGERS_PORT" Recommendation__Url="http://12
   Email__PublicUrl="http://127.0.0.1:$TRIGGERS_PORT" Email__From="Demo Shop <shop@demo.example>" \
   Feedback__IngestionUrl="http://127.0.0.1:$INGESTION_PORT" Feedback__WriteKeys__demo=demo-write-key \
   Segmentation__Url="http://127.0.0.1:$SEGMENTATION_PORT" Segmentation__Tokens__demo=demo-read-token
+start console services/AdminConsole "$CONSOLE_PORT" Console__DefaultTenant=demo \
+  Console__Services__Ingestion="http://127.0.0.1:$INGESTION_PORT" Console__Services__Segmentation="http://127.0.0.1:$SEGMENTATION_PORT" \
+  Console__Services__Recommendation="http://127.0.0.1:$RECOMMENDATION_PORT" Console__Services__Triggers="http://127.0.0.1:$TRIGGERS_PORT"
 wait_ready ingestion "$INGESTION_PORT" "${pids[0]}"
 wait_ready ingestion-relay "$INGESTION_RELAY_PORT" "${pids[1]}"
 wait_ready dapr-sidecar "$DAPR_SIDECAR_PORT" "${pids[2]}" /v1.0/healthz
 wait_ready segmentation "$SEGMENTATION_PORT" "${pids[3]}"
 wait_ready recommendation "$RECOMMENDATION_PORT" "${pids[4]}"
 wait_ready triggers "$TRIGGERS_PORT" "${pids[5]}"
+wait_ready console "$CONSOLE_PORT" "${pids[6]}"
 for i in $(seq 2 "$replicas"); do
   sidecar=$((DAPR_SIDECAR_PORT + i - 1)) app=$((SEGMENTATION_PORT + i - 1))
   start "dapr-sidecar-$i" tools/DaprSidecar "$sidecar" "Sidecar__Apps__0=http://127.0.0.1:$app" "$(placement "$sidecar")"
@@ -113,6 +117,7 @@ cat <<TXT
 
 Personalization is running (tenant "demo", write key "demo-write-key", read token "demo-read-token",
 admin token "demo-admin-token").
+  The console:    http://127.0.0.1:$CONSOLE_PORT (sign in with the admin token)
   A profile:      curl -H 'Authorization: Bearer demo-read-token' $profile
   Send an event:  curl -u demo-write-key: -H 'Content-Type: application/json' \\
                     -d '{"event":"Product Viewed","userId":"demo-user-000","properties":{"productId":"sku-100"}}' \\

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Personalization.Contracts.Privacy;
 using Personalization.Ingestion.Auth;
 using Personalization.Ingestion.Catalog;
+using Personalization.Ingestion.Debugger;
 using Personalization.Ingestion.Metrics;
 using Personalization.Ingestion.Pipeline;
 using Personalization.Ingestion.RateLimiting;
@@ -53,6 +54,8 @@ public static class IngestionRegistration
         builder.Services.AddSingleton<DeadLetters>();
         builder.Services.AddSingleton<EventPreparation>();
         builder.Services.AddSingleton<TrackingPipeline>();
+        builder.Services.AddSingleton<LiveEventsReader>();
+        builder.Services.AddSingleton<LiveFeed>();
         builder.Services.AddMemoryCache();
         builder.Services.AddIngestionOptions<WriteKeyOptions>();
         builder.Services.AddSingleton<WriteKeyDirectory>();

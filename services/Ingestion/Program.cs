@@ -24,6 +24,7 @@ if (role == IngestionRole.Api)
     app.MapCatalogApi();
     app.MapTrackingPlansAdminApi();
     app.MapPrivacyAdminApi();
+    app.MapLiveEventsApi();
 }
 app.Run();
 return 0;

@@ -12,7 +12,7 @@ public class ComposeTests
         Assert.That(report.Services, Is.SupersetOf(new[]
         {
             "ingestion", "ingestion-relay", "migrate", "segmentation", "segmentation-dapr", "recommendation", "recommendation-dapr",
-            "triggers", "triggers-dapr", "placement", "scheduler", "postgres", "rabbitmq", "smtp4dev", "otel-collector", "jaeger",
+            "triggers", "triggers-dapr", "admin-console", "placement", "scheduler", "postgres", "rabbitmq", "smtp4dev", "otel-collector", "jaeger",
         }));
     }
 

@@ -12,7 +12,7 @@ public class ManifestTests
 
         Assert.That(report.Errors, Is.Empty);
         Assert.That(StrictModels.Problems(rendered), Is.Empty, "no field the Kubernetes API does not have");
-        Assert.That(report.Kinds["Deployment"], Is.EqualTo(5), "ingestion, its relay, segmentation, recommendation, triggers");
+        Assert.That(report.Kinds["Deployment"], Is.EqualTo(6), "ingestion, its relay, segmentation, recommendation, triggers, the admin console");
         foreach (var kind in new[] { "Service", "PodDisruptionBudget", "HorizontalPodAutoscaler", "ScaledObject", "NetworkPolicy", "ServiceAccount", "Job", "Component", "Configuration", "Resiliency" })
             Assert.That(report.Kinds, Does.ContainKey(kind));
     }
@@ -34,6 +34,8 @@ public class ManifestTests
                     newTag: latest
                 replicas:
                   - name: ingestion-relay
+                    count: 2
+                  - name: admin-console
                     count: 2
                 patches:
                   - target:
@@ -69,6 +71,7 @@ public class ManifestTests
             {
                 "Deployment/triggers container app: image ghcr.io/personalization/triggers:latest uses latest",
                 "Deployment/ingestion-relay: must run exactly one replica, not 2",
+                "Deployment/admin-console: must run exactly one replica, not 2",
                 "Deployment/segmentation container app: has no readinessProbe",
                 "Deployment/segmentation container app: Email__Smtp__Password is written inline; use secretKeyRef",
                 "Deployment/segmentation: dapr.io/app-id profiles is no Dapr app of the suite (segmentation, recommendation, triggers)",

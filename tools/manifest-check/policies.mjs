@@ -1,11 +1,14 @@
 // What a reviewer of the manifests would insist on, beyond the schemas. Each rule returns messages naming the object.
 
 /** The services and roles of the suite, and which of them run with a Dapr sidecar (actor hosts and callers). */
-export const services = ["ingestion", "ingestion-relay", "segmentation", "recommendation", "triggers"];
+export const services = ["ingestion", "ingestion-relay", "segmentation", "recommendation", "triggers", "admin-console"];
 export const daprApps = ["segmentation", "recommendation", "triggers"];
 
-/** The role that must run exactly once: two relays would publish every event twice. */
-const singleton = "ingestion-relay";
+/**
+ * What must run exactly once: two relays would publish every event twice; two consoles would each reject the other's
+ * session cookies (their data-protection keys live in memory).
+ */
+const singletons = ["ingestion-relay", "admin-console"];
 
 const secretName = /(password|secret|token|connectionstring|connection-string|apikey|api-key|credential)/i;
 /** Settings that only say where a secret is, not what it is. */
@@ -26,11 +29,13 @@ export function checkPolicies(objects) {
   for (const deployment of deployments) errors.push(...checkDeployment(deployment, configurations));
   for (const job of named("Job")) errors.push(...checkPod(`Job/${job.metadata?.name}`, job.spec?.template, { probes: false }));
 
-  const relay = deployments.find((d) => d.metadata?.name === singleton);
-  if (!relay) errors.push(`Deployment/${singleton}: missing`);
-  else {
-    if (relay.spec?.replicas !== 1) errors.push(`Deployment/${singleton}: must run exactly one replica, not ${relay.spec?.replicas}`);
-    if (relay.spec?.strategy?.type !== "Recreate") errors.push(`Deployment/${singleton}: needs strategy Recreate, so two never run at once`);
+  for (const singleton of singletons) {
+    const once = deployments.find((d) => d.metadata?.name === singleton);
+    if (!once) errors.push(`Deployment/${singleton}: missing`);
+    else {
+      if (once.spec?.replicas !== 1) errors.push(`Deployment/${singleton}: must run exactly one replica, not ${once.spec?.replicas}`);
+      if (once.spec?.strategy?.type !== "Recreate") errors.push(`Deployment/${singleton}: needs strategy Recreate, so two never run at once`);
+    }
   }
 
   const deploymentNames = new Set(deployments.map((d) => d.metadata?.name));
@@ -38,7 +43,7 @@ export function checkPolicies(objects) {
     const target = scaler.spec?.scaleTargetRef?.name;
     const id = `${scaler.kind}/${scaler.metadata?.name}`;
     if (!deploymentNames.has(target)) errors.push(`${id}: scales ${target}, which is not a Deployment here`);
-    if (target === singleton) errors.push(`${id}: ${singleton} must not be scaled`);
+    if (singletons.includes(target)) errors.push(`${id}: ${target} must not be scaled`);
   }
   for (const object of [...named("Service"), ...named("PodDisruptionBudget")]) {
     const selector = object.kind === "Service" ? object.spec?.selector : object.spec?.selector?.matchLabels;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
+using Personalization.Ingestion.Debugger;
 
 namespace Personalization.Ingestion.Storage;
 
@@ -18,6 +19,7 @@ public sealed class DedupCleanup(
     ILogger<DedupCleanup> logger) : BackgroundService
 {
     private readonly string _deleteSql = DedupTable.DeleteExpiredSql(IngestionStore.Schema);
+    private readonly string _deleteSightingsSql = DuplicateSightings.DeleteExpiredSql(IngestionStore.Schema);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -39,22 +41,31 @@ public sealed class DedupCleanup(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    /// <summary>Deletes every id older than the window, batch by batch; returns how many it removed.</summary>
+    /// <summary>
+    /// Deletes every id older than the window, and every duplicate sighting older than the debugger keeps them,
+    /// batch by batch; returns how many ids it removed.
+    /// </summary>
     public async Task<long> RemoveExpiredAsync(CancellationToken cancellationToken)
     {
-        var settings = options.Value;
         // One cutoff for the whole round, so a busy table cannot keep the loop going for ever.
-        var cutoff = (clock.GetUtcNow() - settings.DedupWindow).UtcDateTime;
+        var now = clock.GetUtcNow();
+        await DeleteInBatchesAsync(_deleteSightingsSql, now - DuplicateSightings.Retention, cancellationToken);
+        return await DeleteInBatchesAsync(_deleteSql, now - options.Value.DedupWindow, cancellationToken);
+    }
+
+    private async Task<long> DeleteInBatchesAsync(string sql, DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var batch = options.Value.DedupCleanupBatchSize;
         long removed = 0;
         while (true)
         {
-            await using var command = dataSource.CreateCommand(_deleteSql);
-            command.Parameters.Add(new NpgsqlParameter<DateTime>("cutoff", NpgsqlDbType.TimestampTz) { TypedValue = cutoff });
-            command.Parameters.Add(new NpgsqlParameter<int>("batch", NpgsqlDbType.Integer) { TypedValue = settings.DedupCleanupBatchSize });
+            await using var command = dataSource.CreateCommand(sql);
+            command.Parameters.Add(new NpgsqlParameter<DateTime>("cutoff", NpgsqlDbType.TimestampTz) { TypedValue = cutoff.UtcDateTime });
+            command.Parameters.Add(new NpgsqlParameter<int>("batch", NpgsqlDbType.Integer) { TypedValue = batch });
             var deleted = await command.ExecuteNonQueryAsync(cancellationToken);
             removed += deleted;
             // A short batch means nothing expired is left, or what is left is locked by someone who will deal with it.
-            if (deleted < settings.DedupCleanupBatchSize) return removed;
+            if (deleted < batch) return removed;
         }
     }
 }

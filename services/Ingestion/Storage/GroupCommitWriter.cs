@@ -4,6 +4,7 @@ using Personalization.Contracts.EventLog;
 using Marten;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Personalization.Ingestion.Debugger;
 
 namespace Personalization.Ingestion.Storage;
 
@@ -178,10 +179,13 @@ public sealed class GroupCommitWriter(
         // Within one group the first occurrence of a message id wins; the database settles it across groups and nodes.
         var seen = new HashSet<(string, string)>();
         var candidates = new List<(int Share, StreamEvent Event)>();
+        var duplicates = new List<EventAccepted>();
         for (var i = 0; i < group.Count; i++)
             foreach (var e in group[i].Events)
                 if (seen.Add((e.Event.TenantId, e.Event.MessageId)))
                     candidates.Add((i, e));
+                else
+                    duplicates.Add(e.Event);
 
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
@@ -191,13 +195,18 @@ public sealed class GroupCommitWriter(
         var fresh = new List<StreamEvent>(candidates.Count);
         foreach (var (share, e) in candidates)
         {
-            if (!claimed.Contains((e.Event.TenantId, e.Event.MessageId))) continue;
+            if (!claimed.Contains((e.Event.TenantId, e.Event.MessageId)))
+            {
+                duplicates.Add(e.Event);
+                continue;
+            }
             fresh.Add(e);
             stored[share]++;
         }
 
         if (fresh.Count > 0)
             await _append.AppendAsync(connection, transaction, fresh, scratch);
+        await DuplicateSightings.RecordAsync(connection, transaction, duplicates, IngestionStore.Schema);
 
         await transaction.CommitAsync();
         return stored;

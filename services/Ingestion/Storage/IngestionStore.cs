@@ -1,5 +1,6 @@
 using Marten;
 using JasperFx.Events;
+using Personalization.Ingestion.Debugger;
 using Personalization.ServiceDefaults;
 
 namespace Personalization.Ingestion.Storage;
@@ -14,5 +15,6 @@ public static class IngestionStore
         // Quick append skips loading stream versions before writing: the writer never needs them.
         options.Events.AppendMode = EventAppendMode.Quick;
         options.Storage.ExtendedSchemaObjects.Add(DedupTable.Definition(Schema));
+        options.Storage.ExtendedSchemaObjects.Add(DuplicateSightings.Definition(Schema));
     }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Microsoft.Playwright;
 
 namespace Personalization.EndToEnd.Tests.AdminConsole;
@@ -11,7 +10,7 @@ public class SourcesPageTests
     public async Task A_source_created_in_the_console_shows_its_write_key_once_and_the_key_works()
     {
         var page = await ConsoleHost.SignedInAsync();
-        var sourceId = NewSourceId();
+        var sourceId = Sources.NewId();
         await page.GetByLabel("Id").FillAsync(sourceId);
         await page.GetByLabel("Name").FillAsync("Web shop");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create source" }).ClickAsync();
@@ -19,7 +18,7 @@ public class SourcesPageTests
         var writeKey = await page.Locator(".write-key").InnerTextAsync();
         Assert.That(writeKey, Is.Not.Empty);
         Assert.That(await page.GetByRole(AriaRole.Link, new() { Name = sourceId }).IsVisibleAsync(), Is.True, "the new source is listed");
-        Assert.That(await TrackAsync(writeKey), Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await Sources.TrackAsync(writeKey), Is.EqualTo(HttpStatusCode.OK));
 
         await page.ReloadAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = sourceId }).ClickAsync();
@@ -30,7 +29,7 @@ public class SourcesPageTests
     [Test]
     public async Task Rotating_issues_a_new_key_and_revokes_the_old_one()
     {
-        var (sourceId, oldKey) = await CreateSourceAsync();
+        var (sourceId, oldKey) = await Sources.CreateAsync();
         var page = await ConsoleHost.SignedInAsync();
         await page.GotoAsync($"/#/sources/{sourceId}");
         await page.GetByRole(AriaRole.Button, new() { Name = "Rotate keys" }).ClickAsync();
@@ -39,32 +38,32 @@ public class SourcesPageTests
         var newKey = await page.Locator(".write-key").InnerTextAsync();
         Assert.That(newKey, Is.Not.EqualTo(oldKey));
         Assert.That(await page.GetByRole(AriaRole.Cell, new() { NameRegex = new("^revoked") }).CountAsync(), Is.EqualTo(1));
-        Assert.That(await TrackAsync(newKey), Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(await TrackAsync(oldKey), Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(await Sources.TrackAsync(newKey), Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await Sources.TrackAsync(oldKey), Is.EqualTo(HttpStatusCode.Unauthorized));
     }
 
     [Test]
     public async Task Revoking_asks_first_and_cancelling_keeps_the_key()
     {
-        var (sourceId, key) = await CreateSourceAsync();
+        var (sourceId, key) = await Sources.CreateAsync();
         var page = await ConsoleHost.SignedInAsync();
         await page.GotoAsync($"/#/sources/{sourceId}");
         var revoke = page.GetByRole(AriaRole.Button, new() { Name = "Revoke", Exact = true });
 
         await revoke.ClickAsync();
         await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
-        Assert.That(await TrackAsync(key), Is.EqualTo(HttpStatusCode.OK), "cancelled: the key still works");
+        Assert.That(await Sources.TrackAsync(key), Is.EqualTo(HttpStatusCode.OK), "cancelled: the key still works");
 
         await revoke.ClickAsync();
         await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
         await page.GetByRole(AriaRole.Cell, new() { NameRegex = new("^revoked") }).WaitForAsync();
-        Assert.That(await TrackAsync(key), Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(await Sources.TrackAsync(key), Is.EqualTo(HttpStatusCode.Unauthorized));
     }
 
     [Test]
     public async Task The_tracking_plan_is_checked_before_it_is_saved()
     {
-        var (sourceId, _) = await CreateSourceAsync();
+        var (sourceId, _) = await Sources.CreateAsync();
         var page = await ConsoleHost.SignedInAsync();
         await page.GotoAsync($"/#/sources/{sourceId}");
         var editor = page.GetByLabel("Tracking plan JSON");
@@ -94,31 +93,13 @@ public class SourcesPageTests
     public async Task Markup_in_a_source_name_shows_as_text()
     {
         const string name = "<img src=x onerror=\"document.title='pwned'\"><script>document.title='pwned'</script>";
-        var (sourceId, _) = await CreateSourceAsync(name);
+        var (sourceId, _) = await Sources.CreateAsync(name);
         var page = await ConsoleHost.SignedInAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = sourceId }).WaitForAsync();
 
         Assert.That(await page.GetByRole(AriaRole.Cell, new() { Name = name, Exact = true }).CountAsync(), Is.EqualTo(1));
         Assert.That(await page.Locator("main img, main script").CountAsync(), Is.Zero);
         Assert.That(await page.TitleAsync(), Is.EqualTo("Personalization console"));
-    }
-
-    private static string NewSourceId() => "src-" + Guid.NewGuid().ToString("N")[..10];
-
-    private static async Task<(string SourceId, string WriteKey)> CreateSourceAsync(string? name = null)
-    {
-        var sourceId = NewSourceId();
-        using var response = await Platform.Ingestion.Client.SendAsync(Platform.Admin(HttpMethod.Post, $"/admin/tenants/{ConsoleHost.Tenant}/sources", new { sourceId, name }));
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
-        var created = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-        return (sourceId, created.GetProperty("key").GetProperty("writeKey").GetString()!);
-    }
-
-    private static async Task<HttpStatusCode> TrackAsync(string writeKey)
-    {
-        using var response = await Platform.Ingestion.Client.SendAsync(Platform.Post("/v1/track",
-            $$"""{"type":"track","event":"Console Check","userId":"console-{{Guid.NewGuid():N}}"}""", writeKey));
-        return response.StatusCode;
     }
 
     private static async Task<HttpStatusCode> PlanStatusAsync(string sourceId)

@@ -65,6 +65,31 @@ public class DedupWindowTests
         Assert.That(await StoredCountAsync(tenant), Is.EqualTo(1));
     }
 
+    private Task<long> SightingsAsync(string tenant) =>
+        _database.ScalarAsync<long>("select count(*) from ingestion.ingestion_duplicates where tenant_id = @tenant", ("tenant", tenant));
+
+    [Test]
+    public async Task Each_duplicate_is_recorded_for_the_debugger_and_forgotten_after_a_day()
+    {
+        var tenant = NewTenant();
+        await SendAsync(tenant, "m-1");
+        // One across commits, one repeated within a single commit.
+        Assert.That(await SendAsync(tenant, "m-1"), Is.EqualTo(new AppendOutcome(0, 1)));
+        Assert.That(await SendAsync(tenant, "m-2", "m-2"), Is.EqualTo(new AppendOutcome(1, 1)));
+        Assert.That(await SightingsAsync(tenant), Is.EqualTo(2));
+        Assert.That(await _database.ScalarAsync<string>(
+            "select string_agg(message_id, ',' order by id) from ingestion.ingestion_duplicates where tenant_id = @tenant", ("tenant", tenant)), Is.EqualTo("m-1,m-2"));
+
+        _clock.Now += TimeSpan.FromHours(23);
+        await Cleanup.RemoveExpiredAsync(CancellationToken.None);
+        Assert.That(await SightingsAsync(tenant), Is.EqualTo(2), "kept for a day");
+
+        _clock.Now += TimeSpan.FromHours(2);
+        await Cleanup.RemoveExpiredAsync(CancellationToken.None);
+        Assert.That(await SightingsAsync(tenant), Is.Zero);
+        Assert.That(await DedupRowsAsync(tenant), Is.EqualTo(2), "the dedup ids themselves stay for their window");
+    }
+
     [Test]
     public async Task Message_resent_after_the_window_is_stored_again()
     {

@@ -6,9 +6,11 @@ import { errorBox } from './ui.js';
 import { renderSignIn } from './pages/signin.js';
 import { renderSources } from './pages/sources.js';
 import { renderSource } from './pages/source.js';
+import { renderDebugger } from './pages/debugger.js';
 
-const PAGES = [['sources', 'Sources', renderSources]];
+const PAGES = [['sources', 'Sources'], ['debugger', 'Live events']];
 route('sources', (main, [id]) => (id ? renderSource(main, id) : renderSources(main)));
+route('debugger', renderDebugger);
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');

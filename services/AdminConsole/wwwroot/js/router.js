@@ -1,5 +1,7 @@
-// Pages by hash: #/sources/web → the 'sources' route with params ['web'].
+// Pages by hash: #/sources/web → the 'sources' route with params ['web']. A page's render may return a function
+// that stops what it started (a live stream, say); it runs when the next page is shown.
 const routes = new Map();
+let stop = null;
 
 export function route(name, render) {
   routes.set(name, render);
@@ -13,7 +15,10 @@ export function current() {
 export const link = (...parts) => '#/' + parts.map(encodeURIComponent).join('/');
 
 export async function show(main) {
+  stop?.();
+  stop = null;
   const { name, params } = current();
-  await routes.get(name)(main, params);
+  const result = await routes.get(name)(main, params);
+  if (typeof result === 'function') stop = result;
   return name;
 }

@@ -42,7 +42,7 @@ export async function renderSource(main, sourceId, notice = null) {
   }));
 
   replace(main,
-    pageTitle(`Source ${sourceId}`, el('a', { attrs: { href: link('sources') } }, 'All sources')),
+    pageTitle(`Source ${sourceId}`, el('a', { attrs: { href: link('debugger', sourceId) } }, 'Live events'), el('a', { attrs: { href: link('sources') } }, 'All sources')),
     source ? el('p', {}, el('span', { class: 'source-name' }, source.name), ` · created ${formatTime(source.createdAt)}`) : null,
     el('label', {}, strict, ' All-or-nothing batches (otherwise the valid messages of a batch are stored and the others dead-lettered)'),
     message,
