@@ -12,6 +12,7 @@ app.MapActorEndpoints();
 app.MapTemplatesAdminApi();
 app.MapJourneysAdminApi();
 app.MapContactPolicyApi();
+app.MapMessagesAdminApi();
 app.MapUnsubscribeApi();
 app.MapTrackingLinksApi();
 await app.RunAsync();

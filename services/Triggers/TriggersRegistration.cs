@@ -54,6 +54,7 @@ public static class TriggersRegistration
         builder.Services.AddSingleton<ConsentReader>();
         builder.Services.AddSingleton<Suppressions>();
         builder.Services.AddSingleton<Outbox>();
+        builder.Services.AddSingleton<MessageLog>();
         builder.Services.AddSingleton<ProviderPipelines>();
         builder.Services.AddOptions<WebhookSettings>().BindConfiguration(WebhookSettings.Section);
         builder.Services.AddHttpClient(nameof(WebhookSender));

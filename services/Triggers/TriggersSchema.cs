@@ -106,6 +106,7 @@ public sealed class TriggersSchema(NpgsqlDataSource dataSource) : OwnedSchema(da
             add column if not exists trace_parent text;
         create index if not exists outbox_due on {Name}.outbox (not_before) where status = 'Pending';
         create index if not exists outbox_user on {Name}.outbox (tenant_id, user_id, sent_at);
+        create index if not exists outbox_journey on {Name}.outbox (tenant_id, journey_id, created_at);
         create table if not exists {Name}.feedback (
             message_id text primary key,
             tenant_id text not null,

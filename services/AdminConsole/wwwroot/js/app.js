@@ -7,10 +7,13 @@ import { renderSignIn } from './pages/signin.js';
 import { renderSources } from './pages/sources.js';
 import { renderSource } from './pages/source.js';
 import { renderDebugger } from './pages/debugger.js';
+import { renderJourneys } from './pages/journeys.js';
+import { renderJourney } from './pages/journey.js';
 
-const PAGES = [['sources', 'Sources'], ['debugger', 'Live events']];
+const PAGES = [['sources', 'Sources'], ['debugger', 'Live events'], ['journeys', 'Journeys']];
 route('sources', (main, [id]) => (id ? renderSource(main, id) : renderSources(main)));
 route('debugger', renderDebugger);
+route('journeys', (main, [id]) => (id ? renderJourney(main, id) : renderJourneys(main)));
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
