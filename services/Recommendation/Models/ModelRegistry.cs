@@ -6,7 +6,7 @@ using Personalization.Recommendation.Ranking;
 namespace Personalization.Recommendation.Models;
 
 /// <summary>
-/// What a training run records beside the model: the data it saw, its held-out metrics, and for a hybrid how its
+/// What a training run records beside the model: the data it saw, its held-out metrics, how long it took, and for a hybrid how its
 /// ranker's features were spread (the reference of the drift check).
 /// </summary>
 public sealed record ModelSummary(
@@ -16,7 +16,8 @@ public sealed record ModelSummary(
     int Users,
     int Items,
     IReadOnlyDictionary<string, double> Metrics,
-    IReadOnlyList<FeatureProfile>? RankerFeatures = null);
+    IReadOnlyList<FeatureProfile>? RankerFeatures = null,
+    double? TrainingSeconds = null);
 
 /// <summary>A stored model version without its payload.</summary>
 public sealed record ModelVersion(string TenantId, int Version, DateTimeOffset CreatedAt, string Algorithm, int PayloadBytes, ModelSummary Summary);

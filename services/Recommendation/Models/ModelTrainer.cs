@@ -34,6 +34,7 @@ public static class ModelTrainer
 
     public static TrainingOutcome Train(InteractionFile file, TrainingOptions options, IProgress<string>? progress = null)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var interactions = file.Interactions;
         if (interactions.Count == 0) throw new InvalidOperationException("the tenant has no interactions to learn from");
         var (from, to) = (interactions.Min(x => x.Timestamp), interactions.Max(x => x.Timestamp));
@@ -57,7 +58,8 @@ public static class ModelTrainer
                 var generator = Algorithms.Create(algorithm, options.Settings, hasCatalogue);
                 generator.Fit(data);
                 var summary = new ModelSummary(new DateTimeOffset(from, TimeSpan.Zero), new DateTimeOffset(to, TimeSpan.Zero),
-                    interactions.Count, data.Matrix.UserCount, data.Matrix.ItemCount, metrics, (generator as HybridRecommender)?.FeatureProfiles);
+                    interactions.Count, data.Matrix.UserCount, data.Matrix.ItemCount, metrics, (generator as HybridRecommender)?.FeatureProfiles,
+                    Math.Round(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, 2));
                 var model = new TrainedModel(algorithm, options.Settings, data, generator, Trending.From(interactions, data.Matrix));
                 if (hasCatalogue && model.ContentGenerator is null)
                 {

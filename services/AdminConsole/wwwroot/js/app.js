@@ -9,10 +9,14 @@ import { renderSource } from './pages/source.js';
 import { renderDebugger } from './pages/debugger.js';
 import { renderJourneys } from './pages/journeys.js';
 import { renderJourney } from './pages/journey.js';
+import { renderModels } from './pages/models.js';
+import { renderExperiment } from './pages/experiment.js';
 
-const PAGES = [['sources', 'Sources'], ['debugger', 'Live events'], ['journeys', 'Journeys']];
+const PAGES = [['sources', 'Sources'], ['debugger', 'Live events'], ['models', 'Models'], ['journeys', 'Journeys']];
 route('sources', (main, [id]) => (id ? renderSource(main, id) : renderSources(main)));
 route('debugger', renderDebugger);
+route('models', (main) => renderModels(main));
+route('experiments', (main, [id]) => (id ? renderExperiment(main, id) : renderModels(main)));
 route('journeys', (main, [id]) => (id ? renderJourney(main, id) : renderJourneys(main)));
 
 const main = document.getElementById('main');
