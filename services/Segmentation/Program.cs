@@ -19,6 +19,7 @@ app.MapActorEndpoints();
 app.MapProfilesApi();
 app.MapProfileFeedAdminApi();
 app.MapSegmentsAdminApi();
+app.MapSegmentMembersAdminApi();
 app.MapSegmentsApi();
 app.MapDiscoveryAdminApi();
 await app.RunAsync();

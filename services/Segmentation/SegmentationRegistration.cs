@@ -23,6 +23,7 @@ public static class SegmentationRegistration
         builder.Services.AddSingleton<MembershipLedger>();
         builder.Services.AddHostedService<TransitionPublisher>();
         builder.Services.AddSingleton<SegmentMembers>();
+        builder.Services.AddSingleton<SegmentSizeHistory>();
         builder.Services.AddSingleton<CatchUpRuns>();
         builder.Services.AddHostedService<CatchUpWorker>();
         builder.Services.AddSingleton<SegmentPreviewer>();

@@ -21,7 +21,8 @@ public static class SegmentsApi
         segments.MapGet("/", async (ClaimsPrincipal caller, SegmentStore store, CancellationToken ct) =>
             TypedResults.Ok(await store.ReadableAsync(TenantReaders.TenantOf(caller), segmentId: null, ct))).WithSummary("List the tenant's segments, rule and discovered");
         segments.MapGet("/{segmentId}", GetAsync).WithSummary("Read a segment");
-        segments.MapGet("/{segmentId}/members", MembersAsync).WithSummary("A segment's members, a page at a time");
+        segments.MapGet("/{segmentId}/members", (string segmentId, string? after, int? limit, ClaimsPrincipal caller, SegmentStore store, SegmentMembers members, CancellationToken ct) =>
+            MembersAsync(TenantReaders.TenantOf(caller), segmentId, after, limit, store, members, ct)).WithSummary("A segment's members, a page at a time");
         var profiles = app.MapGroup("/api/profiles").RequireTenantReader().WithTags("Profiles");
         profiles.MapGet("/{userId}/segments", async (string userId, ClaimsPrincipal caller, SegmentMembers members, CancellationToken ct) =>
         {
@@ -46,16 +47,16 @@ public static class SegmentsApi
             await members.CountAsync(tenantId, segmentId, ct)));
     }
 
-    private static async Task<Results<Ok<MembersPage>, ValidationProblem, ProblemHttpResult>> MembersAsync(
-        string segmentId, string? after, int? limit, ClaimsPrincipal caller, SegmentStore store, SegmentMembers members, CancellationToken ct)
+    /// <summary>A page of a segment's members; the read API's tenant is its caller's, the admin API's the route's.</summary>
+    public static async Task<Results<Ok<MembersPage>, ValidationProblem, ProblemHttpResult>> MembersAsync(
+        string tenantId, string segmentId, string? after, int? limit, SegmentStore store, SegmentMembers members, CancellationToken ct)
     {
         if (limit is < 1 or > SegmentMembers.MaxPage)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"A page holds 1 to {SegmentMembers.MaxPage} members (default {DefaultPage}); it was {limit}."] });
-        var tenantId = TenantReaders.TenantOf(caller);
         if (await store.ReadableAsync(tenantId, segmentId, ct) is []) return NotFound(segmentId);
         return TypedResults.Ok(await members.PageAsync(tenantId, segmentId, after, limit ?? DefaultPage, ct));
     }
 
-    private static ProblemHttpResult NotFound(string segmentId) =>
+    public static ProblemHttpResult NotFound(string segmentId) =>
         TypedResults.Problem(title: "Segment not found", detail: $"This tenant has no segment '{segmentId}'.", statusCode: StatusCodes.Status404NotFound);
 }

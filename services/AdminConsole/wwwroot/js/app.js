@@ -10,11 +10,21 @@ import { renderDebugger } from './pages/debugger.js';
 import { renderJourneys } from './pages/journeys.js';
 import { renderJourney } from './pages/journey.js';
 import { renderModels } from './pages/models.js';
+import { renderSegments } from './pages/segments.js';
+import { renderSegment } from './pages/segment.js';
+import { renderSegmentBuilder } from './pages/segment-builder.js';
+import { renderDiscovery } from './pages/discovery.js';
 import { renderExperiment } from './pages/experiment.js';
 
-const PAGES = [['sources', 'Sources'], ['debugger', 'Live events'], ['models', 'Models'], ['journeys', 'Journeys']];
+const PAGES = [['sources', 'Sources'], ['debugger', 'Live events'], ['segments', 'Segments'], ['models', 'Models'], ['journeys', 'Journeys']];
 route('sources', (main, [id]) => (id ? renderSource(main, id) : renderSources(main)));
 route('debugger', renderDebugger);
+route('segments', (main, [id, action]) => {
+  if (id === 'new') return renderSegmentBuilder(main);
+  if (id && action === 'edit') return renderSegmentBuilder(main, id);
+  return id ? renderSegment(main, id) : renderSegments(main);
+});
+route('discovery', (main) => renderDiscovery(main));
 route('models', (main) => renderModels(main));
 route('experiments', (main, [id]) => (id ? renderExperiment(main, id) : renderModels(main)));
 route('journeys', (main, [id]) => (id ? renderJourney(main, id) : renderJourneys(main)));

@@ -5,7 +5,9 @@ namespace Personalization.Segmentation.Segments.Discovery.Methods;
 
 public sealed record KScore(int K, double Silhouette, double DaviesBouldin, double Inertia);
 
-public sealed record KMeansReport(int Customers, IReadOnlyList<string> Features, PcaSummary? Pca, IReadOnlyList<KScore> Candidates, int ChosenK);
+/// <param name="Plot">The customers on their first two principal components, by segment (a sample).</param>
+public sealed record KMeansReport(int Customers, IReadOnlyList<string> Features, PcaSummary? Pca, IReadOnlyList<KScore> Candidates, int ChosenK,
+    IReadOnlyList<PlotPoint>? Plot = null);
 
 /// <summary>K-Means segments, <c>kmeans.1</c> to <c>kmeans.k</c>, with k the best silhouette over the range tried.</summary>
 public static class KMeansMethod
@@ -28,7 +30,8 @@ public static class KMeansMethod
         }
         if (best is null) return new DiscoveredSet(Name, customers.Count, new KMeansReport(customers.Count, features.Names, features.Pca, [], 0), []);
         var chosen = best.Clusters;
-        var (segments, _) = ClusterDescriptions.Segments(Name, "K-Means", customers, features, best.Labels, chosen);
-        return new DiscoveredSet(Name, customers.Count, new KMeansReport(customers.Count, features.Names, features.Pca, candidates, chosen), segments);
+        var (segments, segmentLabels) = ClusterDescriptions.Segments(Name, "K-Means", customers, features, best.Labels, chosen);
+        return new DiscoveredSet(Name, customers.Count,
+            new KMeansReport(customers.Count, features.Names, features.Pca, candidates, chosen, ClusterPlot.Of(Name, features, best.Labels, segmentLabels)), segments);
     }
 }
