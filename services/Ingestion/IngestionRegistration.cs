@@ -56,6 +56,7 @@ public static class IngestionRegistration
         builder.Services.AddSingleton<TrackingPipeline>();
         builder.Services.AddSingleton<LiveEventsReader>();
         builder.Services.AddSingleton<LiveFeed>();
+        builder.Services.AddSingleton<UserSearch>();
         builder.Services.AddMemoryCache();
         builder.Services.AddIngestionOptions<WriteKeyOptions>();
         builder.Services.AddSingleton<WriteKeyDirectory>();

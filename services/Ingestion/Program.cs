@@ -25,6 +25,7 @@ if (role == IngestionRole.Api)
     app.MapTrackingPlansAdminApi();
     app.MapPrivacyAdminApi();
     app.MapLiveEventsApi();
+    app.MapUsersAdminApi();
 }
 app.Run();
 return 0;

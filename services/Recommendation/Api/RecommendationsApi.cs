@@ -17,11 +17,11 @@ public static class RecommendationsApi
     {
         var api = app.MapGroup("/v1/recommendations").RequireTenantReader().WithTags("Recommendations");
         api.MapGet("/users/{userId}", (string userId, HttpRequest request, ClaimsPrincipal caller, Recommendations recommendations, RequestResolver resolver, CancellationToken ct) =>
-            ForUserAsync(userId, RequestedOptions.FromQuery(request.Query), caller, recommendations, resolver, ct)).WithSummary("A person's top items")
+            ForUserAsync(TenantReaders.TenantOf(caller), userId, RequestedOptions.FromQuery(request.Query), recommendations, resolver, ct)).WithSummary("A person's top items")
             .Produces<RecommendationAnswer>(StatusCodes.Status200OK);
         api.MapPost("/users/{userId}", async (string userId, HttpRequest request, ClaimsPrincipal caller, Recommendations recommendations, RequestResolver resolver, CancellationToken ct) =>
             await JsonBody.ReadAsync(request, ct) is { } body
-                ? await ForUserAsync(userId, RequestedOptions.FromJson(body), caller, recommendations, resolver, ct)
+                ? await ForUserAsync(TenantReaders.TenantOf(caller), userId, RequestedOptions.FromJson(body), recommendations, resolver, ct)
                 : JsonBody.NotJson()).WithSummary("A person's top items, with the request in the body").AcceptsJson("RecommendationRequest")
             .Produces<RecommendationAnswer>(StatusCodes.Status200OK);
         api.MapGet("/items/{itemId}/related", (string itemId, HttpRequest request, ClaimsPrincipal caller, Recommendations recommendations, RequestResolver resolver, CancellationToken ct) =>
@@ -29,15 +29,21 @@ public static class RecommendationsApi
             .Produces<RecommendationAnswer>(StatusCodes.Status200OK);
         api.MapPost("/cart", CartAsync).WithSummary("Items that go with a cart").AcceptsJson("CartRecommendationRequest")
             .Produces<RecommendationAnswer>(StatusCodes.Status200OK);
+        // What a person would be shown, with the reasons, for the admin (the console): not recorded as shown, so looking
+        // changes neither their rotation nor any experiment.
+        app.MapGet("/admin/tenants/{tenantId}/recommendations/users/{userId}", (string tenantId, string userId, HttpRequest request, Recommendations recommendations,
+                RequestResolver resolver, CancellationToken ct) =>
+            ForUserAsync(tenantId, userId, RequestedOptions.FromQuery(request.Query), recommendations, resolver, ct, shown: false))
+            .RequireAdmin().WithTags("Recommendations").WithSummary("What a person would be shown now, with the reasons (not recorded as shown)")
+            .Produces<RecommendationAnswer>(StatusCodes.Status200OK);
         return app;
     }
 
-    private static async Task<IResult> ForUserAsync(string userId, RequestedOptions.Validated validated, ClaimsPrincipal caller,
-        Recommendations recommendations, RequestResolver resolver, CancellationToken ct)
+    private static async Task<IResult> ForUserAsync(string tenant, string userId, RequestedOptions.Validated validated,
+        Recommendations recommendations, RequestResolver resolver, CancellationToken ct, bool shown = true)
     {
-        var tenant = TenantReaders.TenantOf(caller);
-        var (options, rules, problem) = await resolver.ResolveAsync(tenant, validated, userId, ct);
-        return problem ?? Answer(tenant, options!, await recommendations.ForUserAsync(tenant, userId, options!, rules, ct));
+        var (options, rules, problem) = await resolver.ResolveAsync(tenant, validated, shown ? userId : null, ct);
+        return problem ?? Answer(tenant, options!, await recommendations.ForUserAsync(tenant, userId, options!, rules, ct, shown));
     }
 
     private static async Task<IResult> ForItemsAsync(IReadOnlyList<string> itemIds, AnchorKind kind, RequestedOptions.Validated validated,

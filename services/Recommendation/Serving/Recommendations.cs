@@ -24,22 +24,25 @@ public sealed class Recommendations(ActiveModels models, CatalogueCache catalogu
     Impressions impressions, CandidateCache candidates, ServingMetrics metrics, TimeProvider clock)
 {
     /// <summary>For a person: their trained history, what the profile shows they did since, their traits and context; what they were shown lately rotates. Null when the tenant has no model yet (or not the version asked for).</summary>
-    public async Task<RecommendationAnswer?> ForUserAsync(string tenantId, string userId, RecommendationOptions options, ItemRules rules, CancellationToken cancellationToken)
+    /// <param name="shown">False for a look that is not shown to the person (the console's): their rotation is left as it is.</param>
+    public async Task<RecommendationAnswer?> ForUserAsync(string tenantId, string userId, RecommendationOptions options, ItemRules rules, CancellationToken cancellationToken,
+        bool shown = true)
     {
         var started = clock.GetTimestamp();
-        var answer = await AnswerUserAsync(tenantId, userId, options, rules, cancellationToken);
+        var answer = await AnswerUserAsync(tenantId, userId, options, rules, shown, cancellationToken);
         metrics.Answered("user", answer, clock.GetElapsedTime(started));
         return answer;
     }
 
-    private async Task<RecommendationAnswer?> AnswerUserAsync(string tenantId, string userId, RecommendationOptions options, ItemRules rules, CancellationToken cancellationToken)
+    private async Task<RecommendationAnswer?> AnswerUserAsync(string tenantId, string userId, RecommendationOptions options, ItemRules rules, bool shown,
+        CancellationToken cancellationToken)
     {
         if (await models.ForAsync(tenantId, options.ModelVersion, cancellationToken) is not { } model) return null;
         var catalogue = await catalogues.ForAsync(tenantId, cancellationToken);
         var profile = await profiles.ReadAsync(tenantId, userId, settings.Value.ProfileTimeout, cancellationToken);
         var subject = Subject.ForUser(model, catalogue, userId, profile.Profile, options.Context);
         var answer = Answer(model, catalogue, subject, options, rules, impressions.DampingFor(tenantId, userId), profile.Reached);
-        impressions.Record(tenantId, userId, answer.Items.Select(i => i.ItemId));
+        if (shown) impressions.Record(tenantId, userId, answer.Items.Select(i => i.ItemId));
         return answer;
     }
 

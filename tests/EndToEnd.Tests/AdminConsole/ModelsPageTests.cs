@@ -100,6 +100,17 @@ public class ModelsPageTests
         Assert.That(await page.GetByRole(AriaRole.Img, new() { Name = "Conversion per variant" }).IsVisibleAsync(), Is.True);
     }
 
+    [Test]
+    public async Task A_profile_shows_the_persons_recommendations_with_their_reasons()
+    {
+        var page = await ConsoleHost.SignedInAsync();
+        await page.GotoAsync("/#/profiles/console-shopper-3");
+        var list = page.GetByRole(AriaRole.List, new() { Name = "Recommendations" });
+        await list.WaitForAsync();
+        Assert.That(await list.Locator(":scope > li").CountAsync(), Is.InRange(1, 5));
+        Assert.That(await list.Locator(".reasons li").AllInnerTextsAsync(), Has.Some.Not.Empty, "each item says why");
+    }
+
     private async Task TrainOnceAsync()
     {
         using var train = await _recommendation.Client.SendAsync(Platform.Admin(HttpMethod.Post, $"/admin/tenants/{ConsoleHost.Tenant}/models/train"));

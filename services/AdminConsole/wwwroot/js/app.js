@@ -14,9 +14,11 @@ import { renderSegments } from './pages/segments.js';
 import { renderSegment } from './pages/segment.js';
 import { renderSegmentBuilder } from './pages/segment-builder.js';
 import { renderDiscovery } from './pages/discovery.js';
+import { renderProfileSearch } from './pages/profiles.js';
+import { renderProfile } from './pages/profile.js';
 import { renderExperiment } from './pages/experiment.js';
 
-const PAGES = [['sources', 'Sources'], ['debugger', 'Live events'], ['segments', 'Segments'], ['models', 'Models'], ['journeys', 'Journeys']];
+const PAGES = [['sources', 'Sources'], ['debugger', 'Live events'], ['profiles', 'Profiles'], ['segments', 'Segments'], ['models', 'Models'], ['journeys', 'Journeys']];
 route('sources', (main, [id]) => (id ? renderSource(main, id) : renderSources(main)));
 route('debugger', renderDebugger);
 route('segments', (main, [id, action]) => {
@@ -25,6 +27,7 @@ route('segments', (main, [id, action]) => {
   return id ? renderSegment(main, id) : renderSegments(main);
 });
 route('discovery', (main) => renderDiscovery(main));
+route('profiles', (main, [id]) => (id ? renderProfile(main, id) : renderProfileSearch(main)));
 route('models', (main) => renderModels(main));
 route('experiments', (main, [id]) => (id ? renderExperiment(main, id) : renderModels(main)));
 route('journeys', (main, [id]) => (id ? renderJourney(main, id) : renderJourneys(main)));

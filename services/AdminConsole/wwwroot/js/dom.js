@@ -1,7 +1,7 @@
 // Every element is built from data through text nodes and properties, never from HTML strings, so a value taken
 // from an event or a profile shows as text whatever it holds.
 
-const SAFE_HREF = /^(#|\/(?!\/)|https?:)/;
+const SAFE_HREF = /^(#|\/(?!\/)|https?:|blob:)/;
 
 /**
  * el('button', { class: 'primary', onclick: save, attrs: { type: 'submit' } }, 'Save')
