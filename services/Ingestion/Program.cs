@@ -26,6 +26,7 @@ if (role == IngestionRole.Api)
     app.MapPrivacyAdminApi();
     app.MapLiveEventsApi();
     app.MapUsersAdminApi();
+    app.MapOverviewAdminApi();
 }
 app.Run();
 return 0;

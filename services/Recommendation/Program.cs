@@ -15,6 +15,7 @@ builder.AddRecommendation();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapQueueDepthsApi();
 app.MapModelsAdminApi();
 app.MapDriftAdminApi();
 app.MapScenariosAdminApi();

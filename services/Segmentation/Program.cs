@@ -15,6 +15,7 @@ builder.AddSegmentation();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapQueueDepthsApi();
 app.MapActorEndpoints();
 app.MapProfilesApi();
 app.MapProfileFeedAdminApi();

@@ -8,6 +8,7 @@ builder.AddTriggers();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapQueueDepthsApi();
 app.MapActorEndpoints();
 app.MapTemplatesAdminApi();
 app.MapJourneysAdminApi();

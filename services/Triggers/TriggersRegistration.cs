@@ -55,6 +55,7 @@ public static class TriggersRegistration
         builder.Services.AddSingleton<Suppressions>();
         builder.Services.AddSingleton<Outbox>();
         builder.Services.AddSingleton<MessageLog>();
+        builder.Services.AddSingleton<MessageStatsReader>();
         builder.Services.AddSingleton<ProviderPipelines>();
         builder.Services.AddOptions<WebhookSettings>().BindConfiguration(WebhookSettings.Section);
         builder.Services.AddHttpClient(nameof(WebhookSender));

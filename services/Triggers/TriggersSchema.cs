@@ -107,6 +107,8 @@ public sealed class TriggersSchema(NpgsqlDataSource dataSource) : OwnedSchema(da
         create index if not exists outbox_due on {Name}.outbox (not_before) where status = 'Pending';
         create index if not exists outbox_user on {Name}.outbox (tenant_id, user_id, sent_at);
         create index if not exists outbox_journey on {Name}.outbox (tenant_id, journey_id, created_at);
+        create index if not exists outbox_created on {Name}.outbox (tenant_id, created_at);
+        create index if not exists journey_log_at on {Name}.journey_log (tenant_id, at);
         create table if not exists {Name}.feedback (
             message_id text primary key,
             tenant_id text not null,

@@ -62,7 +62,7 @@ public sealed class RelayLag : BackgroundService
         {
             try
             {
-                var (stored, published) = await ReadAsync(stoppingToken);
+                var (stored, published) = await ReadAsync(_database, stoppingToken);
                 _last = Sample.After(_last, stored, published, _time.GetUtcNow());
             }
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
@@ -73,9 +73,10 @@ public sealed class RelayLag : BackgroundService
         } while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    private async Task<(long, long)> ReadAsync(CancellationToken cancellationToken)
+    /// <summary>The newest sequence number in the log, and the relay's checkpoint (every event up to it published).</summary>
+    public static async Task<(long Stored, long Published)> ReadAsync(NpgsqlDataSource database, CancellationToken cancellationToken)
     {
-        await using var command = _database.CreateCommand(Query);
+        await using var command = database.CreateCommand(Query);
         command.Parameters.AddWithValue("name", RabbitMqRelay.ProgressionName);
         command.CommandTimeout = 10;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -20,6 +20,7 @@ public sealed class DedupCleanup(
 {
     private readonly string _deleteSql = DedupTable.DeleteExpiredSql(IngestionStore.Schema);
     private readonly string _deleteSightingsSql = DuplicateSightings.DeleteExpiredSql(IngestionStore.Schema);
+    private readonly string _deleteCountsSql = EventCounts.DeleteExpiredSql(IngestionStore.Schema);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -42,7 +43,7 @@ public sealed class DedupCleanup(
     }
 
     /// <summary>
-    /// Deletes every id older than the window, and every duplicate sighting older than the debugger keeps them,
+    /// Deletes every id older than the window, and the duplicate sightings and event counts older than they are kept,
     /// batch by batch; returns how many ids it removed.
     /// </summary>
     public async Task<long> RemoveExpiredAsync(CancellationToken cancellationToken)
@@ -50,6 +51,7 @@ public sealed class DedupCleanup(
         // One cutoff for the whole round, so a busy table cannot keep the loop going for ever.
         var now = clock.GetUtcNow();
         await DeleteInBatchesAsync(_deleteSightingsSql, now - DuplicateSightings.Retention, cancellationToken);
+        await DeleteInBatchesAsync(_deleteCountsSql, now - EventCounts.Retention, cancellationToken);
         return await DeleteInBatchesAsync(_deleteSql, now - options.Value.DedupWindow, cancellationToken);
     }
 

@@ -90,11 +90,14 @@ public sealed class GroupCommitWriter(
         }
     }
 
+    /// <param name="Scratch">The loop's own buffer for the events' JSON, reused by every commit so big commits do not churn the large-object heap.</param>
+    /// <param name="CountShard">The loop's row in the per-minute event counts: random, so neither loops nor replicas share one.</param>
+    private sealed record LoopState(ArrayBufferWriter<byte> Scratch, int CountShard);
+
     private async Task RunLoopAsync(ChannelReader<Share> reader, CancellationToken stoppingToken)
     {
         var group = new List<Share>();
-        // The loop's own buffer for the events' JSON, reused by every commit so big commits do not churn the large-object heap.
-        var scratch = new ArrayBufferWriter<byte>(256 * 1024);
+        var loop = new LoopState(new ArrayBufferWriter<byte>(256 * 1024), Random.Shared.Next(1 << 20));
         try
         {
             while (await reader.WaitToReadAsync(stoppingToken))
@@ -106,7 +109,7 @@ public sealed class GroupCommitWriter(
                     group.Add(share);
                     count += share.Events.Count;
                 }
-                await CommitAsync(group, scratch);
+                await CommitAsync(group, loop);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -115,13 +118,13 @@ public sealed class GroupCommitWriter(
         }
     }
 
-    private async Task CommitAsync(List<Share> group, ArrayBufferWriter<byte> scratch)
+    private async Task CommitAsync(List<Share> group, LoopState loop)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                var stored = await WriteAsync(group, scratch);
+                var stored = await WriteAsync(group, loop);
                 for (var i = 0; i < group.Count; i++)
                     Complete(group[i], stored[i]);
                 return;
@@ -137,7 +140,7 @@ public sealed class GroupCommitWriter(
                 // request's share alone keeps that request from failing all the others.
                 logger.LogWarning(ex, "Group commit of {Requests} requests was refused ({SqlState}); committing them one by one", group.Count, refusal.SqlState);
                 foreach (var share in group)
-                    await CommitAsync([share], scratch);
+                    await CommitAsync([share], loop);
                 return;
             }
             catch (Exception ex) when (StoreErrors.RefusedData(ex) is { } refusal)
@@ -174,7 +177,7 @@ public sealed class GroupCommitWriter(
     }
 
     /// <summary>Writes the events whose (tenant, messageId) is new, and counts them per share.</summary>
-    private async Task<int[]> WriteAsync(List<Share> group, ArrayBufferWriter<byte> scratch)
+    private async Task<int[]> WriteAsync(List<Share> group, LoopState loop)
     {
         // Within one group the first occurrence of a message id wins; the database settles it across groups and nodes.
         var seen = new HashSet<(string, string)>();
@@ -190,7 +193,8 @@ public sealed class GroupCommitWriter(
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
 
-        var claimed = await DedupTable.ClaimAsync(connection, transaction, candidates.Select(c => c.Event.Event), clock.GetUtcNow(), _dedupWindow);
+        var now = clock.GetUtcNow();
+        var claimed = await DedupTable.ClaimAsync(connection, transaction, candidates.Select(c => c.Event.Event), now, _dedupWindow);
         var stored = new int[group.Count];
         var fresh = new List<StreamEvent>(candidates.Count);
         foreach (var (share, e) in candidates)
@@ -205,7 +209,10 @@ public sealed class GroupCommitWriter(
         }
 
         if (fresh.Count > 0)
-            await _append.AppendAsync(connection, transaction, fresh, scratch);
+        {
+            await _append.AppendAsync(connection, transaction, fresh, loop.Scratch);
+            await EventCounts.AddAsync(connection, transaction, fresh.Select(e => e.Event), loop.CountShard, now);
+        }
         await DuplicateSightings.RecordAsync(connection, transaction, duplicates, IngestionStore.Schema);
 
         await transaction.CommitAsync();

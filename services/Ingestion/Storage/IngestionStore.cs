@@ -16,5 +16,6 @@ public static class IngestionStore
         options.Events.AppendMode = EventAppendMode.Quick;
         options.Storage.ExtendedSchemaObjects.Add(DedupTable.Definition(Schema));
         options.Storage.ExtendedSchemaObjects.Add(DuplicateSightings.Definition(Schema));
+        options.Storage.ExtendedSchemaObjects.Add(EventCounts.Definition(Schema));
     }
 }

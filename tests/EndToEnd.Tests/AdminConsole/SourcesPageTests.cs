@@ -10,6 +10,7 @@ public class SourcesPageTests
     public async Task A_source_created_in_the_console_shows_its_write_key_once_and_the_key_works()
     {
         var page = await ConsoleHost.SignedInAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Sources", Exact = true }).ClickAsync();
         var sourceId = Sources.NewId();
         await page.GetByLabel("Id").FillAsync(sourceId);
         await page.GetByLabel("Name").FillAsync("Web shop");
@@ -95,6 +96,7 @@ public class SourcesPageTests
         const string name = "<img src=x onerror=\"document.title='pwned'\"><script>document.title='pwned'</script>";
         var (sourceId, _) = await Sources.CreateAsync(name);
         var page = await ConsoleHost.SignedInAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Sources", Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = sourceId }).WaitForAsync();
 
         Assert.That(await page.GetByRole(AriaRole.Cell, new() { Name = name, Exact = true }).CountAsync(), Is.EqualTo(1));

@@ -15,10 +15,12 @@ import { renderSegment } from './pages/segment.js';
 import { renderSegmentBuilder } from './pages/segment-builder.js';
 import { renderDiscovery } from './pages/discovery.js';
 import { renderProfileSearch } from './pages/profiles.js';
+import { renderOverview } from './pages/overview.js';
 import { renderProfile } from './pages/profile.js';
 import { renderExperiment } from './pages/experiment.js';
 
-const PAGES = [['sources', 'Sources'], ['debugger', 'Live events'], ['profiles', 'Profiles'], ['segments', 'Segments'], ['models', 'Models'], ['journeys', 'Journeys']];
+const PAGES = [['overview', 'Overview'], ['sources', 'Sources'], ['debugger', 'Live events'], ['profiles', 'Profiles'], ['segments', 'Segments'], ['models', 'Models'], ['journeys', 'Journeys']];
+route('overview', (main) => renderOverview(main));
 route('sources', (main, [id]) => (id ? renderSource(main, id) : renderSources(main)));
 route('debugger', renderDebugger);
 route('segments', (main, [id, action]) => {
