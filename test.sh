@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# The whole test suite in one command: installs and starts the local PostgreSQL and RabbitMQ
-# (tools/infra.sh) and Chromium for the console's browser tests, builds, runs every NUnit project, and ends with "N passed, N failed".
+# The whole test suite in one command: installs and starts the local PostgreSQL and RabbitMQ (tools/infra.sh)
+# and the browsers of the console's tests, builds, runs every NUnit project, and ends with "N passed, N failed".
 # Two phases: first everything else, then the outage tests (category Outage), which kill a PostgreSQL and a
 # RabbitMQ of their own under load and so must not share the machine's time with the rest.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 bash tools/infra.sh up >/dev/null
-# The console's end-to-end tests drive Debian's Chromium (CHROMIUM_PATH).
-export CHROMIUM_PATH=${CHROMIUM_PATH:-$(bash tools/infra.sh browser)}
+# The console's end-to-end tests drive Debian's Chromium and Firefox ESR.
+bash tools/infra.sh browsers
+export CHROMIUM_PATH=${CHROMIUM_PATH:-/usr/bin/chromium} FIREFOX_PATH=${FIREFOX_PATH:-/usr/bin/firefox-esr}
 
 results=TestResults
 rm -rf "$results"

@@ -6,7 +6,7 @@
 #   tools/infra.sh down    stop only what `up` started (data stays in .infra/)
 #   tools/infra.sh status  exit 0 if both are running and reachable, else 1
 #   tools/infra.sh env     print connection strings: export $(tools/infra.sh env)
-#   tools/infra.sh browser install Debian's Chromium for the console's browser tests if missing; prints its path
+#   tools/infra.sh browsers  install Debian's Chromium and Firefox ESR for the console's browser tests if missing
 #   tools/infra.sh vhost NAME / drop-vhost NAME
 #                          a RabbitMQ vhost of its own for a bench run (prints its URL), and its removal
 #   tools/infra.sh crash rabbitmq|postgres|connections
@@ -677,15 +677,17 @@ cmd_crash() {
   esac
 }
 
-# The browser tests drive Debian's Chromium through Playwright; test tools never download a browser of their own.
-CHROMIUM_BIN=/usr/bin/chromium
-cmd_browser() {
-  if [[ ! -x $CHROMIUM_BIN ]]; then
-    require_root browser
-    apt_install chromium || die "could not install chromium"
-    [[ -x $CHROMIUM_BIN ]] || die "chromium installed but $CHROMIUM_BIN is missing"
-  fi
-  echo "$CHROMIUM_BIN"
+# The console's browser tests drive Debian's Chromium (Playwright) and Firefox ESR (puppeteer-core over WebDriver
+# BiDi); test tools never download a browser of their own.
+cmd_browsers() {
+  local package binary
+  for package in chromium:/usr/bin/chromium firefox-esr:/usr/bin/firefox-esr; do
+    binary=${package#*:} package=${package%%:*}
+    [[ -x $binary ]] && continue
+    require_root browsers
+    apt_install "$package" || die "could not install $package"
+    [[ -x $binary ]] || die "$package installed but $binary is missing"
+  done
 }
 
 cmd_status() {
@@ -707,8 +709,8 @@ main() {
     vhost) cmd_vhost "${2:-}" ;;
     drop-vhost) cmd_drop_vhost "${2:-}" ;;
     crash) cmd_crash "${2:-}" ;;
-    browser) cmd_browser ;;
-    *) echo "usage: $0 up|down|status|env|browser|vhost NAME|drop-vhost NAME|crash rabbitmq|postgres|connections" >&2; exit 2 ;;
+    browsers) cmd_browsers ;;
+    *) echo "usage: $0 up|down|status|env|browsers|vhost NAME|drop-vhost NAME|crash rabbitmq|postgres|connections" >&2; exit 2 ;;
   esac
 }
 

@@ -42,7 +42,7 @@ public static class AdminConsoleRegistration
         app.UseAuthorization();
         app.UseCsrfProtection();
         app.MapSessionApi();
-        app.MapReverseProxy();
+        app.MapReverseProxy(proxy => proxy.UseUnansweredAsProblem());
         return app;
     }
 }

@@ -3,7 +3,10 @@ using Microsoft.Extensions.Options;
 using Personalization.AdminConsole.Security;
 using Personalization.AdminConsole.SignIn;
 using Personalization.ServiceDefaults;
+using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Model;
 using Yarp.ReverseProxy.Transforms;
 
 namespace Personalization.AdminConsole.Proxy;
@@ -43,4 +46,15 @@ public static class AdminApiProxy
         });
         return builder;
     }
+
+    /// <summary>A service that does not answer is a 502 problem that names it, not a bare status.</summary>
+    public static IApplicationBuilder UseUnansweredAsProblem(this IApplicationBuilder proxy) => proxy.Use(async (context, next) =>
+    {
+        await next(context);
+        if (context.GetForwarderErrorFeature() is not { } failure || context.Response.HasStarted) return;
+        var service = context.GetRouteModel().Config.ClusterId;
+        await Results.Problem(title: $"The {service} service is not answering",
+            detail: $"The console could not reach {service} ({failure.Error}); the rest of the console still works. Try again when it is back.",
+            statusCode: StatusCodes.Status502BadGateway).ExecuteAsync(context);
+    });
 }

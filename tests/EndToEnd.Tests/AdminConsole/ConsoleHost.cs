@@ -30,7 +30,7 @@ public class ConsoleHost
         });
         var chromium = Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } path ? path : "/usr/bin/chromium";
         if (!File.Exists(chromium))
-            throw new FileNotFoundException("The console's tests need Debian's Chromium: run tools/infra.sh browser, or set CHROMIUM_PATH.", chromium);
+            throw new FileNotFoundException("The console's tests need Debian's Chromium: run tools/infra.sh browsers, or set CHROMIUM_PATH.", chromium);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -72,6 +72,18 @@ public class ConsoleSessionTests
     }
 
     [Test]
+    public async Task A_service_that_does_not_answer_is_a_problem_that_names_it()
+    {
+        using var client = NewClient();
+        await SignInAsync(client);
+        // Recommendation runs only while a test needs it.
+        using var response = await client.GetAsync($"/api/recommendation/tenants/{ConsoleHost.Tenant}/models");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadGateway));
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("The recommendation service is not answering"));
+    }
+
+    [Test]
     public async Task Guessing_the_token_is_stopped_after_ten_wrong_tries_a_minute()
     {
         // From an address of its own (another loopback address), so the lockout holds no other test's sign-in back.

@@ -1,5 +1,6 @@
-// Pages by hash: #/sources/web → the 'sources' route with params ['web']. A page's render may return a function
-// that stops what it started (a live stream, say); it runs when the next page is shown.
+// Pages by hash: #/sources/web → the 'sources' route with params ['web']. Each showing renders into a view of its
+// own, so a slow page that finishes after the person has moved on writes into a view no longer shown. A page's render
+// may return a function that stops what it started (a live stream, say); it runs when the next page is shown.
 const routes = new Map();
 let stop = null;
 
@@ -18,7 +19,13 @@ export async function show(main) {
   stop?.();
   stop = null;
   const { name, params } = current();
-  const result = await routes.get(name)(main, params);
-  if (typeof result === 'function') stop = result;
+  const view = document.createElement('div');
+  view.append(Object.assign(document.createElement('p'), { className: 'hint', textContent: 'Loading…' }));
+  main.replaceChildren(view);
+  const result = await routes.get(name)(view, params);
+  if (typeof result === 'function') {
+    if (view.isConnected) stop = result;
+    else result();
+  }
   return name;
 }

@@ -12,13 +12,12 @@ const FLAG_LABELS = { knownBot: 'bot', burst: 'burst', noConsent: 'no consent' }
 /** A source's messages as they arrive (server-sent events from Ingestion), and its dead letters with replay. */
 export async function renderDebugger(main, [sourceId]) {
   const sources = await request('GET', tenantPath('ingestion', tenant(), '/sources'));
-  const chosen = sourceId ?? sources[0]?.sourceId;
-  const picker = el('select', { attrs: { 'aria-label': 'Source', name: 'source' }, onchange: () => { location.hash = link('debugger', picker.value); } },
-    sources.map((s) => el('option', { value: s.sourceId, selected: s.sourceId === chosen }, s.sourceId)));
-  if (!chosen) {
-    replace(main, pageTitle('Live events'), el('p', { class: 'empty' }, 'No sources yet.'));
-    return undefined;
-  }
+  // Write keys set in configuration (Ingestion__WriteKeys) send as the source "default", which has no document of its own.
+  const known = [...new Set([...sources.map((s) => s.sourceId), 'default'])];
+  const chosen = sourceId ?? known[0];
+  const choices = el('datalist', { id: 'known-sources' }, known.map((id) => el('option', { value: id })));
+  const picker = el('input', { value: chosen, attrs: { 'aria-label': 'Source', name: 'source', list: 'known-sources', size: 16 },
+    onchange: () => { location.hash = link('debugger', picker.value.trim()); } });
 
   const status = el('span', { class: 'stream-status', attrs: { role: 'status' } }, 'connecting…');
   const list = el('ol', { class: 'live-list', attrs: { 'aria-label': 'Live events' } });
@@ -41,7 +40,7 @@ export async function renderDebugger(main, [sourceId]) {
 
   const letters = el('section', { class: 'dead-letters' });
   replace(main,
-    pageTitle('Live events', el('label', {}, 'Source ', picker), status, pause),
+    pageTitle('Live events', el('label', {}, 'Source ', picker, choices), status, pause),
     el('p', { class: 'hint' }, 'Newest first. Each message shows what became of it; open one for its payload as sent.'),
     list,
     letters);

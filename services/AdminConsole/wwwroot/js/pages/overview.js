@@ -7,6 +7,7 @@ import { lineChart } from '../charts.js';
 const SPANS = [['1', 'Last hour'], ['24', 'Last day']];
 const CONSUMERS = ['segmentation', 'triggers', 'recommendation'];
 const pct = (rate) => (rate === null || rate === undefined ? '—' : `${(rate * 100).toFixed(1)}%`);
+const count = (v) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
 const settle = (promise) => promise.then((value) => ({ value }), (error) => ({ error }));
 
 /** The tenant at a glance: events per second, relay and consumer lag, people, sends per channel, CTR and conversion. */
@@ -39,9 +40,9 @@ export async function renderOverview(main, hours = '1') {
     ingestion.error ? errorBox(ingestion.error) : null,
     messages.error ? errorBox(messages.error) : null,
     el('div', { class: 'charts' },
-      i ? el('figure', {}, lineChart('Events per second', [{ name: 'events/s', points: perSecond }], (v) => v.toFixed(1)),
+      i ? el('figure', {}, lineChart('Events per second', [{ name: 'events/s', points: perSecond }], (v) => v.toFixed(v < 1 ? 2 : 1)),
         el('figcaption', {}, `Stored events per second, in ${i.intervalSeconds}-second intervals.`)) : null,
-      m ? el('figure', {}, lineChart('Messages sent', [{ name: 'sent', points: m.sent.map((s) => ({ at: s.at, value: s.sent })) }], (v) => String(Math.round(v))),
+      m ? el('figure', {}, lineChart('Messages sent', [{ name: 'sent', points: m.sent.map((s) => ({ at: s.at, value: s.sent })) }], count),
         el('figcaption', {}, `Messages sent per ${m.intervalSeconds}-second interval.`)) : null),
     el('div', { class: 'columns' },
       el('section', {}, el('h2', {}, 'Sends per channel'), m && m.channels.length

@@ -64,11 +64,12 @@ export async function renderProfile(main, userId) {
 }
 
 function tiles(p) {
-  const tile = (label, value) => el('div', { class: 'tile' }, el('span', { class: 'tile-value' }, value), el('span', { class: 'tile-label' }, label));
+  const tile = (label, value, small = false) => el('div', { class: 'tile' }, el('span', { class: small ? 'tile-value small' : 'tile-value' }, value),
+    el('span', { class: 'tile-label' }, label));
   return el('div', { class: 'tiles' },
     tile('events', String(p.eventCount)), tile('sessions', String(p.sessionCount)),
     tile('orders', String(p.purchases.count)), tile('spent', String(p.purchases.monetaryTotal)),
-    tile('first seen', formatTime(p.firstSeen)), tile('last seen', formatTime(p.lastSeen)), tile('cart', String(p.cartValue)));
+    tile('first seen', formatTime(p.firstSeen), true), tile('last seen', formatTime(p.lastSeen), true), tile('cart', String(p.cartValue)));
 }
 
 function cartAndHistory(p) {

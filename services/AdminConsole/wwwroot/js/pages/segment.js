@@ -35,7 +35,7 @@ export async function renderSegment(main, segmentId, hours = '24') {
       details?.catchUp ? el('div', { class: 'tile' }, el('span', { class: 'tile-value' }, details.catchUp.state),
         el('span', { class: 'tile-label' }, `catch-up: ${details.catchUp.done} of ${details.catchUp.total ?? '?'} people`)) : null),
     el('figure', {}, el('div', { class: 'actions' }, span),
-      lineChart('Members over time', [{ name: 'members', points: size.history.map((p) => ({ at: p.at, value: p.members })) }], (v) => String(Math.round(v))),
+      lineChart('Members over time', [{ name: 'members', points: size.history.map((p) => ({ at: p.at, value: p.members })) }], (v) => (Number.isInteger(v) ? String(v) : v.toFixed(1))),
       el('figcaption', {}, 'Members at the end of each interval, from the segment\'s entries and exits.')),
     details ? [el('h2', {}, 'Definition'), el('pre', {}, JSON.stringify(details.definition, null, 2))] : null,
     el('h2', {}, 'Members'),
