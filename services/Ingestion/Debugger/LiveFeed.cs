@@ -32,14 +32,16 @@ public sealed class LiveFeed(LiveEventsReader reader, TimeProvider clock)
         foreach (var entry in first) yield return new SseItem<LiveEntry?>(entry, EntryEvent);
 
         var lastDuplicate = first.Where(e => e.Kind == LiveEntry.Duplicate).Select(e => e.Sequence!.Value).DefaultIfEmpty(0).Max();
+        // The looks back never reach behind the first look: what it left out is older history, not a late commit.
+        var (storedFloor, duplicatesFloor, deadLettersFloor) = (upTo, lastDuplicate, clock.GetUtcNow());
         var quietSince = clock.GetUtcNow();
         while (true)
         {
             await Task.Delay(PollInterval, clock, ct);
             var polledAt = clock.GetUtcNow();
             var last = await reader.LastSequenceAsync(ct);
-            var entries = await NextAsync(tenant, source, Math.Max(0, upTo - Lookback), last, Math.Max(0, lastDuplicate - Lookback),
-                polledAt - DeadLetterLookback, PerPoll, sent, ct);
+            var entries = await NextAsync(tenant, source, Math.Max(storedFloor, upTo - Lookback), last, Math.Max(duplicatesFloor, lastDuplicate - Lookback),
+                Max(deadLettersFloor, polledAt - DeadLetterLookback), PerPoll, sent, ct);
             upTo = last;
             lastDuplicate = entries.Where(e => e.Kind == LiveEntry.Duplicate).Select(e => e.Sequence!.Value).Append(lastDuplicate).Max();
             foreach (var entry in entries) yield return new SseItem<LiveEntry?>(entry, EntryEvent);
@@ -53,6 +55,8 @@ public sealed class LiveFeed(LiveEventsReader reader, TimeProvider clock)
             }
         }
     }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     private async Task<List<LiveEntry>> NextAsync(string tenant, string source, long storedAfter, long upTo, long duplicatesAfter,
         DateTimeOffset deadLettersAfter, int limit, SentKeys sent, CancellationToken ct)

@@ -1,7 +1,7 @@
 import { el, replace } from './dom.js';
 import { loadSession, signOut } from './api.js';
 import { initTenant, setTenant, tenant } from './tenant.js';
-import { route, show, link } from './router.js';
+import { route, show, link, current } from './router.js';
 import { errorBox } from './ui.js';
 import { renderSignIn } from './pages/signin.js';
 import { renderSources } from './pages/sources.js';
@@ -19,6 +19,8 @@ import { renderOverview } from './pages/overview.js';
 import { renderProfile } from './pages/profile.js';
 import { renderExperiment } from './pages/experiment.js';
 
+// Pages reached from another's, highlighted under it.
+const SECTIONS = { discovery: 'segments', experiments: 'models' };
 const PAGES = [['overview', 'Overview'], ['sources', 'Sources'], ['debugger', 'Live events'], ['profiles', 'Profiles'], ['segments', 'Segments'], ['models', 'Models'], ['journeys', 'Journeys']];
 route('overview', (main) => renderOverview(main));
 route('sources', (main, [id]) => (id ? renderSource(main, id) : renderSources(main)));
@@ -59,12 +61,10 @@ async function start() {
 }
 
 async function render() {
-  try {
-    const name = await show(main);
-    replace(nav, PAGES.map(([id, label]) => el('a', { class: id === name ? 'active' : null, attrs: { href: link(id) } }, label)));
-  } catch (error) {
-    replace(main, errorBox(error));
-  }
+  const { name } = current();
+  const section = SECTIONS[name] ?? name;
+  replace(nav, PAGES.map(([id, label]) => el('a', { class: id === section ? 'active' : null, attrs: { href: link(id) } }, label)));
+  await show(main, (view, error) => replace(view, errorBox(error)));
 }
 
 window.addEventListener('console:signed-out', () => start());

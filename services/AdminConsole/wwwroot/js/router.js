@@ -15,17 +15,23 @@ export function current() {
 
 export const link = (...parts) => '#/' + parts.map(encodeURIComponent).join('/');
 
-export async function show(main) {
+/** Shows the current page in a new view of main; a page that fails shows its error in its own view. */
+export async function show(main, onError) {
   stop?.();
   stop = null;
   const { name, params } = current();
   const view = document.createElement('div');
+  view.dataset.page = location.hash;
   view.append(Object.assign(document.createElement('p'), { className: 'hint', textContent: 'Loading…' }));
   main.replaceChildren(view);
-  const result = await routes.get(name)(view, params);
+  let result;
+  try {
+    result = await routes.get(name)(view, params);
+  } catch (error) {
+    onError(view, error);
+  }
   if (typeof result === 'function') {
     if (view.isConnected) stop = result;
     else result();
   }
-  return name;
 }
