@@ -40,6 +40,8 @@ public static class ConsoleAuthentication
             authentication.AddOpenIdConnect(OidcScheme, oidc =>
             {
                 oidc.Authority = options.Oidc.Authority;
+                // A local provider over plain HTTP is allowed in Development only.
+                oidc.RequireHttpsMetadata = !builder.Environment.IsDevelopment();
                 oidc.ClientId = options.Oidc.ClientId;
                 oidc.ClientSecret = options.Oidc.ClientSecret;
                 oidc.ResponseType = "code";

@@ -13,6 +13,9 @@ public class ConsoleHost
     /// <summary>The tenant the console's tests work in, so their sources and plans touch no other test's data.</summary>
     public static string Tenant { get; } = Platform.Tenant + "-console";
 
+    /// <summary>A path of the services' admin API for <see cref="Tenant"/>: <c>AdminPath("/sources")</c>.</summary>
+    public static string AdminPath(string path) => $"/admin/tenants/{Tenant}{path}";
+
     public static ServiceProcess Console { get; private set; } = null!;
     private static IPlaywright _playwright = null!;
     private static IBrowser _browser = null!;

@@ -50,7 +50,7 @@ public class ConsoleSessionTests
         }
         using (var wrong = await client.SendAsync(WithCsrf(HttpMethod.Post, sources, body, csrf[..^4] + "AAAA")))
             Assert.That(wrong.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
-        using (var direct = await Platform.Ingestion.Client.SendAsync(Platform.Admin(HttpMethod.Get, $"/admin/tenants/{ConsoleHost.Tenant}/sources")))
+        using (var direct = await Platform.Ingestion.Client.SendAsync(Platform.Admin(HttpMethod.Get, ConsoleHost.AdminPath("/sources"))))
             Assert.That(await direct.Content.ReadAsStringAsync(), Does.Not.Contain(body.sourceId), "a refused change reaches no service");
 
         using var created = await client.SendAsync(WithCsrf(HttpMethod.Post, sources, body, csrf));

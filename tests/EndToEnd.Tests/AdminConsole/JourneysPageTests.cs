@@ -9,15 +9,14 @@ namespace Personalization.EndToEnd.Tests.AdminConsole;
 public class JourneysPageTests
 {
     private const string JourneyId = "console-welcome";
-    private static string Admin(string path) => $"/admin/tenants/{ConsoleHost.Tenant}{path}";
     private string _writeKey = "";
 
     [OneTimeSetUp]
     public async Task PublishJourneyAsync()
     {
         (_, _writeKey) = await Sources.CreateAsync();
-        await AdminAsync(HttpMethod.Put, Admin("/templates/console-welcome"), new { name = "Welcome", channel = "email", subject = "Welcome", text = "Hello {{ profile.traits.firstName }}" });
-        await AdminAsync(HttpMethod.Put, Admin($"/journeys/{JourneyId}"), new
+        await AdminAsync(HttpMethod.Put, ConsoleHost.AdminPath("/templates/console-welcome"), new { name = "Welcome", channel = "email", subject = "Welcome", text = "Hello {{ profile.traits.firstName }}" });
+        await AdminAsync(HttpMethod.Put, ConsoleHost.AdminPath($"/journeys/{JourneyId}"), new
         {
             name = "Console welcome",
             entry = new Dictionary<string, object> { ["event"] = "Signed Up" },
@@ -27,7 +26,7 @@ public class JourneysPageTests
                 new { id = "welcome", send = new { channel = "email", template = "console-welcome" } },
             },
         });
-        await AdminAsync(HttpMethod.Post, Admin($"/journeys/{JourneyId}/publish"));
+        await AdminAsync(HttpMethod.Post, ConsoleHost.AdminPath($"/journeys/{JourneyId}/publish"));
     }
 
     [Test]
@@ -64,14 +63,14 @@ public class JourneysPageTests
 
     private static async Task<bool> SentAsync(string user)
     {
-        using var response = await Platform.Triggers.Client.SendAsync(Platform.Admin(HttpMethod.Get, Admin($"/messages?userId={user}")));
+        using var response = await Platform.Triggers.Client.SendAsync(Platform.Admin(HttpMethod.Get, ConsoleHost.AdminPath($"/messages?userId={user}")));
         var messages = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         return messages.ValueKind == JsonValueKind.Array && messages.EnumerateArray().Any(m => m.GetProperty("status").GetString() == "Sent");
     }
 
     private static async Task<string?> StatusAsync()
     {
-        using var response = await Platform.Triggers.Client.SendAsync(Platform.Admin(HttpMethod.Get, Admin($"/journeys/{JourneyId}")));
+        using var response = await Platform.Triggers.Client.SendAsync(Platform.Admin(HttpMethod.Get, ConsoleHost.AdminPath($"/journeys/{JourneyId}")));
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString();
     }
 }

@@ -113,7 +113,7 @@ public class ModelsPageTests
 
     private async Task TrainOnceAsync()
     {
-        using var train = await _recommendation.Client.SendAsync(Platform.Admin(HttpMethod.Post, $"/admin/tenants/{ConsoleHost.Tenant}/models/train"));
+        using var train = await _recommendation.Client.SendAsync(Platform.Admin(HttpMethod.Post, ConsoleHost.AdminPath("/models/train")));
         var job = train.Headers.Location!.ToString();
         var done = await Eventually.ReturnsAsync(async () => JsonDocument.Parse(await (await _recommendation.Client.SendAsync(Platform.Admin(HttpMethod.Get, job))).Content.ReadAsStringAsync()).RootElement.Clone(),
             j => j.GetProperty("state").GetString() is "succeeded" or "failed", TimeSpan.FromSeconds(120), "the training job");
@@ -122,7 +122,7 @@ public class ModelsPageTests
 
     private async Task<JsonElement> AdminAsync(HttpMethod method, string path, object? body = null)
     {
-        using var response = await _recommendation.Client.SendAsync(Platform.Admin(method, $"/admin/tenants/{ConsoleHost.Tenant}{path}", body));
+        using var response = await _recommendation.Client.SendAsync(Platform.Admin(method, ConsoleHost.AdminPath($"{path}"), body));
         var text = await response.Content.ReadAsStringAsync();
         Assert.That(response.IsSuccessStatusCode, Is.True, text);
         return JsonDocument.Parse(text).RootElement.Clone();

@@ -32,7 +32,7 @@ public class OverviewPageTests
 
     private static async Task<JsonElement> IngestionOverviewAsync(int hours)
     {
-        using var response = await Platform.Ingestion.Client.SendAsync(Platform.Admin(HttpMethod.Get, $"/admin/tenants/{ConsoleHost.Tenant}/overview?hours={hours}"));
+        using var response = await Platform.Ingestion.Client.SendAsync(Platform.Admin(HttpMethod.Get, ConsoleHost.AdminPath($"/overview?hours={hours}")));
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
     }
 }

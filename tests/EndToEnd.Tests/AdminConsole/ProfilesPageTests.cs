@@ -9,7 +9,6 @@ namespace Personalization.EndToEnd.Tests.AdminConsole;
 /// <summary>The Profiles pages: a person found by a trait, their profile, identity, consent and timeline, and erasure.</summary>
 public class ProfilesPageTests
 {
-    private static string Admin(string path) => $"/admin/tenants/{ConsoleHost.Tenant}{path}";
 
     [Test]
     public async Task A_person_found_by_email_shows_profile_identity_consent_and_timeline_and_can_be_erased()
@@ -22,7 +21,7 @@ public class ProfilesPageTests
             new { type = "identify", userId = user, anonymousId = $"anon-{run}", traits = new { email, firstName = "Noor" } },
             new { type = "track", userId = user, @event = "Product Added", properties = new { product_id = "lamp", name = "Desk lamp", price = 30, quantity = 1 } },
         ], writeKey);
-        using (var consent = await Platform.Ingestion.Client.SendAsync(Platform.Admin(HttpMethod.Put, Admin($"/users/{user}/consent"), new { personalization = true })))
+        using (var consent = await Platform.Ingestion.Client.SendAsync(Platform.Admin(HttpMethod.Put, ConsoleHost.AdminPath($"/users/{user}/consent"), new { personalization = true })))
             Assert.That(consent.IsSuccessStatusCode, Is.True);
         await Eventually.ReturnsAsync(ProfileEventsAsync(user), events => events >= 2, TimeSpan.FromSeconds(60), "the profile");
 
@@ -46,21 +45,21 @@ public class ProfilesPageTests
         await page.GetByRole(AriaRole.Button, new() { Name = "Erase…" }).ClickAsync();
         await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Erase" }).ClickAsync();
         Assert.That(await page.GetByRole(AriaRole.Status).InnerTextAsync(), Does.Match(@"^Erased [1-9]\d* events in 2 streams"));
-        using var export = await Platform.Ingestion.Client.SendAsync(Platform.Admin(HttpMethod.Get, Admin($"/users/{user}/export")));
+        using var export = await Platform.Ingestion.Client.SendAsync(Platform.Admin(HttpMethod.Get, ConsoleHost.AdminPath($"/users/{user}/export")));
         Assert.That(JsonDocument.Parse(await export.Content.ReadAsStringAsync()).RootElement.GetProperty("events").GetArrayLength(), Is.Zero);
     }
 
     [Test]
     public async Task A_search_without_a_query_is_refused_with_the_reason()
     {
-        using var response = await Platform.Ingestion.Client.SendAsync(Platform.Admin(HttpMethod.Get, Admin("/users?query=%20")));
+        using var response = await Platform.Ingestion.Client.SendAsync(Platform.Admin(HttpMethod.Get, ConsoleHost.AdminPath("/users?query=%20")));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("start of a user id"));
     }
 
     private static Func<Task<long>> ProfileEventsAsync(string user) => async () =>
     {
-        using var response = await Platform.Segmentation.Client.SendAsync(Platform.Admin(HttpMethod.Get, Admin($"/profiles/{user}")));
+        using var response = await Platform.Segmentation.Client.SendAsync(Platform.Admin(HttpMethod.Get, ConsoleHost.AdminPath($"/profiles/{user}")));
         return response.IsSuccessStatusCode
             ? JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("profile").GetProperty("eventCount").GetInt64()
             : 0;

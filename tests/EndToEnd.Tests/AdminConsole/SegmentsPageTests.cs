@@ -8,7 +8,6 @@ namespace Personalization.EndToEnd.Tests.AdminConsole;
 /// <summary>The Segments pages: the builder with its size preview, a segment's members and size over time, and the discovery reports.</summary>
 public class SegmentsPageTests
 {
-    private static string Admin(string path) => $"/admin/tenants/{ConsoleHost.Tenant}{path}";
 
     [Test]
     public async Task A_segment_built_in_the_console_is_sized_before_it_is_saved_and_lists_its_members_after()
@@ -64,7 +63,7 @@ public class SegmentsPageTests
             type = "track", userId = $"buyer-{run}-{c}", @event = "Order Completed", timestamp = start.AddDays(c * 4 + o * 3).ToString("O"),
             properties = new { order_id = $"{run}-{c}-{o}", revenue = 10 + c * 7 % 90, products = new[] { new { product_id = $"p-{o}", price = 10, quantity = 1 } } },
         })), writeKey);
-        using (var asked = await Platform.Segmentation.Client.SendAsync(Platform.Admin(HttpMethod.Post, Admin("/discovery"))))
+        using (var asked = await Platform.Segmentation.Client.SendAsync(Platform.Admin(HttpMethod.Post, ConsoleHost.AdminPath("/discovery"))))
             Assert.That(asked.IsSuccessStatusCode, Is.True);
         var status = await Eventually.ReturnsAsync(DiscoveryAsync, s => s.GetProperty("request").GetProperty("state").GetString() is "done" or "failed"
             && s.GetProperty("runs").EnumerateArray().Any(r => r.GetProperty("method").GetString() == "kmeans"), TimeSpan.FromSeconds(120), "the discovery run");
@@ -85,13 +84,13 @@ public class SegmentsPageTests
 
     private static async Task<int> PreviewMatchesAsync(object draft)
     {
-        using var response = await Platform.Segmentation.Client.SendAsync(Platform.Admin(HttpMethod.Post, Admin("/segments/preview"), draft));
+        using var response = await Platform.Segmentation.Client.SendAsync(Platform.Admin(HttpMethod.Post, ConsoleHost.AdminPath("/segments/preview"), draft));
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("matched").GetInt32();
     }
 
     private static async Task<JsonElement> DiscoveryAsync()
     {
-        using var response = await Platform.Segmentation.Client.SendAsync(Platform.Admin(HttpMethod.Get, Admin("/discovery")));
+        using var response = await Platform.Segmentation.Client.SendAsync(Platform.Admin(HttpMethod.Get, ConsoleHost.AdminPath("/discovery")));
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
     }
 }

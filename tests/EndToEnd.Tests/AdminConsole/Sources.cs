@@ -12,7 +12,7 @@ public static class Sources
     public static async Task<(string SourceId, string WriteKey)> CreateAsync(string? name = null)
     {
         var sourceId = NewId();
-        using var response = await Platform.Ingestion.Client.SendAsync(Platform.Admin(HttpMethod.Post, $"/admin/tenants/{ConsoleHost.Tenant}/sources", new { sourceId, name }));
+        using var response = await Platform.Ingestion.Client.SendAsync(Platform.Admin(HttpMethod.Post, ConsoleHost.AdminPath("/sources"), new { sourceId, name }));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
         var created = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         return (sourceId, created.GetProperty("key").GetProperty("writeKey").GetString()!);
@@ -20,7 +20,7 @@ public static class Sources
 
     public static async Task PutPlanAsync(string sourceId, string plan)
     {
-        var request = Platform.Admin(HttpMethod.Put, $"/admin/tenants/{ConsoleHost.Tenant}/sources/{sourceId}/tracking-plan");
+        var request = Platform.Admin(HttpMethod.Put, ConsoleHost.AdminPath($"/sources/{sourceId}/tracking-plan"));
         request.Content = new StringContent(plan, Encoding.UTF8, "application/json");
         using var response = await Platform.Ingestion.Client.SendAsync(request);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());

@@ -106,7 +106,7 @@ public class SourcesPageTests
 
     private static async Task<HttpStatusCode> PlanStatusAsync(string sourceId)
     {
-        using var response = await Platform.Ingestion.Client.SendAsync(Platform.Admin(HttpMethod.Get, $"/admin/tenants/{ConsoleHost.Tenant}/sources/{sourceId}/tracking-plan"));
+        using var response = await Platform.Ingestion.Client.SendAsync(Platform.Admin(HttpMethod.Get, ConsoleHost.AdminPath($"/sources/{sourceId}/tracking-plan")));
         return response.StatusCode;
     }
 }
