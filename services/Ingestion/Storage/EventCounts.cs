@@ -31,7 +31,8 @@ public static class EventCounts
     /// <summary>Adds <paramref name="stored"/> to their tenants' counts of this minute, inside the commit's transaction.</summary>
     public static async Task AddAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<EventAccepted> stored, int shard, DateTimeOffset now)
     {
-        var byTenant = stored.GroupBy(e => e.TenantId).Select(g => (Tenant: g.Key, Count: (long)g.Count())).ToList();
+        // In tenant order, so two commits that share a shard (another replica's loop, by chance) lock their rows alike and never deadlock.
+        var byTenant = stored.GroupBy(e => e.TenantId).Select(g => (Tenant: g.Key, Count: (long)g.Count())).OrderBy(t => t.Tenant, StringComparer.Ordinal).ToList();
         if (byTenant.Count == 0) return;
         await using var command = new NpgsqlCommand($"""
             insert into {IngestionStore.Schema}.{Name} as c (tenant_id, minute, shard, stored)

@@ -11,7 +11,7 @@ function svg(tag, attrs = {}, ...children) {
   return node;
 }
 
-export const color = (i) => PALETTE[i % PALETTE.length];
+const color = (i) => PALETTE[i % PALETTE.length];
 
 function frame(title, width, height) {
   const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart', role: 'img', 'aria-label': title });

@@ -45,8 +45,8 @@ export function replace(node, ...children) {
 export const formatTime = (iso) => (iso ? new Date(iso).toLocaleString() : '');
 
 /** A table with a header row; each row is an array of cells (text or nodes). */
-export function table(headers, rows, rowProps = () => ({})) {
+export function table(headers, rows) {
   return el('table', {},
     el('thead', {}, el('tr', {}, headers.map((h) => el('th', { attrs: { scope: 'col' } }, h)))),
-    el('tbody', {}, rows.map((row, i) => el('tr', rowProps(row, i), row.cells.map((c) => el('td', {}, c))))));
+    el('tbody', {}, rows.map((row) => el('tr', {}, row.cells.map((c) => el('td', {}, c))))));
 }

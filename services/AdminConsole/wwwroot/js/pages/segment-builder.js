@@ -52,7 +52,7 @@ export async function renderSegmentBuilder(main, segmentId = null) {
 }
 
 /** A preview's estimate: the count with its 95% interval, from how many sampled of how many. */
-export function estimateView(e) {
+function estimateView(e) {
   return el('div', { class: 'estimate', attrs: { role: 'status' } },
     el('span', { class: 'tile-value' }, e.exact ? `${e.estimate}` : `≈ ${Math.round(e.estimate)}`),
     el('span', {}, e.exact
