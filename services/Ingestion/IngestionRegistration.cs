@@ -93,6 +93,8 @@ public static class IngestionRegistration
         builder.Services.AddIngestionOptions<GroupCommitOptions>();
         builder.Services.AddIngestionOptions<DedupOptions>();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<EventCountFlusher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<EventCountFlusher>());
         builder.Services.AddSingleton<GroupCommitWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<GroupCommitWriter>());
         return builder;

@@ -9,9 +9,9 @@ namespace Personalization.Ingestion.Storage;
 public sealed record EventCount(DateTimeOffset At, long Events);
 
 /// <summary>
-/// Events stored per tenant and minute, counted in the commit that stores them, so the console can chart the rate
-/// without scanning the log. Each commit loop adds to a row of its own (its shard), so loops never wait on each other's
-/// row lock; a read sums the shards. Kept for <see cref="Retention"/>.
+/// Events stored per tenant and minute, so the console can chart the rate without scanning the log. Each API process
+/// adds to rows of its own (its shard), so replicas never wait on each other's row lock; a read sums the shards.
+/// Kept for <see cref="Retention"/>.
 /// </summary>
 public static class EventCounts
 {
@@ -28,22 +28,23 @@ public static class EventCounts
         return table;
     }
 
-    /// <summary>Adds <paramref name="stored"/> to their tenants' counts of this minute, inside the commit's transaction.</summary>
-    public static async Task AddAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<EventAccepted> stored, int shard, DateTimeOffset now)
+    /// <summary>Adds the counts to their rows of <paramref name="shard"/>, in one statement.</summary>
+    public static async Task AddAsync(NpgsqlDataSource dataSource, IReadOnlyList<((string Tenant, DateTimeOffset Minute) Key, long Stored)> counts, int shard,
+        CancellationToken ct)
     {
-        // In tenant order, so two commits that share a shard (another replica's loop, by chance) lock their rows alike and never deadlock.
-        var byTenant = stored.GroupBy(e => e.TenantId).Select(g => (Tenant: g.Key, Count: (long)g.Count())).OrderBy(t => t.Tenant, StringComparer.Ordinal).ToList();
-        if (byTenant.Count == 0) return;
-        await using var command = new NpgsqlCommand($"""
+        await using var command = dataSource.CreateCommand($"""
             insert into {IngestionStore.Schema}.{Name} as c (tenant_id, minute, shard, stored)
-            select tenant, date_trunc('minute', @now), @shard, n from unnest(@tenants, @counts) as t(tenant, n)
+            select tenant, minute, @shard, n from unnest(@tenants, @minutes, @counts) as t(tenant, minute, n)
             on conflict (tenant_id, minute, shard) do update set stored = c.stored + excluded.stored
-            """, connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter<DateTime>("now", NpgsqlDbType.TimestampTz) { TypedValue = now.UtcDateTime });
+            """);
         command.Parameters.Add(new NpgsqlParameter<int>("shard", NpgsqlDbType.Integer) { TypedValue = shard });
-        command.Parameters.Add(new NpgsqlParameter<string[]>("tenants", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = byTenant.Select(t => t.Tenant).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter<long[]>("counts", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = byTenant.Select(t => t.Count).ToArray() });
-        await command.ExecuteNonQueryAsync();
+        command.Parameters.Add(new NpgsqlParameter<string[]>("tenants", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = counts.Select(c => c.Key.Tenant).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<DateTime[]>("minutes", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
+        {
+            TypedValue = counts.Select(c => c.Key.Minute.UtcDateTime).ToArray(),
+        });
+        command.Parameters.Add(new NpgsqlParameter<long[]>("counts", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = counts.Select(c => c.Stored).ToArray() });
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>The tenant's stored events in each of <paramref name="buckets"/> intervals ending now.</summary>
@@ -72,4 +73,73 @@ public static class EventCounts
         $"""
         delete from {schema}.{Name} where ctid in (select ctid from {schema}.{Name} where minute < @cutoff limit @batch for update skip locked)
         """;
+}
+
+/// <summary>
+/// Counts committed events in memory and writes the counts every <see cref="Every"/> (and when the process stops), off
+/// the commit's path: a count upserted in every commit cost a quarter of the throughput (27k → 20k events/s on this box).
+/// A process killed outright loses at most one interval of counts, never an event.
+/// </summary>
+public sealed class EventCountFlusher(NpgsqlDataSource dataSource, TimeProvider clock, ILogger<EventCountFlusher> logger) : BackgroundService
+{
+    public static readonly TimeSpan Every = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+
+    // Random, so two API processes (replicas) never share a row.
+    private readonly int _shard = Random.Shared.Next(1 << 30);
+    private readonly Lock _lock = new();
+    private Dictionary<(string Tenant, DateTimeOffset Minute), long> _pending = [];
+
+    /// <summary>Counts <paramref name="stored"/> as committed at <paramref name="at"/>.</summary>
+    public void Add(IEnumerable<EventAccepted> stored, DateTimeOffset at)
+    {
+        var minute = new DateTimeOffset(at.UtcTicks - at.UtcTicks % Minute.Ticks, TimeSpan.Zero);
+        foreach (var tenant in stored.GroupBy(e => e.TenantId))
+            lock (_lock) _pending[(tenant.Key, minute)] = _pending.GetValueOrDefault((tenant.Key, minute)) + tenant.Count();
+    }
+
+    /// <summary>Writes what has been counted since the last flush; what fails to be written waits for the next.</summary>
+    public async Task FlushAsync(CancellationToken ct)
+    {
+        Dictionary<(string Tenant, DateTimeOffset Minute), long> taken;
+        lock (_lock) (taken, _pending) = (_pending, []);
+        if (taken.Count == 0) return;
+        try
+        {
+            await EventCounts.AddAsync(dataSource, [.. taken.Select(c => (c.Key, c.Value)).OrderBy(c => c.Key.Tenant, StringComparer.Ordinal)], _shard, ct);
+        }
+        catch
+        {
+            lock (_lock)
+                foreach (var (key, value) in taken) _pending[key] = _pending.GetValueOrDefault(key) + value;
+            throw;
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Every, clock);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+            try
+            {
+                await FlushAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Writing the event counts failed; they are written with the next ones");
+            }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            await FlushAsync(cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "The last event counts could not be written");
+        }
+    }
 }

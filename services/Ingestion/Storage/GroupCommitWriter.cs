@@ -25,6 +25,7 @@ public sealed class GroupCommitWriter(
     IOptions<GroupCommitOptions> options,
     IOptions<DedupOptions> dedup,
     TimeProvider clock,
+    EventCountFlusher counts,
     ILogger<GroupCommitWriter> logger) : BackgroundService
 {
     /// <summary>One request: answered when its last share is committed.</summary>
@@ -90,14 +91,11 @@ public sealed class GroupCommitWriter(
         }
     }
 
-    /// <param name="Scratch">The loop's own buffer for the events' JSON, reused by every commit so big commits do not churn the large-object heap.</param>
-    /// <param name="CountShard">The loop's row in the per-minute event counts: random, so neither loops nor replicas share one.</param>
-    private sealed record LoopState(ArrayBufferWriter<byte> Scratch, int CountShard);
-
     private async Task RunLoopAsync(ChannelReader<Share> reader, CancellationToken stoppingToken)
     {
         var group = new List<Share>();
-        var loop = new LoopState(new ArrayBufferWriter<byte>(256 * 1024), Random.Shared.Next(1 << 20));
+        // The loop's own buffer for the events' JSON, reused by every commit so big commits do not churn the large-object heap.
+        var scratch = new ArrayBufferWriter<byte>(256 * 1024);
         try
         {
             while (await reader.WaitToReadAsync(stoppingToken))
@@ -109,7 +107,7 @@ public sealed class GroupCommitWriter(
                     group.Add(share);
                     count += share.Events.Count;
                 }
-                await CommitAsync(group, loop);
+                await CommitAsync(group, scratch);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -118,13 +116,13 @@ public sealed class GroupCommitWriter(
         }
     }
 
-    private async Task CommitAsync(List<Share> group, LoopState loop)
+    private async Task CommitAsync(List<Share> group, ArrayBufferWriter<byte> scratch)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                var stored = await WriteAsync(group, loop);
+                var stored = await WriteAsync(group, scratch);
                 for (var i = 0; i < group.Count; i++)
                     Complete(group[i], stored[i]);
                 return;
@@ -140,7 +138,7 @@ public sealed class GroupCommitWriter(
                 // request's share alone keeps that request from failing all the others.
                 logger.LogWarning(ex, "Group commit of {Requests} requests was refused ({SqlState}); committing them one by one", group.Count, refusal.SqlState);
                 foreach (var share in group)
-                    await CommitAsync([share], loop);
+                    await CommitAsync([share], scratch);
                 return;
             }
             catch (Exception ex) when (StoreErrors.RefusedData(ex) is { } refusal)
@@ -177,7 +175,7 @@ public sealed class GroupCommitWriter(
     }
 
     /// <summary>Writes the events whose (tenant, messageId) is new, and counts them per share.</summary>
-    private async Task<int[]> WriteAsync(List<Share> group, LoopState loop)
+    private async Task<int[]> WriteAsync(List<Share> group, ArrayBufferWriter<byte> scratch)
     {
         // Within one group the first occurrence of a message id wins; the database settles it across groups and nodes.
         var seen = new HashSet<(string, string)>();
@@ -209,13 +207,11 @@ public sealed class GroupCommitWriter(
         }
 
         if (fresh.Count > 0)
-        {
-            await _append.AppendAsync(connection, transaction, fresh, loop.Scratch);
-            await EventCounts.AddAsync(connection, transaction, fresh.Select(e => e.Event), loop.CountShard, now);
-        }
+            await _append.AppendAsync(connection, transaction, fresh, scratch);
         await DuplicateSightings.RecordAsync(connection, transaction, duplicates, IngestionStore.Schema);
 
         await transaction.CommitAsync();
+        counts.Add(fresh.Select(e => e.Event), now);
         return stored;
     }
 }
