@@ -1,40 +1,20 @@
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Personalization.Ingestion.Debugger;
-using Personalization.TestSupport;
 using static Personalization.Ingestion.Tests.Storage.WriterHost;
 
 namespace Personalization.Ingestion.Tests.Debugger;
 
 /// <summary>The live debugger's feed against the real PostgreSQL: its history first, then only what arrives, each once.</summary>
-public class LiveFeedTests
+public class LiveFeedTests() : Storage.WriterDatabaseTests("ingestion_live")
 {
-    private TestDatabase _database = null!;
-    private IHost _host = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _database = await TestDatabase.CreateAsync("ingestion_live");
-        _host = await Storage.WriterHost.StartAsync(_database.ConnectionString);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        await _host.StopAsync();
-        _host.Dispose();
-        await _database.DisposeAsync();
-    }
-
     [Test]
     public async Task The_feed_sends_the_latest_history_then_each_new_message_once_and_no_older_one()
     {
         var tenant = NewTenant();
-        await _host.Writer().AppendAsync(Enumerable.Range(0, 60).Select(n => Event(tenant, $"u{n % 7}", $"m-{n}")).ToList(), CancellationToken.None);
-        var feed = new LiveFeed(new LiveEventsReader(_host.Services.GetRequiredService<NpgsqlDataSource>(), _host.Services.GetRequiredService<IDocumentStore>()), TimeProvider.System);
+        await Host.Writer().AppendAsync(Enumerable.Range(0, 60).Select(n => Event(tenant, $"u{n % 7}", $"m-{n}")).ToList(), CancellationToken.None);
+        var feed = new LiveFeed(new LiveEventsReader(Host.Services.GetRequiredService<NpgsqlDataSource>(), Host.Services.GetRequiredService<IDocumentStore>()), TimeProvider.System);
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await using var entries = feed.FollowAsync(tenant, "web", stop.Token).GetAsyncEnumerator(stop.Token);
 
@@ -44,7 +24,7 @@ public class LiveFeedTests
         Assert.That(history.Select(e => e.MessageId).Distinct().Count(), Is.EqualTo(LiveFeed.History));
         Assert.That(history.Select(e => e.Sequence), Is.EquivalentTo(await NewestSequencesAsync(tenant, LiveFeed.History)), "the newest fifty in the log");
 
-        await _host.Writer().AppendAsync([Event(tenant, "u1", "m-new-1"), Event(tenant, "u2", "m-new-2"), Event(tenant, "u3", "m-3")], CancellationToken.None);
+        await Host.Writer().AppendAsync([Event(tenant, "u1", "m-new-1"), Event(tenant, "u2", "m-new-2"), Event(tenant, "u3", "m-3")], CancellationToken.None);
         var arrived = new List<LiveEntry>();
         while (arrived.Count < 3)
             if (await NextAsync(entries) is { } entry) arrived.Add(entry);
@@ -58,7 +38,7 @@ public class LiveFeedTests
 
     private async Task<List<long?>> NewestSequencesAsync(string tenant, int count)
     {
-        await using var command = _host.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(
+        await using var command = Host.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(
             "select seq_id from ingestion.mt_events where starts_with(stream_id, $1) order by seq_id desc limit $2");
         command.Parameters.AddWithValue(tenant + "/");
         command.Parameters.AddWithValue(count);
