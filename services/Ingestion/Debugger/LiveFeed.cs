@@ -24,6 +24,8 @@ public sealed class LiveFeed(LiveEventsReader reader, TimeProvider clock)
 
     public async IAsyncEnumerable<SseItem<LiveEntry?>> FollowAsync(string tenant, string source, [EnumeratorCancellation] CancellationToken ct)
     {
+        // Before anything is sent: whatever a page sends once it sees the stream open arrives after this.
+        var startedAt = clock.GetUtcNow();
         // At once, so the answer's headers go out and the page knows the stream runs before anything arrives.
         yield return new SseItem<LiveEntry?>(null, PingEvent);
         var sent = new SentKeys(20_000);
@@ -33,7 +35,7 @@ public sealed class LiveFeed(LiveEventsReader reader, TimeProvider clock)
 
         var lastDuplicate = first.Where(e => e.Kind == LiveEntry.Duplicate).Select(e => e.Sequence!.Value).DefaultIfEmpty(0).Max();
         // The looks back never reach behind the first look: what it left out is older history, not a late commit.
-        var (storedFloor, duplicatesFloor, deadLettersFloor) = (upTo, lastDuplicate, clock.GetUtcNow());
+        var (storedFloor, duplicatesFloor, deadLettersFloor) = (upTo, lastDuplicate, startedAt);
         var quietSince = clock.GetUtcNow();
         while (true)
         {
